@@ -1,0 +1,183 @@
+"""Checks on a loaded scorecard: small functions in one explicit list, each yielding problems."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from cchc_cli.load import Loaded, load_file, where
+from cchc_cli.messages import render
+from cchc_cli.model import Criterion, Scorecard, iter_criteria
+from cchc_cli.numbers import decimal_places, format_points
+from cchc_cli.problems import FileReport, Problem, Report
+from cchc_cli.rollup import Row, rollup
+
+
+@dataclass
+class Context:
+    """What every check may look at: the scorecard and its recomputed rows."""
+
+    card: Scorecard
+    root: Row
+
+    def nodes(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
+        """Every criterion with its depth and parent."""
+        return iter_criteria(self.card.criteria)
+
+    def in_split_group(self, parent: Criterion | None) -> bool:
+        """True for the children of a ``split_unknown`` group (they carry no points)."""
+        return parent is not None and parent.split_unknown
+
+
+Check = Callable[[Context], Iterator[Problem]]
+
+
+def _known_prefix(node_id: str) -> str:
+    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
+    parts = []
+    for part in node_id.split("."):
+        if part.strip() == "?":
+            break
+        parts.append(part)
+    return ".".join(parts)
+
+
+def check_leaf_max(ctx: Context) -> Iterator[Problem]:
+    """A leaf needs its max, except inside a split_unknown group."""
+    for node, _, parent in ctx.nodes():
+        if node.is_leaf and node.max is None and not ctx.in_split_group(parent):
+            yield where(node).problem("missing-max", None, id=node.id)
+
+
+def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    """Every id once in the whole table."""
+    first: dict[str, Criterion] = {}
+    for node, _, _ in ctx.nodes():
+        if node.id in first:
+            yield where(node).problem("duplicate-id", "id", id=node.id, first_line=where(first[node.id]).at("id")[0])
+        else:
+            first[node.id] = node
+
+
+def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
+    """A child's id starts with its parent's id ("1.2.3" under "1.2" or "1")."""
+    for node, _, parent in ctx.nodes():
+        if parent is None:
+            continue
+        prefix = _known_prefix(parent.id)
+        if prefix and not node.id.startswith(prefix + "."):
+            yield where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+
+
+def check_ranges(ctx: Context) -> Iterator[Problem]:
+    """No negative points; no self score above its max."""
+    items: list[tuple[Criterion | Scorecard, str]] = [(ctx.card, render("total.sum"))]
+    items.extend((node, node.id) for node, _, _ in ctx.nodes())
+    for node, label in items:
+        for name in ("max", "score"):
+            value = getattr(node, name)
+            if value is not None and value < 0:
+                yield where(node).problem("score-negative", name, field=name, id=label,
+                                          value=format_points(value))
+        if node.max is not None and node.score is not None and node.score > node.max >= 0:
+            yield where(node).problem("score-above-max", "score", id=label, score=format_points(node.score),
+                                      max=format_points(node.max))
+
+
+def check_split_groups(ctx: Context) -> Iterator[Problem]:
+    """A split_unknown group declares its own points; its children carry none."""
+    for node, _, parent in ctx.nodes():
+        if node.split_unknown and (node.max is None or node.score is None):
+            yield where(node).problem("split-needs-points", "split_unknown", id=node.id)
+        if ctx.in_split_group(parent):
+            assert parent is not None
+            for name in ("max", "score"):
+                if getattr(node, name) is not None:
+                    yield where(node).problem("split-child-points", name, id=node.id, parent=parent.id, field=name)
+
+
+def check_sums(ctx: Context) -> Iterator[Problem]:
+    """Declared totals of fields, criteria and the whole table equal the sums of their children."""
+    for row in ctx.root.walk():
+        target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
+        label = row.node.id if row.node is not None else render("total.sum")
+        if not row.max_ok:
+            yield where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
+                                        computed=format_points(row.max))
+        if not row.score_ok:
+            yield where(target).problem("score-mismatch", "score", id=label,
+                                        declared=format_points(row.declared_score),
+                                        computed=format_points(row.score) or "0")
+
+
+def check_unscored(ctx: Context) -> Iterator[Problem]:
+    """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored."""
+    for node, _, parent in ctx.nodes():
+        if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent):
+            yield where(node).problem("unscored", None, id=node.id)
+
+
+def check_evidence(ctx: Context) -> Iterator[Problem]:
+    """Warn about points claimed with neither evidence nor a written explanation (giải trình)."""
+    for node, _, parent in ctx.nodes():
+        counts_as_leaf = node.is_leaf or node.split_unknown
+        if not counts_as_leaf or ctx.in_split_group(parent) or not node.score or node.survey:
+            continue
+        if node.evidence or node.note or any(child.evidence for child in node.children):
+            continue
+        yield where(node).problem("no-evidence", "score", id=node.id, score=format_points(node.score))
+
+
+def check_total_max(ctx: Context) -> Iterator[Problem]:
+    """Warn when the table's maximum is not the usual 100."""
+    if ctx.card.criteria and ctx.root.max != Decimal(100):
+        yield where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
+                                      max=format_points(ctx.root.max))
+
+
+def check_decimals(ctx: Context) -> Iterator[Problem]:
+    """Warn about points written with more than the form's 4 decimals."""
+    items: list[Criterion | Scorecard] = [ctx.card, *(node for node, _, _ in ctx.nodes())]
+    for node in items:
+        for name in ("max", "score"):
+            value = getattr(node, name)
+            if value is not None and decimal_places(value) > 4:
+                yield where(node).problem("too-many-decimals", name, value=format(value, "f").replace(".", ","))
+
+
+#: Every check, in the order they run. Add new checks here.
+CHECKS: list[Check] = [
+    check_leaf_max,
+    check_duplicate_ids,
+    check_ids_under_parent,
+    check_ranges,
+    check_split_groups,
+    check_sums,
+    check_unscored,
+    check_evidence,
+    check_total_max,
+    check_decimals,
+]
+
+
+def run_checks(loaded: Loaded) -> FileReport:
+    """Every problem of one loaded file: reading and shape problems, then every check."""
+    problems = list(loaded.problems)
+    if loaded.card is not None:
+        ctx = Context(loaded.card, rollup(loaded.card))
+        for check in CHECKS:
+            problems.extend(check(ctx))
+    problems.sort(key=Problem.sort_key)
+    return FileReport(loaded.file, problems, readable=loaded.readable)
+
+
+def check_file(path: str | os.PathLike[str]) -> FileReport:
+    """Load and check one file."""
+    return run_checks(load_file(path))
+
+
+def check_files(paths: list[str]) -> Report:
+    """Check every file; one bad file never hides the others."""
+    return Report([check_file(path) for path in paths])

@@ -1,0 +1,156 @@
+"""The command line: parse options, call the core, render, choose the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from cchc_cli import __version__
+from cchc_cli.messages import LANGUAGES, render, set_language
+
+app = typer.Typer(
+    help=render("app.help"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    """How ``validate`` and ``total`` print their result."""
+
+    text = "text"
+    json = "json"
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    _stderr().print(f"cchc: {message}", style="red", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cchc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    lang: Annotated[str, typer.Option("--lang", help=render("opt.lang"), envvar="CCHC_LANG")] = "vi",
+    version: Annotated[Optional[bool], typer.Option("--version", help=render("opt.version"),
+                                                    callback=_version, is_eager=True)] = None,
+) -> None:
+    if lang not in LANGUAGES:
+        raise _fail(render("err.bad-lang", value=lang, allowed=", ".join(LANGUAGES)))
+    set_language(lang)
+
+
+@app.command("validate", help=render("cmd.validate"))
+def validate(
+    files: Annotated[list[Path], typer.Argument(help=render("arg.files"), show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
+    = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help=render("opt.strict"))] = False,
+) -> None:
+    from cchc_cli.checks import check_files
+    from cchc_cli.render import dump_json, print_report_text
+
+    report = check_files([str(f) for f in files])
+    if output_format is OutputFormat.json:
+        print(dump_json(report.to_dict()))
+    else:
+        print_report_text(report, _stdout())
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command("total", help=render("cmd.total"))
+def total(
+    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
+    = OutputFormat.text,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=1, help=render("opt.depth"))] = None,
+) -> None:
+    from cchc_cli.checks import run_checks
+    from cchc_cli.load import load_file
+    from cchc_cli.numbers import format_points
+    from cchc_cli.problems import Severity
+    from cchc_cli.render import dump_json, problem_line, total_json, total_table
+    from cchc_cli.rollup import mismatches, rollup
+
+    loaded = load_file(file)
+    report = run_checks(loaded)
+    errors = [p for p in report.problems if p.severity is Severity.ERROR]
+    if loaded.card is None:
+        for problem in report.problems:
+            _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
+        raise typer.Exit(2 if not loaded.readable else 1)
+    root = rollup(loaded.card)
+    if output_format is OutputFormat.json:
+        print(dump_json(total_json(str(file), loaded.card, root, report.problems)))
+    else:
+        out = _stdout()
+        out.print(total_table(loaded.card, root, depth))
+        wrong = mismatches(root)
+        if wrong:
+            out.print(render("total.mismatches", count=len(wrong)), style="bold red")
+        else:
+            out.print(render("total.ok", score=format_points(root.score, 2), max=format_points(root.max),
+                             index=format_points(root.index, 2)))
+        for problem in errors:
+            if problem.code not in ("max-mismatch", "score-mismatch"):
+                _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command("export", help=render("cmd.export"))
+def export(
+    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help=render("opt.xlsx"), show_default=False)]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help=render("opt.force"))] = False,
+) -> None:
+    from cchc_cli.checks import run_checks
+    from cchc_cli.export import ExportError, write_xlsx
+    from cchc_cli.load import load_file
+    from cchc_cli.render import problem_line
+    from cchc_cli.rollup import rollup
+
+    if xlsx is None:
+        raise _fail(render("err.need-xlsx"))
+    loaded = load_file(file)
+    report = run_checks(loaded)
+    if loaded.card is None or report.errors:
+        for problem in report.problems:
+            _stderr().print(problem_line(problem), soft_wrap=True, markup=False)
+        raise typer.Exit(2 if not loaded.readable else 1)
+    try:
+        write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force)
+    except ExportError as exc:
+        raise _fail(exc.message) from None
+    _stderr().print(render("export.done", path=xlsx), soft_wrap=True, markup=False)
+
+
+@app.command("schema", help=render("cmd.schema"))
+def schema() -> None:
+    from cchc_cli.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

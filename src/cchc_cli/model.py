@@ -1,0 +1,113 @@
+"""The scorecard format: these Pydantic models are its single source (the JSON Schema is generated).
+
+A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
+thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from cchc_cli.numbers import NumberError, parse_decimal
+
+
+def _points(value: Any) -> Any:
+    """Parse points from the scalar's text (``0,5``/``0.5``); refuse float so nothing rounds."""
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except NumberError as exc:
+            raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
+    return value  # the Decimal validator reports the wrong type
+
+
+#: Points as exact decimals: a YAML number (0.5) or text with a decimal comma ("0,5").
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_points),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(?:[.,]\d+)?\s*$"},
+        ],
+        "description": "Điểm: số thập phân, dấu phẩy hoặc dấu chấm (0,5 / 0.5 / 14).",
+    }),
+]
+
+#: A criterion id such as "1", "1.2", "1.2.3"; a "?" segment marks an id lost in the source.
+CriterionId = Annotated[
+    str,
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}],
+        "description": "Mã tiêu chí: \"1\", \"1.2\", 1.2.3; luôn đọc như văn bản (nên đặt trong ngoặc kép).",
+    }),
+]
+
+
+class Criterion(BaseModel):
+    """A field, criterion or sub-criterion (one row of the form)."""
+
+    model_config = ConfigDict(extra="forbid", title="Tiêu chí")
+
+    id: CriterionId = Field(description="Mã tiêu chí, ví dụ \"1\", \"1.1.1\"; đoạn \"?\" là phần mã bị mất.")
+    tt: str | None = Field(None, description="Số thứ tự in ở cột TT của biểu mẫu (\"1\", \"VIII\").")
+    title: str = Field(description="Tên lĩnh vực / tiêu chí / tiêu chí thành phần.")
+    max: Points | None = Field(
+        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra.")
+    score: Points | None = Field(
+        None, description="Điểm tự đánh giá. Bỏ trống = chưa chấm (khác 0).")
+    split_unknown: bool = Field(
+        False, description="Chỉ biết tổng điểm của nhóm (dòng bị mất trong bản gốc): max/score của nút này "
+        "là số thật; các con chỉ có tên và tài liệu, không có điểm.")
+    survey: bool = Field(
+        False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
+        "tài liệu kiểm chứng.")
+    evidence: list[str] = Field(default_factory=list, description="Tài liệu kiểm chứng, mỗi trích dẫn một dòng.")
+    note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
+    children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
+
+    # Where the node stands in its file; set by the loader, not part of the format.
+    _where: Any = PrivateAttr(default=None)
+
+    @property
+    def is_leaf(self) -> bool:
+        """No children: the points are its own."""
+        return not self.children
+
+
+class Scorecard(BaseModel):
+    """One unit's scorecard for one year."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Bảng chấm điểm Chỉ số CCHC",
+        json_schema_extra={"$id": "https://cchc.invalid/schemas/scorecard.schema.json"},
+    )
+
+    unit: str = Field(description="Đơn vị được chấm, ví dụ \"UBND thành phố Thanh Hóa\".")
+    year: int = Field(ge=1990, le=2100, description="Năm đánh giá.")
+    level: Literal["tinh", "so", "huyen", "xa"] | None = Field(
+        None, description="Cấp: tinh (tỉnh/bộ), so (sở), huyen (huyện), xa (xã).")
+    title: str | None = Field(None, description="Tiêu đề bảng.")
+    report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
+    max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
+    score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
+    criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
+
+    _where: Any = PrivateAttr(default=None)
+
+
+def iter_criteria(nodes: list[Criterion], depth: int = 1,
+                  parent: Criterion | None = None) -> Any:
+    """Every criterion below ``nodes`` with its depth and parent, in table order (no recursion)."""
+    stack: list[tuple[Criterion, int, Criterion | None]] = [(n, depth, parent) for n in reversed(nodes)]
+    while stack:
+        node, level, up = stack.pop()
+        yield node, level, up
+        stack.extend((child, level + 1, node) for child in reversed(node.children))

@@ -1,0 +1,195 @@
+"""The one problem type every check returns, and the report that every output format reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from cchc_cli.messages import render
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors fail ``validate``, warnings only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: Every problem code, its severity and what it means (English, for the README and --help).
+#: Codes are stable: scripts may match on them. Messages live in ``messages.py``.
+CODES: dict[str, tuple[Severity, str]] = {
+    # reading the file
+    "file-unreadable": (E, "the file cannot be read (missing, a directory, no permission)"),
+    "file-too-large": (E, "the file is larger than the documented limit"),
+    "encoding": (E, "the bytes are not UTF-8"),
+    "yaml-syntax": (E, "YAML syntax error"),
+    "yaml-alias": (E, "anchors/aliases are not allowed"),
+    "yaml-tag": (E, "explicit YAML tags are not allowed"),
+    "yaml-depth": (E, "nesting deeper than the limit"),
+    "yaml-multi-document": (E, "more than one YAML document in a file"),
+    "empty-file": (E, "the file holds no scorecard"),
+    "duplicate-key": (E, "the same key twice in one mapping"),
+    # shape
+    "not-a-mapping": (E, "a mapping (key: value) was expected"),
+    "unknown-field": (E, "a field the format does not know"),
+    "missing-field": (E, "a required field is missing"),
+    "wrong-type": (E, "a value of the wrong type"),
+    "bad-value": (E, "a value outside the allowed choices"),
+    "bad-number": (E, "a number that is not a plain decimal"),
+    # the tree
+    "missing-max": (E, "a leaf criterion without max points"),
+    "duplicate-id": (E, "two criteria with the same id"),
+    "id-not-under-parent": (E, "a child whose id does not start with its parent's id"),
+    "score-negative": (E, "a score or max below zero"),
+    "score-above-max": (E, "a score above its max"),
+    "split-child-points": (E, "a child of a split_unknown node carries points"),
+    "split-needs-points": (E, "a split_unknown node without its own max/score"),
+    # arithmetic
+    "max-mismatch": (E, "a declared max differs from the sum of its children"),
+    "score-mismatch": (E, "a declared score differs from the sum of its children"),
+    # warnings
+    "unscored": (W, "a leaf with no self score"),
+    "no-evidence": (W, "a leaf scored above 0 with neither evidence nor a note (giải trình)"),
+    "total-not-100": (W, "the total maximum is not 100"),
+    "too-many-decimals": (W, "a number with more than 4 decimals"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding at one place: ``file:line:column: severity code message``.
+
+    ``args`` fill the message template of ``code``; the text itself is rendered in the language
+    in force, so the same report can be shown in Vietnamese or English.
+    """
+
+    code: str
+    file: str
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise KeyError(f"unknown problem code {self.code!r}")
+
+    @property
+    def severity(self) -> Severity:
+        """The code's severity (fixed per code)."""
+        return CODES[self.code][0]
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return render(f"problem.{self.code}", **self.args)
+
+    def location(self) -> str:
+        """``file:line:column`` with whatever parts are known."""
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; the JSON output format prints exactly this."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """File, then position, then code: the order problems are shown in."""
+        return (self.file, self.line or 0, self.column or 0, self.code)
+
+
+@dataclass
+class FileReport:
+    """What checking one file found."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    #: False when the file could not be read at all (exit code 2).
+    readable: bool = True
+
+    @property
+    def errors(self) -> int:
+        """Number of error-level problems."""
+        return sum(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(p.severity is Severity.WARNING for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        """No error (warnings allowed)."""
+        return self.readable and self.errors == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of this file's result."""
+        return {
+            "file": self.file,
+            "valid": self.valid,
+            "readable": self.readable,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class Report:
+    """The result of checking many files; every output format renders this one object."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Errors over all files."""
+        return sum(f.errors for f in self.files)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings over all files."""
+        return sum(f.warnings for f in self.files)
+
+    @property
+    def unreadable(self) -> int:
+        """Files that could not be read."""
+        return sum(not f.readable for f in self.files)
+
+    def problems(self) -> list[Problem]:
+        """All problems, file by file, in position order."""
+        return [p for f in self.files for p in f.problems]
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 an error (or a warning with ``strict``), 2 a file could not be read."""
+        if self.unreadable:
+            return 2
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping: the files and a summary."""
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "summary": {
+                "files": len(self.files),
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "unreadable": self.unreadable,
+            },
+        }

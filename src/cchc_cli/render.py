@@ -1,0 +1,94 @@
+"""Output formats: each renders the core's report objects and nothing else."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cchc_cli.messages import render
+from cchc_cli.model import Scorecard
+from cchc_cli.numbers import format_points
+from cchc_cli.problems import Problem, Report, Severity
+from cchc_cli.rollup import Row
+
+
+def problem_line(problem: Problem) -> str:
+    """``file:line:column: severity code message``."""
+    return f"{problem.location()}: {render('severity.' + problem.severity.value)} {problem.code} {problem.message}"
+
+
+def summary_line(report: Report) -> str:
+    """One line: files, errors, warnings (and unreadable files)."""
+    text = render("summary", files=len(report.files), errors=report.errors, warnings=report.warnings)
+    if report.unreadable:
+        text += render("summary.unreadable", unreadable=report.unreadable)
+    return text
+
+
+def print_report_text(report: Report, console: Console) -> None:
+    """Every problem on its own line, then the summary line."""
+    for problem in report.problems():
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        console.print(Text(problem_line(problem), style=style), soft_wrap=True)
+    console.print(summary_line(report), soft_wrap=True)
+
+
+def dump_json(data: Any) -> str:
+    """JSON as the CLI prints it: UTF-8 text kept readable, stable indentation."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cell(computed: Decimal | None, declared: Decimal | None, ok: bool, places: int | None = None) -> Text:
+    """The computed value; where the declared one differs, both side by side in red."""
+    shown = format_points(computed, places)
+    if ok:
+        return Text(shown)
+    return Text(f"{shown or '0'} ≠ {render('total.declared', value=format_points(declared))}", style="bold red")
+
+
+def total_table(card: Scorecard, root: Row, depth: int | None = None) -> Table:
+    """The form's layout: TT, criterion, max, self score, index; fields in bold, total last."""
+    title = card.title or render("total.default-title", year=card.year)
+    table = Table(title=render("total.title", title=title, unit=card.unit), show_lines=False,
+                  header_style="bold")
+    table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
+    table.add_column(render("total.col.criterion"), ratio=1)
+    table.add_column(render("total.col.max"), justify="right", no_wrap=True)
+    table.add_column(render("total.col.score"), justify="right", no_wrap=True)
+    table.add_column(render("total.col.index"), justify="right", no_wrap=True)
+    for row in root.walk():
+        if row.node is None or (depth is not None and row.depth > depth):
+            continue
+        node = row.node
+        style = "bold" if row.depth == 1 else ""
+        name = node.title if row.depth == 1 else f"{node.id}. {node.title}"
+        table.add_row(node.tt or node.id, Text(name, style=style),
+                      _cell(row.max, row.declared_max, row.max_ok),
+                      _cell(row.score, row.declared_score, row.score_ok),
+                      format_points(row.index, 2) if row.index is not None else "", style=style)
+    table.add_section()
+    table.add_row("", Text(render("total.sum"), style="bold"),
+                  _cell(root.max, root.declared_max, root.max_ok, None if _whole(root.max) else 2),
+                  _cell(root.score, root.declared_score, root.score_ok, 2),
+                  format_points(root.index, 2) if root.index is not None else "", style="bold")
+    return table
+
+
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()
+
+
+def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem]) -> dict[str, Any]:
+    """The recomputed tree as JSON: max, score, declared values and index of every node."""
+    return {
+        "file": file,
+        "unit": card.unit,
+        "year": card.year,
+        "total": root.to_dict(),
+        "problems": [p.to_dict() for p in problems],
+    }
