@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -152,5 +153,16 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a bug shows a one-line message and exit code 3, no traceback."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("CCHC_DEBUG"):
+            raise
+        _stderr().print(render("err.internal", error=f"{type(exc).__name__}: {exc}"), style="red",
+                        soft_wrap=True, markup=False)
+        sys.exit(3)

@@ -219,14 +219,16 @@ class _Builder:
             except ValidationError as exc:
                 errors = exc.errors(include_url=False, include_context=True)
                 if attempt == 0:
-                    self.problems.extend(self._problem(cls, here, node, err) for err in errors)
+                    found = (self._problem(cls, here, node, err) for err in errors)
+                    self.problems.extend(p for p in found if p is not None)
                 _repair(data, errors)
                 continue
             obj._where = here
             return obj
         raise AssertionError(f"could not repair {path}")  # pragma: no cover - repair always converges
 
-    def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem:
+    def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
+        """The problem for one validation error; None for a value already refused by the reader."""
         loc = err["loc"]
         name = str(loc[0]) if loc else ""
         kind = err["type"]
@@ -239,6 +241,8 @@ class _Builder:
         target: Node | None = node.entries[name][1] if name in node.entries else None
         if len(loc) > 1 and isinstance(target, Seq) and isinstance(loc[1], int) and loc[1] < len(target.items):
             target = target.items[loc[1]]
+        if isinstance(target, Scalar) and target.refused:
+            return None
         line, col = (target.line, target.column) if target is not None else (here.line, here.column)
         path = _join(here.path, ".".join(str(part) for part in loc))
         value = target.text if isinstance(target, Scalar) else (kind_of(target) if target else "")

@@ -99,6 +99,7 @@ VI: dict[str, str] = {
     "err.output-dir": "Không có thư mục để ghi: {path}",
     "err.output-write": "Không ghi được tệp {path}: {error}",
     "err.output-suffix": "Tệp đầu ra phải có đuôi .xlsx: {path}",
+    "err.internal": "cchc: lỗi nội bộ (xin báo cho nhóm phát triển; đặt CCHC_DEBUG=1 để xem chi tiết): {error}",
     "summary": "{files} tệp, {errors} lỗi, {warnings} cảnh báo",
     "summary.unreadable": ", {unreadable} tệp không đọc được",
     "severity.error": "lỗi",
@@ -212,6 +213,7 @@ EN: dict[str, str] = {
     "err.output-dir": "no such directory to write into: {path}",
     "err.output-write": "cannot write {path}: {error}",
     "err.output-suffix": "the output file must end in .xlsx: {path}",
+    "err.internal": "cchc: internal error (please report it; set CCHC_DEBUG=1 for details): {error}",
     "summary": "{files} file(s), {errors} error(s), {warnings} warning(s)",
     "summary.unreadable": ", {unreadable} unreadable file(s)",
     "severity.error": "error",
@@ -258,7 +260,7 @@ def language() -> str:
     return _current
 
 
-def render(key: str, **args: Any) -> str:
+def render(key: str, /, **args: Any) -> str:
     """The text for ``key`` in the current language with ``args`` filled in."""
     template = _CATALOGS[_current].get(key) or VI[key]
     return template.format(**args) if args else template

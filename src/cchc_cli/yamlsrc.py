@@ -42,6 +42,9 @@ class Scalar:
     plain: bool
     line: int
     column: int
+    #: A stand-in for a value that was refused (an alias, a tag): already reported, so no
+    #: further problem should be raised about it.
+    refused: bool = False
 
     @property
     def is_null(self) -> bool:
@@ -102,6 +105,7 @@ def parse(text: str, file: str) -> Parsed:
     root: Node | None = None
     documents = 0
     skip_depth = 0  # >0 while skipping the inside of a too-deep or refused collection
+    skip_at = (1, 1)  # where that collection started: its stand-in value stands there
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -140,7 +144,7 @@ def parse(text: str, file: str) -> Parsed:
                 elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                     skip_depth -= 1
                     if skip_depth == 0:
-                        attach(Scalar("", True, line, col))
+                        attach(Scalar("", True, *skip_at, refused=True))
                 continue
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -152,20 +156,20 @@ def parse(text: str, file: str) -> Parsed:
             if tag is not None and tag not in (_STR_TAG, "!") and not isinstance(event, yaml.AliasEvent):
                 problems.append(Problem("yaml-tag", file, line, col, args={"tag": tag}))
                 if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                    skip_depth = 1
+                    skip_depth, skip_at = 1, (line, col)
                 else:
-                    attach(Scalar("", True, line, col))
+                    attach(Scalar("", True, line, col, refused=True))
                 continue
             if isinstance(event, yaml.AliasEvent):
                 problems.append(Problem("yaml-alias", file, line, col, args={"name": event.anchor}))
-                attach(Scalar("", True, line, col))
+                attach(Scalar("", True, line, col, refused=True))
             elif isinstance(event, yaml.ScalarEvent):
                 plain = bool(event.implicit[0]) and tag is None
                 attach(Scalar(event.value, plain, line, col))
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     problems.append(Problem("yaml-depth", file, line, col, args={"limit": MAX_DEPTH}))
-                    skip_depth = 1
+                    skip_depth, skip_at = 1, (line, col)
                     continue
                 container: Seq | Map = (Seq([], line, col) if isinstance(event, yaml.SequenceStartEvent)
                                         else Map({}, line, col))

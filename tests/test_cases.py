@@ -1,0 +1,40 @@
+"""One small invalid file per problem code, each naming its expected problems.
+
+Every file in tests/cases holds comment lines ``# expect: LINE:COLUMN code``; the checker must
+report exactly those problems (no more, no fewer) at exactly those places.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cchc_cli.checks import check_file
+from cchc_cli.problems import CODES
+from tests.conftest import CASES
+
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z0-9-]+)$", re.M)
+FILES = sorted(CASES.glob("*.yaml"))
+
+
+def expected(path: Path) -> list[tuple[int, int, str]]:
+    """The (line, column, code) triples a case file announces."""
+    return sorted((int(l), int(c), code) for l, c, code in EXPECT.findall(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_case_file(path: Path) -> None:
+    report = check_file(path)
+    got = sorted((p.line, p.column, p.code) for p in report.problems)
+    assert got == expected(path)
+    for problem in report.problems:
+        assert problem.message and "{" not in problem.message
+
+
+def test_every_file_level_code_has_a_case() -> None:
+    """Codes that a YAML file can trigger each have a case file (file-system ones are tested in code)."""
+    covered = {code for path in FILES for _, _, code in expected(path)}
+    in_code = {"file-unreadable", "file-too-large", "encoding", "yaml-depth"}
+    assert set(CODES) - in_code <= covered, set(CODES) - in_code - covered

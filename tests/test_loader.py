@@ -1,0 +1,187 @@
+"""The located reader and loader: positions, duplicate keys, ids as text, decimals, hostile bytes."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cchc_cli.checks import check_file
+from cchc_cli.load import MAX_BYTES, load_file, load_text, where
+from cchc_cli.yamlsrc import MAX_DEPTH, Map, parse
+from tests.conftest import MINIMAL
+
+
+def codes(path: Path) -> list[tuple[int | None, int | None, str]]:
+    return [(p.line, p.column, p.code) for p in check_file(path).problems]
+
+
+def test_positions_of_nodes_and_values() -> None:
+    loaded = load_text(MINIMAL, "x.yaml")
+    assert loaded.card is not None and not loaded.problems
+    node = loaded.card.criteria[0]
+    assert (where(node).line, where(node).column) == (4, 5)
+    assert where(node).at("score") == (7, 12)
+    assert where(node).path == "criteria[0]"
+
+
+def test_scalars_stay_as_written() -> None:
+    parsed = parse("a: 1.10\nb: yes\nc: 2021-12-25\nd: 0,5\ne: '010'\nf: ~\n", "x")
+    assert isinstance(parsed.root, Map)
+    texts = {k: v.text for k, (_, v) in parsed.root.entries.items()}  # type: ignore[union-attr]
+    assert texts == {"a": "1.10", "b": "yes", "c": "2021-12-25", "d": "0,5", "e": "010", "f": "~"}
+
+
+def test_ids_are_text_and_yaml11_words_are_not_booleans() -> None:
+    text = MINIMAL.replace('id: "1"', "id: 1.10").replace("title: Lĩnh vực một", "title: yes")
+    loaded = load_text(text, "x.yaml")
+    assert loaded.card is not None
+    node = loaded.card.criteria[0]
+    assert node.id == "1.10" and node.title == "yes"
+
+
+def test_date_like_title_stays_text() -> None:
+    loaded = load_text(MINIMAL.replace("title: Lĩnh vực một", "title: 2021-12-25"), "x.yaml")
+    assert loaded.card is not None and loaded.card.criteria[0].title == "2021-12-25"
+
+
+@pytest.mark.parametrize(("written", "value"), [("0,5", "0.5"), ("0.5", "0.5"), ('"0,4991"', "0.4991"),
+                                                ("1", "1"), ("'0.5 '", "0.5")])
+def test_points_from_any_plain_spelling(written: str, value: str) -> None:
+    loaded = load_text(MINIMAL.replace("score: 90", f"score: {written}"), "x.yaml")
+    assert loaded.card is not None and not loaded.problems
+    assert loaded.card.criteria[0].score == Decimal(value)
+
+
+def test_duplicate_key_names_both_lines(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(MINIMAL.replace("    score: 90\n", "    score: 90\n    score: 80\n"))
+    problems = check_file(path).problems
+    assert [(p.line, p.code, p.args["first_line"]) for p in problems] == [(8, "duplicate-key", 7)]
+    loaded = load_file(path)
+    assert loaded.card is not None and loaded.card.criteria[0].score == Decimal(90)
+
+
+def test_unknown_field_suggests(write) -> None:  # type: ignore[no-untyped-def]
+    for wrong, right in [("scroe", "score"), ("diem_chuan", "max"), ("tai_lieu", "evidence")]:
+        loaded = load_text(MINIMAL.replace("    evidence:", f"    {wrong}: 1\n    evidence:"), "x.yaml")
+        found = [p for p in loaded.problems if p.code == "unknown-field"]
+        assert len(found) == 1 and f"'{right}'" in found[0].message
+
+
+def test_unknown_field_without_near_miss_lists_fields() -> None:
+    loaded = load_text(MINIMAL.replace("    evidence:", "    zzzz: 1\n    evidence:"), "x.yaml")
+    (problem,) = [p for p in loaded.problems if p.code == "unknown-field"]
+    assert "evidence" in problem.message and "children" in problem.message
+
+
+def test_one_bad_value_does_not_hide_others() -> None:
+    text = MINIMAL.replace("score: 90", "score: 9O") + "  - id: \"2\"\n    title: Hai\n    max: -1\n"
+    report_codes = {p.code for p in load_text(text, "x.yaml").problems}
+    assert "bad-number" in report_codes
+    from cchc_cli.checks import run_checks
+    all_codes = {p.code for p in run_checks(load_text(text, "x.yaml")).problems}
+    assert {"bad-number", "score-negative", "unscored"} <= all_codes
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    missing = check_file(tmp_path / "nope.yaml")
+    assert not missing.readable and missing.problems[0].code == "file-unreadable"
+    assert "không có tệp" in missing.problems[0].message
+    folder = check_file(tmp_path)
+    assert not folder.readable and "thư mục" in folder.problems[0].message
+
+
+def test_unreadable_permission(write, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write(MINIMAL)
+    real = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    report = check_file(path)
+    assert not report.readable and "quyền" in report.problems[0].message
+
+
+def test_too_large_refused_before_parsing(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(b"#" * (MAX_BYTES + 1))
+    report = check_file(path)
+    assert [p.code for p in report.problems] == ["file-too-large"]
+
+
+def test_not_utf8_points_at_first_bad_byte(write) -> None:  # type: ignore[no-untyped-def]
+    data = MINIMAL.encode("utf-8")
+    data = data.replace("một".encode(), b"m\xf4t")  # Windows-1258 'ô'
+    (problem,) = check_file(write(data)).problems
+    assert (problem.code, problem.line, problem.column) == ("encoding", 5, 22)
+    assert "UTF-8" in problem.message
+
+
+def test_utf16_is_named(write) -> None:  # type: ignore[no-untyped-def]
+    (problem,) = check_file(write(MINIMAL.encode("utf-16"))).problems
+    assert problem.code == "encoding" and "UTF-16" in problem.message
+
+
+def test_bom_and_crlf_accepted(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(b"\xef\xbb\xbf" + MINIMAL.replace("\n", "\r\n").encode())
+    assert check_file(path).problems == []
+
+
+def test_deep_nesting_is_refused_without_recursion_error() -> None:
+    text = "unit: " + "[" * 500 + "]" * 500 + "\nyear: 2021\ncriteria: []\n"
+    problems = load_text(text, "x.yaml").problems
+    assert [p.code for p in problems if p.code == "yaml-depth"] == ["yaml-depth"]
+    # libyaml itself stops at 1000 levels; that is a located syntax problem, not a crash.
+    deeper = load_text("unit: " + "[" * 5000 + "]" * 5000 + "\n", "x.yaml").problems
+    assert [(p.code, p.line) for p in deeper] == [("yaml-syntax", 1)]
+    deep_map = "a:\n" + "".join("  " * i + "  b:\n" for i in range(MAX_DEPTH + 5))
+    assert any(p.code == "yaml-depth" for p in load_text(deep_map, "x.yaml").problems)
+
+
+def test_billion_laughs_refused_quickly() -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    problems = load_text("\n".join(lines) + "\n", "bomb.yaml").problems
+    assert sum(p.code == "yaml-alias" for p in problems) == 81
+
+
+def test_python_tags_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"unit: !!python/object/apply:os.system ['touch {marker}']\nyear: 2021\ncriteria: []\n"
+    problems = load_text(text, "x.yaml").problems
+    assert [p.code for p in problems] == ["yaml-tag"]
+    assert not marker.exists()
+    assert [p.code for p in load_text("unit: !foo bar\nyear: 2021\ncriteria: []\n", "x").problems] == ["yaml-tag"]
+
+
+@pytest.mark.parametrize("text", ["just text\n", "- a\n- b\n", "42\n"])
+def test_top_level_must_be_a_mapping(text: str) -> None:
+    assert [p.code for p in load_text(text, "x.yaml").problems] == ["not-a-mapping"]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "~\n"])
+def test_empty_documents(text: str) -> None:
+    assert [p.code for p in load_text(text, "x.yaml").problems] == ["empty-file"]
+
+
+def test_loader_never_raises_on_garbage() -> None:
+    for text in ["\x00\x01", "{{{{", "a: b: c", "? [a]\n: b", "- - - -", "&a [*a]", "a: !!binary x"]:
+        loaded = load_text(text, "g.yaml")
+        assert loaded.card is None or loaded.problems is not None
+
+
+def test_list_and_mapping_keys_are_reported() -> None:
+    problems = load_text("? [a, b]\n: 1\nunit: A\nyear: 2021\ncriteria: []\n", "x").problems
+    assert "wrong-type" in {p.code for p in problems}
+
+
+def test_load_file_reports_os_errors_generally(write, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write(MINIMAL)
+    monkeypatch.setattr(os, "stat", lambda *_a, **_k: (_ for _ in ()).throw(OSError(5, "I/O error")))
+    report = check_file(path)
+    assert not report.readable and "I/O error" in report.problems[0].message
