@@ -178,6 +178,50 @@ def check_file(path: str | os.PathLike[str]) -> FileReport:
     return run_checks(load_file(path))
 
 
-def check_files(paths: list[str]) -> Report:
-    """Check every file; one bad file never hides the others."""
-    return Report([check_file(path) for path in paths])
+#: Below this many files per worker, starting processes costs more than it saves.
+PARALLEL_MIN_PER_JOB = 8
+SUFFIXES = (".yaml", ".yml")
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Files as given, folders expanded to the ``*.yaml``/``*.yml`` files below them, sorted.
+
+    A path that does not exist is kept, so that it is reported as unreadable.
+    """
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def check_files(paths: list[str], jobs: int = 1,
+                on_done: Callable[[FileReport], None] | None = None) -> Report:
+    """Check every file (in ``jobs`` processes when there are enough); one bad file never hides others.
+
+    ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
+    """
+    reports: list[FileReport] = []
+    if jobs > 1 and len(paths) >= jobs * PARALLEL_MIN_PER_JOB:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork shares the already imported modules with the workers, so they start at once.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        chunk = max(1, len(paths) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for report in pool.map(check_file, paths, chunksize=chunk):
+                reports.append(report)
+                if on_done:
+                    on_done(report)
+        return Report(reports)
+    for path in paths:
+        reports.append(check_file(path))
+        if on_done:
+            on_done(reports[-1])
+    return Report(reports)

@@ -6,10 +6,9 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 
 from cchc_cli import __version__
 from cchc_cli.messages import LANGUAGES, render, set_language
@@ -24,17 +23,29 @@ app = typer.Typer(
 
 
 class OutputFormat(str, Enum):
-    """How ``validate`` and ``total`` print their result."""
+    """How ``total`` prints its result."""
 
     text = "text"
     json = "json"
 
 
-def _stdout() -> Console:
+class ReportFormat(str, Enum):
+    """How ``validate`` prints its report."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _stdout() -> Any:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
-def _stderr() -> Console:
+def _stderr() -> Any:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -62,20 +73,42 @@ def _main(
 
 @app.command("validate", help=render("cmd.validate"))
 def validate(
-    files: Annotated[list[Path], typer.Argument(help=render("arg.files"), show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
-    = OutputFormat.text,
+    paths: Annotated[list[Path], typer.Argument(help=render("arg.paths"), show_default=False)],
+    output_format: Annotated[Optional[ReportFormat], typer.Option(
+        "--format", "-f", help=render("opt.report-format"), show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help=render("opt.strict"))] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help=render("opt.jobs"),
+                                                show_default=False)] = None,
 ) -> None:
-    from cchc_cli.checks import check_files
-    from cchc_cli.render import dump_json, print_report_text
+    from cchc_cli.checks import check_files, discover
+    from cchc_cli.render import dump_json, github_lines, print_report_text
 
-    report = check_files([str(f) for f in files])
-    if output_format is OutputFormat.json:
-        print(dump_json(report.to_dict()))
+    if output_format is None:
+        output_format = ReportFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ReportFormat.text
+    files = discover([str(p) for p in paths])
+    workers = jobs or os.cpu_count() or 1
+    if sys.stderr.isatty() and len(files) > 1:
+        report = _with_progress(files, workers)
     else:
-        print_report_text(report, _stdout())
+        report = check_files(files, workers)
+    if output_format is ReportFormat.json:
+        print(dump_json(report.to_dict()))
+    elif output_format is ReportFormat.github:
+        print("\n".join(github_lines(report)))
+    else:
+        print_report_text(report, sys.stdout, color=sys.stdout.isatty())
     raise typer.Exit(report.exit_code(strict))
+
+
+def _with_progress(files: list[str], workers: int) -> Any:
+    """Check files with a Rich progress bar on stderr (only on a terminal)."""
+    from rich.progress import Progress
+
+    from cchc_cli.checks import check_files
+
+    with Progress(console=_stderr(), transient=True) as progress:
+        task = progress.add_task(render("progress.checking"), total=len(files))
+        return check_files(files, workers, on_done=lambda _report: progress.advance(task))
 
 
 @app.command("total", help=render("cmd.total"))
@@ -154,6 +187,8 @@ def schema() -> None:
 
 def main() -> None:
     """Console-script entry point: a bug shows a one-line message and exit code 3, no traceback."""
+    # cchc uses no pydantic plugins; looking for them costs a package-metadata scan on every start.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app(standalone_mode=True)
     except SystemExit:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cchc_cli.messages import render
 from cchc_cli.model import Scorecard
 from cchc_cli.numbers import format_points
 from cchc_cli.problems import Problem, Report, Severity
 from cchc_cli.rollup import Row
+
+if TYPE_CHECKING:  # rich is imported only where it draws, so piped output starts fast
+    from rich.table import Table
+    from rich.text import Text
 
 
 def problem_line(problem: Problem) -> str:
@@ -30,12 +30,43 @@ def summary_line(report: Report) -> str:
     return text
 
 
-def print_report_text(report: Report, console: Console) -> None:
-    """Every problem on its own line, then the summary line."""
+def print_report_text(report: Report, out: TextIO, color: bool = False) -> None:
+    """Every problem on its own line, then the summary line; colours only on a terminal."""
+    if not color:
+        out.writelines(problem_line(problem) + "\n" for problem in report.problems())
+        out.write(summary_line(report) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False)
     for problem in report.problems():
         style = "red" if problem.severity is Severity.ERROR else "yellow"
         console.print(Text(problem_line(problem), style=style), soft_wrap=True)
     console.print(summary_line(report), soft_wrap=True)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(report: Report) -> list[str]:
+    """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=code::message``."""
+    lines = []
+    for problem in report.problems():
+        props = [f"file={_escape_property(problem.file)}"]
+        if problem.line is not None:
+            props.append(f"line={problem.line}")
+        if problem.column is not None:
+            props.append(f"col={problem.column}")
+        props.append(f"title={_escape_property(problem.code)}")
+        lines.append(f"::{problem.severity.value} {','.join(props)}::{_escape_data(problem.message)}")
+    lines.append(summary_line(report))
+    return lines
 
 
 def dump_json(data: Any) -> str:
@@ -45,6 +76,8 @@ def dump_json(data: Any) -> str:
 
 def _cell(computed: Decimal | None, declared: Decimal | None, ok: bool, places: int | None = None) -> Text:
     """The computed value; where the declared one differs, both side by side in red."""
+    from rich.text import Text
+
     shown = format_points(computed, places)
     if ok:
         return Text(shown)
@@ -53,6 +86,9 @@ def _cell(computed: Decimal | None, declared: Decimal | None, ok: bool, places: 
 
 def total_table(card: Scorecard, root: Row, depth: int | None = None) -> Table:
     """The form's layout: TT, criterion, max, self score, index; fields in bold, total last."""
+    from rich.table import Table
+    from rich.text import Text
+
     title = card.title or render("total.default-title", year=card.year)
     table = Table(title=render("total.title", title=title, unit=card.unit), show_lines=False,
                   header_style="bold")
