@@ -73,8 +73,8 @@ def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
 
 def check_ranges(ctx: Context) -> Iterator[Problem]:
     """No negative points; no self score above its max."""
-    items: list[tuple[Criterion | Scorecard, str]] = [(ctx.card, render("total.sum"))]
-    items.extend((node, node.id) for node, _, _ in ctx.nodes())
+    items: list[tuple[Criterion | Scorecard, str]] = [(ctx.card, render("label.total"))]
+    items.extend((node, render("label.criterion", id=node.id)) for node, _, _ in ctx.nodes())
     for node, label in items:
         for name in ("max", "score"):
             value = getattr(node, name)
@@ -102,7 +102,7 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
     """Declared totals of fields, criteria and the whole table equal the sums of their children."""
     for row in ctx.root.walk():
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
-        label = row.node.id if row.node is not None else render("total.sum")
+        label = render("label.criterion", id=row.node.id) if row.node is not None else render("label.total")
         if not row.max_ok:
             yield where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
                                         computed=format_points(row.max))

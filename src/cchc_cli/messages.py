@@ -33,8 +33,8 @@ VI: dict[str, str] = {
     "problem.missing-max": "Tiêu chí {id} không có tiêu chí con nên phải có điểm chuẩn 'max'",
     "problem.duplicate-id": "Mã tiêu chí {id} bị trùng (đã có ở dòng {first_line})",
     "problem.id-not-under-parent": "Mã {id} không thuộc mã của tiêu chí cha {parent}",
-    "problem.score-negative": "'{field}' của tiêu chí {id} là {value}, nhỏ hơn 0",
-    "problem.score-above-max": "Điểm tự đánh giá {score} của tiêu chí {id} lớn hơn điểm chuẩn {max}",
+    "problem.score-negative": "'{field}' của {id} là {value}, nhỏ hơn 0",
+    "problem.score-above-max": "Điểm tự đánh giá {score} của {id} lớn hơn điểm chuẩn {max}",
     "problem.split-child-points": "Tiêu chí {id} thuộc nhóm {parent} chỉ biết tổng điểm (split_unknown) nên không được có '{field}'",
     "problem.split-needs-points": "Nhóm {id} đánh dấu split_unknown phải tự khai 'max' và 'score'",
     # problems: arithmetic
@@ -118,6 +118,8 @@ VI: dict[str, str] = {
     "total.col.index": "Chỉ số (%)",
     "total.declared": "khai {value}",
     "total.sum": "TỔNG ĐIỂM",
+    "label.criterion": "tiêu chí {id}",
+    "label.total": "toàn bảng (TỔNG ĐIỂM)",
     "total.default-title": "Bảng tổng hợp chấm điểm cải cách hành chính năm {year}",
     "total.mismatches": "{count} số khai lệch với số tính lại",
     "total.ok": "Mọi số khai khớp với số tính lại: {score}/{max} điểm ({index} %)",
@@ -133,6 +135,16 @@ VI: dict[str, str] = {
     "xlsx.col.note": "Ghi chú",
     "xlsx.total": "TỔNG ĐIỂM",
     "xlsx.sheet": "Bảng chấm điểm",
+    # export
+    "xlsx.continued": "(tiếp theo {id})",
+    "xlsx.footer": "Trang &P/&N",
+    "export.notice-split": "{cell}: nội dung của {id} dài {length} ký tự, vượt giới hạn {limit} ký tự một ô của Excel; phần còn lại được ghi tiếp, không bị cắt, ở các dòng {rows} ngay bên dưới",
+    "export.notice-clipped": "{cell}: dòng tiêu đề dài {length} ký tự, vượt giới hạn {limit} ký tự một ô của Excel; đã cắt bớt, chỗ cắt đánh dấu “…”",
+    "export.notice-control": "Đã bỏ {count} ký tự điều khiển mà Excel không nhận, ở các ô: {cells}",
+    "export.notice-formula": "{cell}: công thức cộng của {id} dài {length} ký tự, vượt giới hạn {limit} ký tự của Excel; đã ghi giá trị {value} thay cho công thức",
+    "export.reason-full": "ổ đĩa đã đầy",
+    "export.reason-readonly": "ổ đĩa hoặc thư mục chỉ cho đọc",
+    "export.reason-permission": "không có quyền ghi",
 }
 
 EN: dict[str, str] = {
@@ -155,8 +167,8 @@ EN: dict[str, str] = {
     "problem.missing-max": "criterion {id} has no children, so it needs 'max' points",
     "problem.duplicate-id": "criterion id {id} is used twice (first on line {first_line})",
     "problem.id-not-under-parent": "id {id} is not under its parent's id {parent}",
-    "problem.score-negative": "'{field}' of criterion {id} is {value}, below 0",
-    "problem.score-above-max": "self score {score} of criterion {id} is above its max {max}",
+    "problem.score-negative": "'{field}' of {id} is {value}, below 0",
+    "problem.score-above-max": "self score {score} of {id} is above its max {max}",
     "problem.split-child-points": "criterion {id} is inside split_unknown group {parent}, so it may not carry '{field}'",
     "problem.split-needs-points": "split_unknown group {id} must declare its own 'max' and 'score'",
     "problem.max-mismatch": "declared max of {id} is {declared} but its children add up to {computed}",
@@ -235,6 +247,8 @@ EN: dict[str, str] = {
     "total.col.index": "Index (%)",
     "total.declared": "declared {value}",
     "total.sum": "TOTAL",
+    "label.criterion": "criterion {id}",
+    "label.total": "the whole table (TOTAL)",
     "total.default-title": "Administrative reform scorecard {year}",
     "total.mismatches": "{count} declared value(s) differ from the recomputed ones",
     "total.ok": "Every declared value matches: {score}/{max} points ({index} %)",
@@ -249,6 +263,16 @@ EN: dict[str, str] = {
     "xlsx.col.note": "Ghi chú",
     "xlsx.total": "TỔNG ĐIỂM",
     "xlsx.sheet": "Bảng chấm điểm",
+    # export
+    "xlsx.continued": "(tiếp theo {id})",
+    "xlsx.footer": "Trang &P/&N",
+    "export.notice-split": "{cell}: the text of {id} is {length} characters, over Excel's limit of {limit} per cell; the rest continues, uncut, on rows {rows} right below",
+    "export.notice-clipped": "{cell}: the title row is {length} characters, over Excel's limit of {limit} per cell; it was cut, marked with “…”",
+    "export.notice-control": "removed {count} control character(s) Excel does not accept, in cells: {cells}",
+    "export.notice-formula": "{cell}: the SUM formula of {id} is {length} characters, over Excel's limit of {limit}; wrote the value {value} instead",
+    "export.reason-full": "the disk is full",
+    "export.reason-readonly": "the disk or folder is read-only",
+    "export.reason-permission": "permission denied",
 }
 
 _CATALOGS = {"vi": VI, "en": EN}
