@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
 from typing import Callable, Iterator
 
+from cchc_cli import evidence
+from cchc_cli.evidence import Cited, all_cited
 from cchc_cli.load import Loaded, load_file, where
 from cchc_cli.messages import render
 from cchc_cli.model import Criterion, Scorecard, iter_criteria
@@ -17,10 +21,17 @@ from cchc_cli.rollup import Row, rollup
 
 @dataclass
 class Context:
-    """What every check may look at: the scorecard and its recomputed rows."""
+    """What every check may look at: the scorecard, its recomputed rows, the citations."""
 
     card: Scorecard
     root: Row
+    #: Folder holding the evidence files, when the user gave one (--evidence-dir).
+    evidence_dir: Path | None = None
+
+    @cached_property
+    def cited(self) -> list[Cited]:
+        """Every citation in the evidence, parsed once for all the evidence checks."""
+        return all_cited(self.card)
 
     def nodes(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
         """Every criterion with its depth and parent."""
@@ -147,6 +158,33 @@ def check_decimals(ctx: Context) -> Iterator[Problem]:
                 yield where(node).problem("too-many-decimals", name, value=format(value, "f").replace(".", ","))
 
 
+def check_citation_dates(ctx: Context) -> Iterator[Problem]:
+    """Impossible cited dates, dates after the report, dates outside the year and the one before."""
+    return evidence.check_dates(ctx.card, ctx.cited)
+
+
+def check_citation_types(ctx: Context) -> Iterator[Problem]:
+    """A type word that contradicts the symbol's code."""
+    return evidence.check_type_words(ctx.cited)
+
+
+def check_citation_date_conflicts(ctx: Context) -> Iterator[Problem]:
+    """One document cited with two dates."""
+    return evidence.check_date_conflicts(evidence.index_documents(ctx.cited))
+
+
+def check_citations_recognised(ctx: Context) -> Iterator[Problem]:
+    """Points backed by evidence in which no citation can be recognised, and no note."""
+    return evidence.check_recognised(ctx.card, ctx.cited)
+
+
+def check_evidence_files(ctx: Context) -> Iterator[Problem]:
+    """With --evidence-dir: cited files that are missing, files nobody cites."""
+    if ctx.evidence_dir is None:
+        return iter(())
+    return evidence.check_evidence_dir(ctx.card, ctx.cited, ctx.evidence_dir)
+
+
 #: Every check, in the order they run. Add new checks here.
 CHECKS: list[Check] = [
     check_leaf_max,
@@ -159,23 +197,28 @@ CHECKS: list[Check] = [
     check_evidence,
     check_total_max,
     check_decimals,
+    check_citation_dates,
+    check_citation_types,
+    check_citation_date_conflicts,
+    check_citations_recognised,
+    check_evidence_files,
 ]
 
 
-def run_checks(loaded: Loaded) -> FileReport:
+def run_checks(loaded: Loaded, evidence_dir: Path | None = None) -> FileReport:
     """Every problem of one loaded file: reading and shape problems, then every check."""
     problems = list(loaded.problems)
     if loaded.card is not None:
-        ctx = Context(loaded.card, rollup(loaded.card))
+        ctx = Context(loaded.card, rollup(loaded.card), evidence_dir)
         for check in CHECKS:
             problems.extend(check(ctx))
     problems.sort(key=Problem.sort_key)
     return FileReport(loaded.file, problems, readable=loaded.readable)
 
 
-def check_file(path: str | os.PathLike[str]) -> FileReport:
+def check_file(path: str | os.PathLike[str], evidence_dir: Path | None = None) -> FileReport:
     """Load and check one file."""
-    return run_checks(load_file(path))
+    return run_checks(load_file(path), evidence_dir)
 
 
 #: Below this many files per worker, starting processes costs more than it saves.
@@ -200,7 +243,8 @@ def discover(paths: list[str]) -> list[str]:
 
 
 def check_files(paths: list[str], jobs: int = 1,
-                on_done: Callable[[FileReport], None] | None = None) -> Report:
+                on_done: Callable[[FileReport], None] | None = None,
+                evidence_dir: Path | None = None) -> Report:
     """Check every file (in ``jobs`` processes when there are enough); one bad file never hides others.
 
     ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
@@ -215,13 +259,13 @@ def check_files(paths: list[str], jobs: int = 1,
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         chunk = max(1, len(paths) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for report in pool.map(check_file, paths, chunksize=chunk):
+            for report in pool.map(check_file, paths, [evidence_dir] * len(paths), chunksize=chunk):
                 reports.append(report)
                 if on_done:
                     on_done(report)
         return Report(reports)
     for path in paths:
-        reports.append(check_file(path))
+        reports.append(check_file(path, evidence_dir))
         if on_done:
             on_done(reports[-1])
     return Report(reports)

@@ -52,7 +52,8 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 __all__ = ["Citation", "is_valid_date", "parse_evidence"]
 
@@ -251,6 +252,7 @@ _FILE = re.compile(rf"(?P<stem>.+?)\.(?P<ext>(?i:{'|'.join(_FILE_EXTS)}))[ \t.,;
 _SLUG = re.compile(r"[^\W\d_][^\W_]*(?:[-_][^\W_]+){2,}[ \t.,;]*$")
 _SLUG_TYPE = re.compile(rf"(?P<type>(?i:{_WORD_RX}|{_CODE_RX}))(?=[-_])")
 _TRIM = " \t,;:.…-–—"
+_DIGIT = re.compile(r"\d")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -406,11 +408,16 @@ def _clause_heads(line: str, cs: int, ce: int, urls: list[tuple[int, int]],
     head = _lead_head(line, lead, ce, prev_type)
     if head:
         found.append(head)
-    for m in _SYMBOL_HEAD.finditer(line, lead, ce):
+    # Scanning every position with the big head patterns is the parser's main cost; a symbol
+    # needs a "/" and a short form a digit, so clauses without them skip the scan.
+    clause = line[lead:ce]
+    symbols = _SYMBOL_HEAD.finditer(line, lead, ce) if "/" in clause else ()
+    for m in symbols:
         h = _head_from(m)
         _attach_date(line, h, len(line))
         found.append(h)
-    for m in _SHORT_HEAD.finditer(line, lead, ce):
+    shorts = _SHORT_HEAD.finditer(line, lead, ce) if _DIGIT.search(clause) else ()
+    for m in shorts:
         if _midline_ok(m):
             h = _head_from(m)
             _attach_date(line, h, len(line))
@@ -445,21 +452,34 @@ def parse_evidence(text: str) -> list[Citation]:
     out: list[Citation] = []
     prev_type: str | None = None  # type of the previous non-blank clause's last citation
     for lm in re.finditer(r"[^\r\n]+", text):
-        line, base = lm.group(), lm.start()
-        urls = _url_spans(line)
-        heads: list[_Head] = []
-        for cs, ce in _clauses(line, urls):
-            found = _clause_heads(line, cs, ce, urls, prev_type)
-            if line[cs:ce].strip(_TRIM):
-                prev_type = found[-1].doc_type if found else None
-            heads.extend(found)
-        for i, h in enumerate(heads):
-            # The subject runs to the next citation of the line (across ";": "...; kiểm điểm ...").
-            stop = heads[i + 1].start if i + 1 < len(heads) else len(line)
-            sa, sb = _trimmed(line, *(h.subject or (h.end, stop)))
-            out.append(Citation(
-                doc_type=h.doc_type, type_word=h.type_word, number=h.number, year=h.year,
-                code_type=h.code_type, issuer=h.issuer, unit=h.unit, date=h.date,
-                date_text=h.date_text, subject=line[sa:sb], kind=h.kind,
-                start=base + h.start, end=base + (max(h.end, sb) if sb > sa else h.end)))
+        found, prev_type = _parse_line(lm.group(), prev_type)
+        base = lm.start()
+        out.extend(replace(c, start=c.start + base, end=c.end + base) if base else c for c in found)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], str | None]:
+    """The citations of one line (offsets within the line) and the type a bare number would inherit.
+
+    Cached: real tables cite the same lines again and again ("bc 1467 thực hiện khcchc" stands
+    under dozens of criteria), and the result depends only on the line and the inherited type.
+    """
+    urls = _url_spans(line)
+    heads: list[_Head] = []
+    for cs, ce in _clauses(line, urls):
+        found = _clause_heads(line, cs, ce, urls, prev_type)
+        if line[cs:ce].strip(_TRIM):
+            prev_type = found[-1].doc_type if found else None
+        heads.extend(found)
+    out = []
+    for i, h in enumerate(heads):
+        # The subject runs to the next citation of the line (across ";": "...; kiểm điểm ...").
+        stop = heads[i + 1].start if i + 1 < len(heads) else len(line)
+        sa, sb = _trimmed(line, *(h.subject or (h.end, stop)))
+        out.append(Citation(
+            doc_type=h.doc_type, type_word=h.type_word, number=h.number, year=h.year,
+            code_type=h.code_type, issuer=h.issuer, unit=h.unit, date=h.date,
+            date_text=h.date_text, subject=line[sa:sb], kind=h.kind,
+            start=h.start, end=max(h.end, sb) if sb > sa else h.end))
+    return tuple(out), prev_type

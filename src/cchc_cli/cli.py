@@ -79,6 +79,9 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help=render("opt.strict"))] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help=render("opt.jobs"),
                                                 show_default=False)] = None,
+    evidence_dir: Annotated[Optional[Path], typer.Option(
+        "--evidence-dir", help=render("opt.evidence-dir"), show_default=False, exists=True, file_okay=False,
+        dir_okay=True)] = None,
 ) -> None:
     from cchc_cli.checks import check_files, discover
     from cchc_cli.render import dump_json, github_lines, print_report_text
@@ -88,9 +91,9 @@ def validate(
     files = discover([str(p) for p in paths])
     workers = jobs or os.cpu_count() or 1
     if sys.stderr.isatty() and len(files) > 1:
-        report = _with_progress(files, workers)
+        report = _with_progress(files, workers, evidence_dir)
     else:
-        report = check_files(files, workers)
+        report = check_files(files, workers, evidence_dir=evidence_dir)
     if output_format is ReportFormat.json:
         print(dump_json(report.to_dict()))
     elif output_format is ReportFormat.github:
@@ -100,7 +103,7 @@ def validate(
     raise typer.Exit(report.exit_code(strict))
 
 
-def _with_progress(files: list[str], workers: int) -> Any:
+def _with_progress(files: list[str], workers: int, evidence_dir: Path | None = None) -> Any:
     """Check files with a Rich progress bar on stderr (only on a terminal)."""
     from rich.progress import Progress
 
@@ -108,7 +111,8 @@ def _with_progress(files: list[str], workers: int) -> Any:
 
     with Progress(console=_stderr(), transient=True) as progress:
         task = progress.add_task(render("progress.checking"), total=len(files))
-        return check_files(files, workers, on_done=lambda _report: progress.advance(task))
+        return check_files(files, workers, on_done=lambda _report: progress.advance(task),
+                           evidence_dir=evidence_dir)
 
 
 @app.command("total", help=render("cmd.total"))
@@ -172,10 +176,44 @@ def export(
             _stderr().print(problem_line(problem), soft_wrap=True, markup=False)
         raise typer.Exit(2 if not loaded.readable else 1)
     try:
-        write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force)
+        notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force)
     except ExportError as exc:
         raise _fail(exc.message) from None
+    for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)
+        _stderr().print(f"cchc: {notice}", style="yellow", soft_wrap=True, markup=False)
     _stderr().print(render("export.done", path=xlsx), soft_wrap=True, markup=False)
+
+
+@app.command("evidence", help=render("cmd.evidence"))
+def evidence_index(
+    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
+    = OutputFormat.text,
+    evidence_dir: Annotated[Optional[Path], typer.Option(
+        "--evidence-dir", help=render("opt.evidence-dir"), show_default=False, exists=True, file_okay=False,
+        dir_okay=True)] = None,
+) -> None:
+    from cchc_cli.checks import run_checks
+    from cchc_cli.evidence import all_cited, index_documents
+    from cchc_cli.load import load_file
+    from cchc_cli.render import dump_json, evidence_table, problem_line
+
+    loaded = load_file(file)
+    if loaded.card is None:
+        for problem in loaded.problems:
+            _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
+        raise typer.Exit(2 if not loaded.readable else 1)
+    documents = index_documents(all_cited(loaded.card))
+    report = run_checks(loaded, evidence_dir)
+    evidence_codes = [p for p in report.problems if p.code.startswith("evidence-")]
+    if output_format is OutputFormat.json:
+        print(dump_json({"file": str(file), "documents": [d.to_dict() for d in documents],
+                         "problems": [p.to_dict() for p in evidence_codes]}))
+    else:
+        _stdout().print(evidence_table(loaded.card, documents))
+        for problem in evidence_codes:
+            _stderr().print(problem_line(problem), style="yellow", soft_wrap=True, markup=False)
+    raise typer.Exit(1 if report.errors else 0)
 
 
 @app.command("schema", help=render("cmd.schema"))

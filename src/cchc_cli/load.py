@@ -69,7 +69,7 @@ class Where:
         entry = self.entries.get(name)
         return (entry[0].line, entry[0].column) if entry else (self.line, self.column)
 
-    def problem(self, code: str, name: str | None = None, **args: Any) -> Problem:
+    def problem(self, code: str, name: str | None = None, /, **args: Any) -> Problem:
         """A problem located at field ``name`` (or at the node)."""
         line, col = self.at(name) if name else (self.line, self.column)
         path = f"{self.path}.{name}" if name and self.path else (name or self.path)

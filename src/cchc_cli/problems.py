@@ -55,6 +55,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "no-evidence": (W, "a leaf scored above 0 with neither evidence nor a note (giải trình)"),
     "total-not-100": (W, "the total maximum is not 100"),
     "too-many-decimals": (W, "a number with more than 4 decimals"),
+    # evidence (warnings: the arithmetic still holds)
+    "evidence-bad-date": (W, "a cited date that does not exist (29/02/2021)"),
+    "evidence-date-late": (W, "a cited date after the date of the report"),
+    "evidence-date-range": (W, "a cited date outside the assessment year and the year before"),
+    "evidence-type-conflict": (W, "a type word that contradicts the code (Báo cáo số 05/KH-UBND)"),
+    "evidence-date-conflict": (W, "the same document cited with two different dates"),
+    "evidence-unrecognised": (W, "a scored criterion with no recognisable citation and no note"),
+    "evidence-file-missing": (W, "a cited file not found in --evidence-dir (closest name suggested)"),
+    "evidence-file-unused": (W, "a file in --evidence-dir that no criterion cites"),
 }
 
 

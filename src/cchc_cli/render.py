@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cchc_cli.evidence import Document
 from cchc_cli.messages import render
 from cchc_cli.model import Scorecard
 from cchc_cli.numbers import format_points
@@ -117,6 +118,25 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None) -> Table:
 
 def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
+
+
+def evidence_table(card: Scorecard, documents: list[Document]) -> Table:
+    """One row per cited document, the most leaned-on first, with the criteria citing it."""
+    from rich.table import Table
+
+    table = Table(title=render("evidence.title", unit=card.unit, year=card.year), header_style="bold")
+    table.add_column(render("evidence.col.type"), no_wrap=True)
+    table.add_column(render("evidence.col.number"), justify="right", no_wrap=True)
+    table.add_column(render("evidence.col.date"), no_wrap=True)
+    table.add_column(render("evidence.col.subject"), min_width=20, max_width=50)
+    table.add_column(render("evidence.col.criteria"), min_width=20)
+    table.add_column(render("evidence.col.count"), justify="right", no_wrap=True)
+    for doc in documents:
+        dates = ", ".join(f"{d[0]:02}/{d[1]:02}/{d[2]}" for d in doc.dates)
+        subject = doc.subject if doc.number is not None else doc.label
+        table.add_row(doc.doc_type or doc.cited[0].citation.kind, doc.number or "", dates, subject,
+                      ", ".join(doc.criteria), str(len(doc.criteria)))
+    return table
 
 
 def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem]) -> dict[str, Any]:

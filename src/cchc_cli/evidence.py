@@ -1,0 +1,297 @@
+"""Evidence that can be checked: the citations of every criterion, their checks, and the document index.
+
+Citations are parsed per criterion from all its evidence items at once (so "5912 b1" on the line
+after "PA 5912" keeps its type), then mapped back to the item they stand in, for its location.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import difflib
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from cchc_cli.citations import Citation, is_valid_date, parse_evidence
+from cchc_cli.load import where
+from cchc_cli.messages import render
+from cchc_cli.model import Criterion, Scorecard, iter_criteria
+from cchc_cli.numbers import format_points
+from cchc_cli.problems import Problem
+from cchc_cli.yamlsrc import Seq
+
+_REPORT_DATE = re.compile(r"ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I)
+#: Longest citation text quoted in a message.
+_QUOTE = 70
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One citation, the criterion whose evidence holds it, and the item it stands in."""
+
+    citation: Citation
+    node: Criterion
+    item: int
+    text: str  # the citation as written (its span in the item)
+
+    def location(self) -> tuple[int, int]:
+        """Line and column of the evidence item (of the criterion when unknown)."""
+        here = where(self.node)
+        entry = here.entries.get("evidence")
+        if entry and isinstance(entry[1], Seq) and self.item < len(entry[1].items):
+            item = entry[1].items[self.item]
+            return item.line, item.column
+        return here.at("evidence")
+
+    def quote(self) -> str:
+        """The citation as written, shortened for a message."""
+        return self.text if len(self.text) <= _QUOTE else self.text[: _QUOTE - 1] + "…"
+
+    def problem(self, code: str, /, **args: Any) -> Problem:
+        """A problem at this citation's evidence item."""
+        line, column = self.location()
+        here = where(self.node)
+        return Problem(code, here.file, line, column, f"{here.path}.evidence[{self.item}]", args)
+
+
+def evidence_texts(node: Criterion) -> list[str]:
+    """The evidence items of a node as text (the mapping form contributes its fields)."""
+    return [str(item) for item in node.evidence]
+
+
+def cited_in(node: Criterion) -> list[Cited]:
+    """Every citation in one criterion's evidence, in order."""
+    items = evidence_texts(node)
+    if not items:
+        return []
+    text = "\n".join(items)
+    starts = []
+    offset = 0
+    for item in items:
+        starts.append(offset)
+        offset += len(item) + 1
+    found = []
+    for citation in parse_evidence(text):
+        index = bisect.bisect_right(starts, citation.start) - 1
+        found.append(Cited(citation, node, index, text[citation.start:citation.end]))
+    return found
+
+
+def all_cited(card: Scorecard) -> list[Cited]:
+    """Every citation of the scorecard, in table order."""
+    return [c for node, _, _ in iter_criteria(card.criteria) for c in cited_in(node)]
+
+
+def report_date(card: Scorecard) -> datetime.date | None:
+    """The date of the report the table is attached to ("... ngày 25/12/2021"), if written."""
+    match = _REPORT_DATE.search(card.report or "")
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    return datetime.date(year, month, day) if is_valid_date((day, month, year)) else None
+
+
+def _date_text(date: tuple[int, int, int]) -> str:
+    return f"{date[0]:02}/{date[1]:02}/{date[2]}"
+
+
+def check_dates(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
+    """Impossible dates; dates after the report; dates outside the year and the year before."""
+    reported = report_date(card)
+    for c in cited:
+        date = c.citation.date
+        if date is None:
+            continue
+        if not is_valid_date(date):
+            yield c.problem("evidence-bad-date", date=c.citation.date_text or _date_text(date), doc=c.quote())
+            continue
+        day = datetime.date(date[2], date[1], date[0])
+        if reported is not None and day > reported:
+            yield c.problem("evidence-date-late", date=_date_text(date), doc=c.quote(),
+                            report_date=reported.strftime("%d/%m/%Y"))
+        elif date[2] not in (card.year, card.year - 1):
+            yield c.problem("evidence-date-range", date=_date_text(date), doc=c.quote(), year=card.year,
+                            previous=card.year - 1)
+
+
+def check_type_words(cited: list[Cited]) -> Iterator[Problem]:
+    """A type word that contradicts the code in the symbol ("Báo cáo số 05/KH-UBND")."""
+    for c in cited:
+        cit = c.citation
+        if cit.type_word and cit.code_type and cit.doc_type and cit.doc_type != cit.code_type:
+            yield c.problem("evidence-type-conflict", doc=c.quote(), word=cit.type_word, code=cit.code_type)
+
+
+@dataclass
+class Document:
+    """One cited document and every place that cites it."""
+
+    doc_type: str | None
+    number: str | None
+    issuer: str | None = None
+    year: int | None = None
+    cited: list[Cited] = field(default_factory=list)
+
+    def accepts(self, c: Citation) -> bool:
+        """Same type and number, and no written issuer or year that tells them apart."""
+        return ((self.issuer is None or c.issuer is None or self.issuer == c.issuer)
+                and (self.year is None or c.year is None or self.year == c.year))
+
+    def add(self, c: Cited) -> None:
+        """Record one more citation of this document."""
+        self.cited.append(c)
+        self.issuer = self.issuer or c.citation.issuer
+        self.year = self.year or c.citation.year
+
+    @property
+    def criteria(self) -> list[str]:
+        """Ids of the criteria citing it, once each, in table order."""
+        return list(dict.fromkeys(c.node.id for c in self.cited))
+
+    @property
+    def dates(self) -> list[tuple[int, int, int]]:
+        """The distinct valid dates it is cited with, most frequent first."""
+        counts = Counter(c.citation.date for c in self.cited if c.citation.date and is_valid_date(c.citation.date))
+        return [date for date, _ in counts.most_common()]
+
+    @property
+    def subject(self) -> str:
+        """The longest subject written next to it (the most telling one)."""
+        return max((c.citation.subject for c in self.cited), key=len, default="")
+
+    @property
+    def label(self) -> str:
+        """``BC 1467/UBND``-like label; the text itself for an unnumbered file or link."""
+        if self.number is None:
+            return self.cited[0].text
+        parts = [self.doc_type or "", self.number]
+        label = " ".join(p for p in parts if p)
+        if self.year:
+            label += f"/{self.year}"
+        if self.issuer:
+            label += f"/{self.issuer}"
+        return label
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "label": self.label,
+            "type": self.doc_type,
+            "number": self.number,
+            "issuer": self.issuer,
+            "year": self.year,
+            "dates": [_date_text(d) for d in self.dates],
+            "subject": self.subject,
+            "kind": self.cited[0].citation.kind,
+            "criteria": self.criteria,
+            "citations": len(self.cited),
+        }
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, for matching names the way people mistype them."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
+def index_documents(cited: list[Cited]) -> list[Document]:
+    """Group citations into documents, most-cited (by number of criteria) first."""
+    documents: list[Document] = []
+    by_key: dict[tuple[Any, ...], list[Document]] = {}
+    for c in cited:
+        cit = c.citation
+        key: tuple[Any, ...] = ((cit.doc_type, cit.number) if cit.number is not None
+                                else ("text", _fold(c.text)))
+        candidates = by_key.setdefault(key, [])
+        doc = next((d for d in candidates if d.accepts(cit)), None)
+        if doc is None:
+            doc = Document(cit.doc_type, cit.number)
+            candidates.append(doc)
+            documents.append(doc)
+        doc.add(c)
+    documents.sort(key=lambda d: (-len(d.criteria), d.doc_type or "~", int(d.number or 0) if (d.number or "").isdigit()
+                                  else 0, d.label))
+    return documents
+
+
+def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
+    """The same document cited with two different dates anywhere in the file."""
+    for doc in documents:
+        if doc.number is None:
+            continue
+        first: Cited | None = None
+        reported: set[tuple[int, int, int]] = set()
+        for c in doc.cited:
+            date = c.citation.date
+            if date is None or not is_valid_date(date):
+                continue
+            if first is None:
+                first = c
+                reported.add(date)
+            elif date not in reported:
+                reported.add(date)
+                assert first.citation.date is not None
+                yield c.problem("evidence-date-conflict", doc=doc.label, date=_date_text(date),
+                                other=_date_text(first.citation.date), other_line=first.location()[0])
+
+
+def check_recognised(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
+    """A scored criterion whose evidence holds no recognisable citation and that has no note."""
+    recognised = {id(c.node) for c in cited if c.citation.number is not None or c.citation.kind != "document"}
+    for node, _, parent in iter_criteria(card.criteria):
+        if parent is not None and parent.split_unknown:
+            continue
+        if not (node.is_leaf or node.split_unknown) or not node.score or node.survey or node.note:
+            continue
+        if not node.evidence:
+            continue  # no evidence at all: the no-evidence check speaks
+        if id(node) not in recognised and not any(id(child) in recognised for child in node.children):
+            here = where(node)
+            line, column = here.at("evidence")
+            yield Problem("evidence-unrecognised", here.file, line, column, f"{here.path}.evidence",
+                          {"id": node.id, "score": format_points(node.score)})
+
+
+def _files_in(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root, f).relative_to(folder) for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path) -> Iterator[Problem]:
+    """Cited files missing from ``folder`` (closest name suggested) and files nobody cites."""
+    present = _files_in(folder)
+    folded = {_fold(p.as_posix()): p for p in present}
+    used: set[Path] = set()
+    for c in cited:
+        if c.citation.kind != "file":
+            continue
+        name = c.text.strip()
+        if (folder / name).is_file():
+            used.add(Path(name))
+            continue
+        close = difflib.get_close_matches(_fold(name), list(folded), n=1, cutoff=0.6)
+        if close:
+            used.add(folded[close[0]])
+        yield c.problem("evidence-file-missing", name=name, folder=str(folder),
+                        suggestion=_suggestion(folded[close[0]].as_posix()) if close else "")
+    # Short forms without an extension ("CV 1103 sau ktra") may name a file by its stem.
+    texts = {_fold(text) for node, _, _ in iter_criteria(card.criteria) for text in evidence_texts(node)}
+    texts |= {_fold(c.text) for c in cited}
+    here = where(card)
+    for path in present:
+        if path in used or _fold(path.as_posix()) in texts or _fold(path.stem) in texts:
+            continue
+        yield Problem("evidence-file-unused", here.file, None, None, "", {"name": path.as_posix(),
+                                                                         "folder": str(folder)})
+
+
+def _suggestion(name: str) -> str:
+    return render("suggest-file", name=name)
