@@ -1,0 +1,795 @@
+"""`cchc export --xlsx`: the form's layout, live formulas with cached values, hostile text, safe writing.
+
+The workbook is reopened with openpyxl (as a reader only) and every formula is recomputed here by a
+tiny evaluator, so the formulas are proved to add up the right cells, not just to be present.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner
+
+from cchc_cli import export as export_module
+from cchc_cli.cli import app
+from cchc_cli.export import CELL_LIMIT, ROW_LINES, ExportError, split_text, write_xlsx
+from cchc_cli.load import load_file
+from cchc_cli.messages import set_language
+from cchc_cli.model import Criterion, Scorecard, iter_criteria
+from cchc_cli.rollup import rollup
+from tests.conftest import SHIPPED
+
+HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Ghi chú"]
+HEADER_ROW = 4  # 1-based, as openpyxl counts
+FIRST_ROW = HEADER_ROW + 1
+HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-x", "@SUM(A1)", "\tx", "=HYPERLINK(\"http://evil\",\"y\")",
+           "http://example.com/a", "_x0041_ literal", "1,5", "0042"]
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _card_path(tmp_path: Path, text: str, name: str = "card.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _load(path: Path) -> Scorecard:
+    loaded = load_file(path)
+    assert loaded.card is not None, loaded.problems
+    return loaded.card
+
+
+def _export(path: Path, out: Path, *, overwrite: bool = False) -> list[str]:
+    card = _load(path)
+    return write_xlsx(card, rollup(card), out, source=path, overwrite=overwrite)
+
+
+def _sheets(out: Path) -> tuple[Worksheet, Worksheet]:
+    """The sheet with formulas, and the same sheet with the cached values."""
+    return openpyxl.load_workbook(out).active, openpyxl.load_workbook(out, data_only=True).active
+
+
+def _name(node: Criterion, depth: int) -> str:
+    return node.title.upper() if depth == 1 else f"{node.id}. {node.title}"
+
+
+def _is_continuation(ws: Worksheet, row: int) -> bool:
+    name = ws.cell(row, 2).value
+    return isinstance(name, str) and name.startswith("(tiếp theo ")
+
+
+def _node_rows(ws: Worksheet) -> list[int]:
+    """Sheet rows of the nodes (not continuation rows), the total row last."""
+    return [r for r in range(FIRST_ROW, ws.max_row + 1) if not _is_continuation(ws, r)]
+
+
+def _table_text(ws: Worksheet, first: int, col: int) -> list[str]:
+    """A node's text in ``col``: its own row and its continuation rows, in order."""
+    parts = [ws.cell(first, col).value or ""]
+    row = first + 1
+    while row <= ws.max_row and _is_continuation(ws, row):
+        parts.append(ws.cell(row, col).value or "")
+        row += 1
+    return parts
+
+
+def _rows_of(refs: str) -> list[int]:
+    """The rows a formula's argument list refers to (ranges expanded)."""
+    rows: list[int] = []
+    for first, last in re.findall(r"[A-Z]+(\d+)(?::[A-Z]+(\d+))?", refs):
+        rows.extend(range(int(first), int(last or first) + 1))
+    return rows
+
+
+def _card_text(children: str, *, header: str = "", field_extra: str = "") -> str:
+    return (f"unit: UBND xã Thử\nyear: 2022\n{header}criteria:\n  - id: \"1\"\n    tt: \"I\"\n"
+            f"    title: Lĩnh vực thử\n{field_extra}    children:\n{children}")
+
+
+def _leaf(ident: str, *, max_: str = "1", score: str | None = "1", evidence: list[str] | None = None,
+          indent: int = 6) -> str:
+    pad = " " * indent
+    lines = [f"{pad}- id: \"{ident}\"", f"{pad}  title: Tiêu chí {ident}", f"{pad}  max: {max_}"]
+    if score is not None:
+        lines.append(f"{pad}  score: {score}")
+    if evidence is not None:
+        lines.append(f"{pad}  evidence:")
+        lines.extend(f"{pad}    - {_yaml_str(item)}" for item in evidence)
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_str(text: str) -> str:
+    """A double-quoted YAML scalar holding exactly ``text`` (control characters escaped)."""
+    out = []
+    for ch in text:
+        if ch in "\\\"":
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+class _Evaluator:
+    """Recomputes SUM / COUNT / IF(...=0,"",...) formulas from the cells they refer to."""
+
+    _TOKEN = re.compile(r'\s*(?:(?P<range>[A-Z]+\d+:[A-Z]+\d+)|(?P<ref>[A-Z]+\d+)|(?P<fn>[A-Z]+)\(|'
+                        r'(?P<num>\d+(?:\.\d+)?)|(?P<str>"[^"]*")|(?P<op>[(),=]))')
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.tokens: list[tuple[str, str]] = []
+        self.calls: list[int] = []  # argument count of every function call seen
+
+    def value(self, ref: str) -> Any:
+        value = self.ws[ref].value
+        if isinstance(value, str) and self.ws[ref].data_type == "f":
+            return _Evaluator(self.ws).formula(value, self.calls)
+        return value
+
+    def formula(self, text: str, calls: list[int] | None = None) -> Any:
+        assert text.startswith("=") and len(text) <= 8192, text[:80]
+        if calls is not None:
+            self.calls = calls
+        self.tokens = []
+        pos = 1
+        while pos < len(text):
+            match = self._TOKEN.match(text, pos)
+            assert match, f"cannot read {text[pos:pos + 20]!r}"
+            kind = match.lastgroup
+            assert kind is not None
+            self.tokens.append((kind, match.group(kind)))
+            pos = match.end()
+        result = self._comparison()
+        assert not self.tokens, self.tokens
+        return result
+
+    def _comparison(self) -> Any:
+        left = self._expr()
+        if self.tokens and self.tokens[0] == ("op", "="):
+            self.tokens.pop(0)
+            return _scalar(left) == _scalar(self._expr())
+        return left
+
+    def _expr(self) -> Any:
+        kind, text = self.tokens.pop(0)
+        if kind == "num":
+            return float(text)
+        if kind == "str":
+            return text[1:-1]
+        if kind == "ref":
+            return [self.value(text)]
+        if kind == "range":
+            first, last = text.split(":")
+            col = re.match(r"[A-Z]+", first).group(0)  # type: ignore[union-attr]
+            return [self.value(f"{col}{row}") for row in _rows_of(f"{first}:{last}")]
+        assert kind == "fn", (kind, text)
+        args = []
+        if self.tokens[0] != ("op", ")"):
+            while True:
+                args.append(self._comparison())
+                sep = self.tokens.pop(0)
+                if sep == ("op", ")"):
+                    break
+                assert sep == ("op", ","), sep
+        else:
+            self.tokens.pop(0)
+        self.calls.append(len(args))
+        return _apply(text, args)
+
+
+def _flat(args: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for arg in args:
+        out.extend(arg if isinstance(arg, list) else [arg])
+    return out
+
+
+def _scalar(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _apply(function: str, args: list[Any]) -> Any:
+    numbers = [v for v in _flat(args) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if function == "SUM":
+        return float(sum(numbers))
+    if function == "COUNT":
+        return float(len(numbers))
+    if function == "IF":
+        cond, yes, no = args
+        return _scalar(yes) if cond else _scalar(no)
+    raise AssertionError(f"unexpected function {function}")
+
+
+def _check_formulas(ws: Worksheet, cached: Worksheet) -> int:
+    """Every formula recomputes to its cached value; returns how many there were."""
+    count = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type != "f":
+                continue
+            count += 1
+            evaluator = _Evaluator(ws)
+            value = evaluator.formula(cell.value, [])
+            assert all(n <= 255 for n in evaluator.calls), cell.coordinate
+            stored = cached[cell.coordinate].value
+            if value == "":
+                assert stored in (None, ""), cell.coordinate
+            else:
+                assert stored == pytest.approx(value, abs=1e-9), (cell.coordinate, stored, value)
+    return count
+
+
+# --- the shipped scorecard ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("shipped") / "tp-thanh-hoa-2021.xlsx"
+    set_language("vi")
+    notices = _export(SHIPPED, out)
+    assert notices == []  # nothing in the shipped table needs changing to fit Excel
+    return out
+
+
+def test_shipped_titles_and_header(shipped_xlsx: Path) -> None:
+    ws, _ = _sheets(shipped_xlsx)
+    assert ws.title == "Bảng chấm điểm"
+    assert ws["A1"].value == "BẢNG TỔNG HỢP CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM 2021"
+    assert ws["A2"].value == ("(ban hành kèm theo Báo cáo số …/BC-UBND ngày 25/12/2021 "
+                              "của UBND thành phố Thanh Hóa)")
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:F1", "A2:F2"}
+    for ref in ("A1", "A2"):
+        assert ws[ref].font.b and ws[ref].font.name == "Times New Roman" and ws[ref].font.sz == 13
+        assert ws[ref].alignment.horizontal == "center"
+    assert [c.value for c in ws[HEADER_ROW]] == HEADER
+    assert all(c.font.b for c in ws[HEADER_ROW])
+
+
+def test_shipped_rows_follow_the_table(shipped_xlsx: Path) -> None:
+    """One row per node in table order (children of split_unknown groups included), TT as in the form."""
+    ws, _ = _sheets(shipped_xlsx)
+    card = _load(SHIPPED)
+    expected = [(node.tt, _name(node, depth)) for node, depth, _ in iter_criteria(card.criteria)]
+    rows = _node_rows(ws)
+    assert [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in rows[:-1]] == expected
+    assert ws.cell(rows[-1], 2).value == "TỔNG ĐIỂM"
+    # Criterion rows are numbered 1 to 96 through the table, as in the form.
+    numbers = [int(tt) for r in rows for tt in str(ws.cell(r, 1).value or "").split(", ")
+               if tt.isdigit() and ws.cell(r, 1).font.b is not True]
+    assert set(numbers) == set(range(1, 97))  # a group lists the TT of its rows too
+    assert [ws.cell(r, 1).value for r in rows if ws.cell(r, 1).font.b][:8] == \
+        ["1", "2", "3", "4", "5", "6", "7", "VIII"]
+    assert ws.cell(rows[0], 2).value == "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"
+
+
+def test_shipped_field_and_total_cells_are_live_sums_of_their_children(shipped_xlsx: Path) -> None:
+    ws, _ = _sheets(shipped_xlsx)
+    card = _load(SHIPPED)
+    root = rollup(card)
+    rows = _node_rows(ws)
+    # Map every node row of the rollup to its sheet row, in table order.
+    order = [node for node, _, _ in iter_criteria(card.criteria)]
+    at = {id(node): row for node, row in zip(order, rows)}
+    field_rows = [at[id(f.node)] for f in root.children]
+    total = rows[-1]
+    for col in "CD":
+        formula = ws[f"{col}{total}"].value
+        assert ws[f"{col}{total}"].data_type == "f" and formula.startswith("=SUM(")
+        assert _rows_of(formula) == field_rows
+        assert formula == f"=SUM({','.join(f'{col}{r}' for r in field_rows)})"
+    checked = 0
+    for summed in root.walk():
+        if summed.node is None or not summed.children:
+            continue
+        row = at[id(summed.node)]
+        for col in "CD":
+            assert ws[f"{col}{row}"].data_type == "f"
+            assert _rows_of(ws[f"{col}{row}"].value) == [at[id(c.node)] for c in summed.children]
+        checked += 1
+    assert checked == 7  # the seven scored fields (VIII, the survey, is one row)
+
+
+def test_shipped_cached_values(shipped_xlsx: Path) -> None:
+    """Without recalculating, a reader sees the engine's values: 98,52 / 100 and every field."""
+    ws, cached = _sheets(shipped_xlsx)
+    rows = _node_rows(ws)
+    total = rows[-1]
+    assert cached[f"C{total}"].value == 100
+    assert cached[f"D{total}"].value == pytest.approx(98.52, abs=1e-9)
+    fields = {ws.cell(r, 1).value: r for r in rows[:-1] if ws.cell(r, 1).font.b}
+    expected = {"1": 14, "2": 9, "3": 12.9491, "4": 10, "5": 13.5, "6": 8.5, "7": 12.5709, "VIII": 18}
+    assert {tt: cached[f"D{r}"].value for tt, r in fields.items()} == pytest.approx(expected)
+    assert sum(cached[f"C{r}"].value for r in fields.values()) == 100
+
+
+def test_shipped_formulas_recompute_to_the_cached_values(shipped_xlsx: Path) -> None:
+    ws, cached = _sheets(shipped_xlsx)
+    assert _check_formulas(ws, cached) == 2 * 8  # max and score of 7 fields and the total
+
+
+def test_shipped_leaves_split_groups_and_notes(shipped_xlsx: Path) -> None:
+    ws, _ = _sheets(shipped_xlsx)
+    rows = {ws.cell(r, 2).value.split(" ", 1)[0]: r for r in _node_rows(ws)}
+    leaf = rows["3.5.1."]
+    assert (ws[f"C{leaf}"].value, ws[f"D{leaf}"].value) == (0.5, 0.4991)
+    assert ws[f"C{leaf}"].data_type == "n"
+    # A split_unknown group carries its declared points as constants; its rows carry none.
+    group, child = rows["1.?."], rows["1.5."]
+    assert (ws[f"C{group}"].value, ws[f"D{group}"].value) == (4, 4)
+    assert ws[f"C{group}"].data_type == "n"
+    assert ws[f"C{child}"].value is None and ws[f"D{child}"].value is None
+    assert ws[f"E{child}"].value.startswith("bc 1467 thực hiện khcchc\nCV 2399")
+    # Notes are kept in their own column.
+    assert ws[f"F{rows['1.2.']}"].value.startswith("Số TT không có trong bản gốc")
+    # Evidence: one citation per line, all of them, continued below when the row would be too tall.
+    card = _load(SHIPPED)
+    node = next(n for n, _, _ in iter_criteria(card.criteria) if n.id == "1.2")
+    assert "\n".join(_table_text(ws, rows["1.2."], 5)) == "\n".join(node.evidence)
+
+
+def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
+    ws, _ = _sheets(shipped_xlsx)
+    rows = _node_rows(ws)
+    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row):
+        for cell in row:
+            assert cell.font.name == "Times New Roman" and cell.font.sz == 12, cell.coordinate
+            assert cell.font.scheme is None, cell.coordinate  # not replaced by the theme's font
+            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+            assert cell.alignment.wrap_text, cell.coordinate
+            if cell.row > HEADER_ROW:
+                assert cell.alignment.vertical == "top", cell.coordinate
+    field = rows[0]
+    assert all(ws.cell(field, c).font.b for c in (1, 2, 3, 4))
+    assert not ws.cell(field + 1, 2).font.b
+    assert ws.cell(field, 3).number_format == "General"
+    assert ws.cell(field + 1, 4).number_format == "General"
+    assert ws.cell(rows[-1], 4).number_format == "0.00"
+    widths = {col: ws.column_dimensions[col].width for col in "ABCDEF"}
+    assert widths["A"] < widths["C"] < widths["B"] < widths["E"]
+    assert ws.freeze_panes == "A5"
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and may be left out
+    assert int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.print_options.horizontalCentered
+    assert 0.2 <= ws.page_margins.left <= 1 and 0.2 <= ws.page_margins.top <= 1
+
+
+def test_shipped_rows_fit_excel_row_height(shipped_xlsx: Path) -> None:
+    """No cell needs more lines than a row can show (409 pt): long evidence continues below."""
+    ws, _ = _sheets(shipped_xlsx)
+    for row in ws.iter_rows(min_row=FIRST_ROW):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "s":
+                width = ws.column_dimensions[cell.column_letter].width
+                lines = sum(-(-len(line) // int(width)) or 1 for line in cell.value.split("\n"))
+                assert lines <= ROW_LINES + 2, cell.coordinate
+
+
+def test_export_via_cli(tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "bang.xlsx"
+    before = SHIPPED.read_bytes()
+    result = runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Đã ghi {out}" in result.output
+    assert SHIPPED.read_bytes() == before
+    ws, cached = _sheets(out)
+    total = _node_rows(ws)[-1]
+    assert ws[f"D{total}"].value.startswith("=SUM(")
+    assert cached[f"D{total}"].value == pytest.approx(98.52)
+    assert [p.name for p in tmp_path.iterdir()] == ["bang.xlsx"]
+
+
+def test_input_is_byte_identical_after_export(tmp_path: Path) -> None:
+    source = tmp_path / "card.yaml"
+    source.write_bytes(SHIPPED.read_bytes())
+    stat = source.stat()
+    _export(source, tmp_path / "out.xlsx")
+    assert source.read_bytes() == SHIPPED.read_bytes()
+    assert source.stat().st_mtime_ns == stat.st_mtime_ns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.yaml", "out.xlsx"]
+
+
+def test_validate_and_total_do_not_import_xlsxwriter() -> None:
+    code = ("import sys; from typer.testing import CliRunner; from cchc_cli.cli import app; "
+            f"r = CliRunner().invoke(app, ['total', {str(SHIPPED)!r}]); assert r.exit_code == 0, r.output; "
+            f"r = CliRunner().invoke(app, ['validate', {str(SHIPPED)!r}]); "
+            "assert r.exit_code == 0, r.output; "
+            "print('xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def test_blank_scores_stay_blank_and_unscored_sums_stay_blank(tmp_path: Path) -> None:
+    text = _card_text(_leaf("1.1", score=None, evidence=["KH 1"]) + _leaf("1.2", score=None),
+                      header="")
+    text += "  - id: \"2\"\n    title: Lĩnh vực hai\n    children:\n"
+    text += _leaf("2.1", max_="0,5", score="0,25", evidence=["KH 2"]) + _leaf("2.2", max_="0,5", score=None)
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, text), out)
+    ws, cached = _sheets(out)
+    # rows: 5 field 1, 6 1.1, 7 1.2, 8 field 2, 9 2.1, 10 2.2, 11 total
+    assert ws["D6"].value is None and ws["D6"].data_type == "n"  # blank, not 0
+    assert ws["D10"].value is None
+    assert ws["C6"].value == 1 and ws["C9"].value == 0.5
+    assert ws["D5"].value == '=IF(COUNT(D6:D7)=0,"",SUM(D6:D7))'
+    assert cached["D5"].value in (None, "")  # the engine says: not scored, so blank
+    assert ws["D8"].value == "=SUM(D9:D10)" and cached["D8"].value == 0.25
+    assert ws["D11"].value == "=SUM(D5,D8)" and cached["D11"].value == 0.25
+    assert cached["C11"].value == 3
+    _check_formulas(ws, cached)
+
+
+def test_more_than_255_children_nest_the_sum(tmp_path: Path) -> None:
+    """300 criteria, each with a sub-criterion: the field adds 300 non-adjacent cells."""
+    children = "".join(
+        f"      - id: \"1.{i}\"\n        title: TC {i}\n        children:\n"
+        + _leaf(f"1.{i}.1", max_="0,25", score="0,125", evidence=["KH 1"], indent=10)
+        for i in range(1, 301))
+    out = tmp_path / "out.xlsx"
+    assert _export(_card_path(tmp_path, _card_text(children)), out) == []
+    ws, cached = _sheets(out)
+    formula = ws["C5"].value
+    assert formula.startswith("=SUM(SUM(C6,C8,") and formula.count("SUM(") == 3
+    assert _rows_of(formula) == list(range(6, 606, 2))
+    assert cached["C5"].value == pytest.approx(75) and cached["D5"].value == pytest.approx(37.5)
+    _check_formulas(ws, cached)
+
+
+def test_a_formula_too_long_for_excel_becomes_its_value_with_a_notice(tmp_path: Path) -> None:
+    children = "".join(
+        f"      - id: \"1.{i}\"\n        title: TC {i}\n        children:\n"
+        + _leaf(f"1.{i}.1", max_="0,05", score="0,05", evidence=["KH 1"], indent=10)
+        for i in range(1, 1501))
+    out = tmp_path / "out.xlsx"
+    notices = _export(_card_path(tmp_path, _card_text(children)), out)
+    ws, cached = _sheets(out)
+    assert ws["C5"].data_type == "n" and ws["C5"].value == pytest.approx(75)
+    assert ws["D5"].value == pytest.approx(75)
+    assert len(notices) == 2 and notices[0].startswith("C5: công thức cộng của 1 dài ")
+    assert "8192" in notices[0] and "75" in notices[0]
+    # The criteria below still have their own live sums.
+    assert ws["C6"].value == "=SUM(C7)"
+    _check_formulas(ws, cached)
+
+
+# --- text that reaches the workbook -------------------------------------------------------------
+
+
+def test_formula_like_text_stays_text(tmp_path: Path) -> None:
+    header = "title: \"=1+1\"\nreport: \"@SUM(A1)\"\n"
+    text = _card_text(_leaf("1.1", evidence=HOSTILE), header=header).replace(
+        "unit: UBND xã Thử", "unit: \"-2+3\"").replace('tt: "I"', 'tt: "+1"')
+    text = text.replace("    title: Lĩnh vực thử\n", "    title: \"=SUM(1,2)\"\n    note: \"-note\"\n")
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, text), out)
+    ws, _ = _sheets(out)
+    assert ws["A1"].value == "=1+1" and ws["A1"].data_type == "s"
+    assert ws["A2"].value == "(ban hành kèm theo @SUM(A1) của -2+3)"
+    assert (ws["A5"].value, ws["B5"].value, ws["F5"].value) == ("+1", "=SUM(1,2)", "-note")
+    assert all(ws[ref].data_type == "s" for ref in ("A5", "B5", "F5"))
+    assert ws["E6"].value == "\n".join(HOSTILE) and ws["E6"].data_type == "s"
+    assert ws["E6"].hyperlink is None
+    for item in HOSTILE[:5]:  # each one, alone in its cell, as a cell's first character
+        one = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=[item])), name="one.yaml")
+        out_one = tmp_path / "one.xlsx"
+        _export(one, out_one, overwrite=True)
+        cell = _sheets(out_one)[0]["E6"]
+        assert (cell.value, cell.data_type) == (item, "s")
+    formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == ["C5", "D5", "C7", "D7"]
+
+
+def test_control_characters_are_removed_and_the_file_opens(tmp_path: Path) -> None:
+    evidence = ["a\x01b\x1fc", "d\x0be\x0cf", "g\r\nh\ri", "\x00\x07\x08ok\x7f", "tab\there"]
+    text = _card_text(_leaf("1.1", evidence=evidence)).replace("title: Lĩnh vực thử",
+                                                               'title: "Lĩnh\\x02 vực"')
+    text = text.replace("unit: UBND xã Thử", 'unit: "UBND\\x1b xã"')
+    out = tmp_path / "out.xlsx"
+    notices = _export(_card_path(tmp_path, text), out)
+    ws, _ = _sheets(out)
+    assert ws["E6"].value == "abc\nd\ne\nf\ng\nh\ni\nok\x7f\ntab\there"
+    assert ws["B5"].value == "LĨNH VỰC" and ws["A2"].value == "Đơn vị: UBND xã"
+    assert notices == ["Đã bỏ 7 ký tự điều khiển mà Excel không nhận, ở các ô: A2, B5, E6"]
+    # Every part of the package is well-formed XML with no refused character left.
+    with zipfile.ZipFile(out) as package:
+        for name in package.namelist():
+            if name.endswith(".xml"):
+                data = package.read(name).decode("utf-8")
+                ElementTree.fromstring(data)
+                assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", data), name
+
+
+def test_lone_surrogates_from_a_model_built_in_code_are_removed(tmp_path: Path) -> None:
+    card = _load(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]))))
+    leaf = card.criteria[0].children[0]
+    leaf.evidence = ["x\ud800y", "ok\ufffe"]
+    leaf.note = "n\udfffote"
+    out = tmp_path / "out.xlsx"
+    notices = write_xlsx(card, rollup(card), out, source=None, overwrite=False)
+    ws, _ = _sheets(out)
+    assert (ws["E6"].value, ws["F6"].value) == ("xy\nok", "note")
+    assert notices == ["Đã bỏ 3 ký tự điều khiển mà Excel không nhận, ở các ô: E6, F6"]
+
+
+def _long_card(tmp_path: Path, citation: str) -> tuple[Path, str]:
+    children = (_leaf("1.1", max_="2", score="1,5", evidence=["KH 1/KH-UBND", citation, "TB 2"])
+                + _leaf("1.2", max_="3", score="3", evidence=["QĐ 3"]))
+    return _card_path(tmp_path, _card_text(children)), "\n".join(["KH 1/KH-UBND", citation, "TB 2"])
+
+
+@pytest.mark.parametrize("citation", [
+    " ".join(f"tài liệu số {i}/BC-UBND" for i in range(2200)),  # 40,000+ characters with spaces
+    "x" * 40_000,  # no space to cut at
+])
+def test_evidence_over_excels_cell_limit_continues_visibly(tmp_path: Path, citation: str) -> None:
+    assert len(citation) >= 40_000
+    path, whole = _long_card(tmp_path, citation)
+    out = tmp_path / "out.xlsx"
+    notices = _export(path, out)
+    ws, cached = _sheets(out)
+    rows = _node_rows(ws)
+    assert [ws.cell(r, 2).value for r in rows] == ["LĨNH VỰC THỬ", "1.1. Tiêu chí 1.1", "1.2. Tiêu chí 1.2",
+                                                   "TỔNG ĐIỂM"]
+    first = rows[1]
+    parts = _table_text(ws, first, 5)
+    assert len(parts) > 30 and rows[2] == first + len(parts)
+    # Nothing lost: the parts put back together are the evidence, the cuts marked with "…".
+    joined = "\n".join(parts)
+    assert joined.replace("…\n…", "") == whole
+    assert all(len(part) <= CELL_LIMIT for row in ws.iter_rows() for part in [row[4].value or ""])
+    for row in range(first + 1, rows[2]):
+        assert ws.cell(row, 2).value == "(tiếp theo 1.1)" and ws.cell(row, 2).font.i
+        assert ws.cell(row, 1).value is None
+        assert ws.cell(row, 3).value is None and ws.cell(row, 4).value is None
+    # The sums skip the continuation rows.
+    assert ws[f"C{rows[0]}"].value == f"=SUM(C{first},C{rows[2]})"
+    assert cached[f"D{rows[-1]}"].value == 4.5
+    _check_formulas(ws, cached)
+    assert notices == [f"E{first}: nội dung của 1.1 dài {len(whole)} ký tự, vượt giới hạn 32767 ký tự một ô "
+                       f"của Excel; phần còn lại được ghi tiếp, không bị cắt, ở các dòng {first + 1}–"
+                       f"{rows[2] - 1} ngay bên dưới"]
+
+
+def test_cli_prints_the_notices(tmp_path: Path, runner: CliRunner) -> None:
+    path, _ = _long_card(tmp_path, "y" * 40_000)
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["export", str(path), "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "E6: nội dung của 1.1 dài 40018 ký tự" in result.output.replace("\n", " ")
+    assert out.exists()
+
+
+def test_a_title_over_the_cell_limit_is_cut_with_a_marker_and_a_notice(tmp_path: Path) -> None:
+    text = _card_text(_leaf("1.1", evidence=["KH 1"])).replace("unit: UBND xã Thử", "unit: " + "u" * 40_000)
+    out = tmp_path / "out.xlsx"
+    notices = _export(_card_path(tmp_path, text), out)
+    ws, _ = _sheets(out)
+    assert len(ws["A2"].value) == CELL_LIMIT and ws["A2"].value.endswith("u…")
+    assert notices == ["A2: dòng tiêu đề dài 40008 ký tự, vượt giới hạn 32767 ký tự một ô của Excel; "
+                       "đã cắt bớt, chỗ cắt đánh dấu “…”"]
+
+
+def test_split_text() -> None:
+    assert split_text("", 10) == [""]
+    assert split_text("a\nb", 10) == ["a\nb"]
+    lines = [f"dòng {i}" for i in range(60)]
+    parts = split_text("\n".join(lines), 10)
+    assert "\n".join(parts).split("\n") == lines and all(p.count("\n") < ROW_LINES for p in parts)
+    # Characters beyond the BMP count twice against Excel's limit (UTF-16).
+    emoji = "😀" * 20_000
+    parts = split_text(emoji, 10_000)
+    assert all(len(p.encode("utf-16-le")) // 2 <= CELL_LIMIT for p in parts) and len(parts) == 2
+    assert "".join(p.strip("…") for p in parts) == emoji
+
+
+# --- the title rows -----------------------------------------------------------------------------
+
+
+def test_without_report_the_unit_is_named(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]))), out)
+    ws, _ = _sheets(out)
+    assert ws["A1"].value == "BẢNG TỔNG HỢP CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM 2022"
+    assert ws["A2"].value == "Đơn vị: UBND xã Thử"
+
+
+def test_english_messages_keep_the_vietnamese_form(tmp_path: Path) -> None:
+    set_language("en")
+    path = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"])))
+    out = tmp_path / "out.xlsx"
+    _export(path, out)
+    assert [c.value for c in _sheets(out)[0][HEADER_ROW]] == HEADER
+    with pytest.raises(ExportError) as caught:
+        _export(path, out)
+    assert caught.value.message == f"the output file exists: {out}; add --force to overwrite it"
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def card_path(tmp_path: Path) -> Path:
+    return _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"])))
+
+
+def _error(path: Path, out: Path, key: str, *, overwrite: bool = False) -> ExportError:
+    before = path.read_bytes()
+    with pytest.raises(ExportError) as caught:
+        _export(path, out, overwrite=overwrite)
+    assert caught.value.key == key, caught.value.message
+    assert path.read_bytes() == before
+    return caught.value
+
+
+def test_refuses_the_input_as_output(tmp_path: Path) -> None:
+    path = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"])), name="card.xlsx")
+    error = _error(path, path, "err.output-is-input", overwrite=True)
+    assert error.message == f"Tệp đầu ra trùng với tệp đầu vào: {path}"
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(path)
+    _error(path, link, "err.output-is-input", overwrite=True)
+    _error(path, tmp_path / "sub" / ".." / "card.xlsx", "err.output-is-input", overwrite=True)
+    yaml_path = _card_path(tmp_path, path.read_text(encoding="utf-8"))
+    _error(yaml_path, yaml_path, "err.output-is-input", overwrite=True)
+
+
+@pytest.mark.parametrize("name", ["out.xls", "out.csv", "out", "out.xlsx.yaml"])
+def test_refuses_a_suffix_other_than_xlsx(card_path: Path, name: str) -> None:
+    out = card_path.parent / name
+    error = _error(card_path, out, "err.output-suffix")
+    assert error.message == f"Tệp đầu ra phải có đuôi .xlsx: {out}"
+    assert not out.exists()
+
+
+def test_accepts_an_upper_case_suffix(card_path: Path) -> None:
+    out = card_path.parent / "OUT.XLSX"
+    _export(card_path, out)
+    assert _sheets(out)[0]["A1"].value.startswith("BẢNG")
+
+
+def test_refuses_an_existing_output_unless_overwrite(card_path: Path) -> None:
+    out = card_path.parent / "out.xlsx"
+    out.write_bytes(b"precious")
+    out.chmod(0o640)
+    error = _error(card_path, out, "err.output-exists")
+    assert error.message == f"Tệp đầu ra đã có: {out}; thêm --force để ghi đè"
+    assert out.read_bytes() == b"precious"
+    _export(card_path, out, overwrite=True)
+    assert _sheets(out)[0]["A1"].value.startswith("BẢNG")
+    assert out.stat().st_mode & 0o777 == 0o640  # the replaced file's permissions are kept
+    assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "out.xlsx"]
+
+
+def test_a_new_file_gets_the_usual_permissions(card_path: Path) -> None:
+    out = card_path.parent / "out.xlsx"
+    mask = os.umask(0o027)
+    try:
+        _export(card_path, out)
+    finally:
+        os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_does_not_clobber_a_file_that_appears_while_writing(card_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    out = card_path.parent / "out.xlsx"
+    real = export_module.build_xlsx
+
+    def build_then_someone_writes(card: Scorecard, root: Any) -> tuple[bytes, list[str]]:
+        result = real(card, root)
+        out.write_bytes(b"someone else's")
+        return result
+
+    monkeypatch.setattr(export_module, "build_xlsx", build_then_someone_writes)
+    _error(card_path, out, "err.output-exists")
+    assert out.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "out.xlsx"]
+
+
+def test_missing_output_directory(card_path: Path) -> None:
+    out = card_path.parent / "missing" / "out.xlsx"
+    error = _error(card_path, out, "err.output-dir")
+    assert error.message == f"Không có thư mục để ghi: {out.parent}"
+    assert not out.parent.exists()
+
+
+def test_unwritable_directory(card_path: Path) -> None:
+    """/proc refuses new files even for root (a chmod-based test would not fail for root)."""
+    out = Path("/proc/cchc-export-test.xlsx")
+    error = _error(card_path, out, "err.output-write")
+    assert error.message.startswith(f"Không ghi được tệp {out}: ")
+    assert not out.exists()
+
+
+def test_disk_full_mid_write_leaves_nothing(card_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = card_path.parent / "out.xlsx"
+    written: list[int] = []
+
+    def half_then_full(fd: int, data: bytes) -> None:
+        written.append(os.write(fd, data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export_module, "_write_all", half_then_full)
+    error = _error(card_path, out, "err.output-write")
+    assert written and written[0] > 0  # it really failed half-way through
+    assert error.message == f"Không ghi được tệp {out}: ổ đĩa đã đầy"
+    assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml"]
+
+
+def test_disk_full_keeps_the_old_output(card_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = card_path.parent / "out.xlsx"
+    out.write_bytes(b"last year's")
+
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_module, "_write_all", full)
+    _error(card_path, out, "err.output-write", overwrite=True)
+    assert out.read_bytes() == b"last year's"
+    assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "out.xlsx"]
+
+
+def test_failing_rename_leaves_no_temporary_file(card_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = card_path.parent / "out.xlsx"
+
+    def refuse(src: str, dst: Any) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(export_module.os, "replace", refuse)
+    error = _error(card_path, out, "err.output-write", overwrite=True)
+    assert error.message.endswith("không có quyền ghi")
+    assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml"]
+
+
+def test_output_path_is_a_directory(card_path: Path) -> None:
+    out = card_path.parent / "dir.xlsx"
+    out.mkdir()
+    _error(card_path, out, "err.output-exists")
+    _error(card_path, out, "err.output-write", overwrite=True)
+    assert out.is_dir() and sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "dir.xlsx"]
+
+
+def test_cli_write_errors_exit_2(card_path: Path, runner: CliRunner) -> None:
+    out = card_path.parent / "out.xlsx"
+    out.write_bytes(b"keep")
+    result = runner.invoke(app, ["export", str(card_path), "--xlsx", str(out)])
+    assert result.exit_code == 2
+    assert "Tệp đầu ra đã có" in result.output and "--force" in result.output
+    assert out.read_bytes() == b"keep"
+    result = runner.invoke(app, ["export", str(card_path), "--xlsx", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["export", str(card_path), "--xlsx", str(card_path)])
+    assert result.exit_code == 2 and "trùng với tệp đầu vào" in result.output
+
+
+def test_float_is_only_the_cell_storage(tmp_path: Path) -> None:
+    """Rows hold the scorecard's own numbers; the cached sums are the engine's exact Decimal sums."""
+    children = "".join(_leaf(f"1.{i}", max_="0,1", score="0,1", evidence=["KH"]) for i in range(1, 4))
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(children)), out)
+    ws, cached = _sheets(out)
+    assert cached["D5"].value == float(Decimal("0.3"))  # not 0.30000000000000004
+    assert ws["D6"].value == 0.1
