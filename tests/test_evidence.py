@@ -134,3 +134,49 @@ def test_evidence_command_with_folder_and_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--strict", str(card), "--evidence-dir", str(tmp_path / "docs")])
     assert result.exit_code == 1 and result.output.count("evidence-file-missing") == 3
     assert runner.invoke(app, ["evidence", str(tmp_path / "missing.yaml")]).exit_code == 2
+
+
+def test_mapping_items_round_trip_through_one_line() -> None:
+    from cchc_cli.model import EvidenceRef, evidence_item
+
+    ref = EvidenceRef(doc="1280/KH-UBND", date="2020-12-30", title="Kế hoạch CCHC | năm 2021",
+                      file="evidence/kh-1280.pdf", pages="3-5")
+    line = str(ref)
+    assert line.startswith("1280/KH-UBND | ngày: 2020-12-30 | trích yếu: ")
+    assert evidence_item(line) == ref or "|" in (ref.title or "")  # a '|' inside a part stays text
+    plain = EvidenceRef(doc="1280/KH-UBND", date="30/12/2020", file="kh.pdf")
+    assert evidence_item(str(plain)) == plain
+    assert evidence_item(str(EvidenceRef(file="a.pdf"))) == EvidenceRef(file="a.pdf")
+    for text in ["CV 5168", "a | b", "BC 1 | ngày: x", "tệp: a.pdf"]:
+        assert evidence_item(text) == text
+
+
+def test_mapping_items_are_checked_like_text(tmp_path: Path) -> None:
+    text = """\
+unit: A
+year: 2021
+report: Báo cáo số 12/BC-UBND ngày 25/12/2021
+criteria:
+  - id: "1"
+    title: F
+    max: 100
+    score: 100
+    evidence:
+      - {doc: Báo cáo số 05/KH-UBND, date: 2021-02-29, file: kh-1280.pdf}
+      - doc: 1175/BC-UBND
+        date: 30/10/2021
+        title: kiểm điểm
+      - bc 1175 ngày 29102021 kiểm điểm.pdf
+"""
+    card = tmp_path / "card.yaml"
+    card.write_text(text, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "kh-1280.pdf").write_bytes(b"%PDF")
+    problems = check_file(card, evidence_dir=tmp_path / "docs").problems
+    assert sorted((p.code, p.line) for p in problems) == [
+        ("evidence-bad-date", 10), ("evidence-date-conflict", 14), ("evidence-file-missing", 14),
+        ("evidence-type-conflict", 10)]
+    loaded = load_text(text, "x.yaml")
+    assert loaded.card is not None
+    (doc,) = [d for d in index_documents(all_cited(loaded.card)) if d.number == "1175"]
+    assert doc.subject == "kiểm điểm" and len(doc.dates) == 2

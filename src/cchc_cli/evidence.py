@@ -13,14 +13,14 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 from cchc_cli.citations import Citation, is_valid_date, parse_evidence
 from cchc_cli.load import where
 from cchc_cli.messages import render
-from cchc_cli.model import Criterion, Scorecard, iter_criteria
+from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc_cli.numbers import format_points
 from cchc_cli.problems import Problem
 from cchc_cli.yamlsrc import Seq
@@ -60,25 +60,58 @@ class Cited:
 
 
 def evidence_texts(node: Criterion) -> list[str]:
-    """The evidence items of a node as text (the mapping form contributes its fields)."""
+    """The evidence items of a node as one line of text each."""
     return [str(item) for item in node.evidence]
 
 
+def _ref_date(text: str | None) -> tuple[tuple[int, int, int] | None, str | None]:
+    """(day, month, year) of a mapping's date, written 30/12/2020 or 2020-12-30."""
+    if not text:
+        return None, None
+    text = text.strip()
+    if "-" in text:
+        year, month, day = (int(p) for p in text.split("-"))
+    else:
+        day, month, year = (int(p) for p in text.split("/"))
+    return (day, month, year), text
+
+
+def _ref_citations(ref: EvidenceRef) -> list[Citation]:
+    """The citation a mapping item makes: its fields say what the parser would have to guess."""
+    found = parse_evidence(ref.doc) if ref.doc else []
+    date, date_text = _ref_date(ref.date)
+    base = found[0] if found else Citation(None, None, None, None, None, None, None, None, None, "",
+                                           "document", 0, 0)
+    kind = base.kind if found else ("file" if ref.file else "url" if ref.url else "document")
+    doc_text = ref.doc or ref.file or ref.url or ref.title or ""
+    return [replace(base, date=date or base.date, date_text=date_text or base.date_text,
+                    subject=ref.title or base.subject, kind=kind, start=0, end=len(doc_text))]
+
+
 def cited_in(node: Criterion) -> list[Cited]:
-    """Every citation in one criterion's evidence, in order."""
-    items = evidence_texts(node)
-    if not items:
+    """Every citation in one criterion's evidence, in order.
+
+    Text items are parsed together (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
+    item gives its own citation, and stands in the joined text as an empty line.
+    """
+    if not node.evidence:
         return []
-    text = "\n".join(items)
+    lines = [item if isinstance(item, str) else "" for item in node.evidence]
+    text = "\n".join(lines)
     starts = []
     offset = 0
-    for item in items:
+    for line in lines:
         starts.append(offset)
-        offset += len(item) + 1
+        offset += len(line) + 1
     found = []
     for citation in parse_evidence(text):
         index = bisect.bisect_right(starts, citation.start) - 1
         found.append(Cited(citation, node, index, text[citation.start:citation.end]))
+    for index, item in enumerate(node.evidence):
+        if isinstance(item, EvidenceRef):
+            found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "")
+                         for c in _ref_citations(item))
+    found.sort(key=lambda c: (c.item, c.citation.start))
     return found
 
 
@@ -271,9 +304,15 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path) -> Ite
     folded = {_fold(p.as_posix()): p for p in present}
     used: set[Path] = set()
     for c in cited:
-        if c.citation.kind != "file":
+        item = c.node.evidence[c.item]
+        if isinstance(item, EvidenceRef):
+            if not item.file:
+                continue
+            name = item.file.strip()
+        elif c.citation.kind == "file":
+            name = c.text.strip()
+        else:
             continue
-        name = c.text.strip()
         if (folder / name).is_file():
             used.add(Path(name))
             continue

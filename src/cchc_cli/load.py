@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cchc_cli.messages import render
-from cchc_cli.model import Criterion, Scorecard
+from cchc_cli.model import Criterion, EvidenceRef, Scorecard
 from cchc_cli.problems import Problem
 from cchc_cli.yamlsrc import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
@@ -229,34 +229,65 @@ class _Builder:
 
     def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
         """The problem for one validation error; None for a value already refused by the reader."""
-        loc = err["loc"]
+        # Union tags ("text"/"ref") stand in the location but not in the file.
+        loc = [part for part in err["loc"] if part not in _TAGS]
         name = str(loc[0]) if loc else ""
         kind = err["type"]
+        parent, key, target = _descend(node, loc)
+        field = str(loc[-1]) if loc and isinstance(loc[-1], str) else name
+        path = _join(here.path, ".".join(str(part) for part in loc))
         if kind == "extra_forbidden":
-            line, col = here.key_at(name)
-            return Problem("unknown-field", self.file, line, col, _join(here.path, name), {
-                "field": name, "suggestion": _suggest(name, list(cls.model_fields))})
+            known = list(EvidenceRef.model_fields) if len(loc) > 1 else list(cls.model_fields)
+            line, col = (key.line, key.column) if key is not None else (here.line, here.column)
+            return Problem("unknown-field", self.file, line, col, path, {
+                "field": field, "suggestion": _suggest(field, known)})
         if kind == "missing":
             return here.problem("missing-field", None, field=name)
-        target: Node | None = node.entries[name][1] if name in node.entries else None
-        if len(loc) > 1 and isinstance(target, Seq) and isinstance(loc[1], int) and loc[1] < len(target.items):
-            target = target.items[loc[1]]
         if isinstance(target, Scalar) and target.refused:
             return None
-        line, col = (target.line, target.column) if target is not None else (here.line, here.column)
-        path = _join(here.path, ".".join(str(part) for part in loc))
+        at = target if target is not None else parent
+        line, col = (at.line, at.column) if at is not None else (here.line, here.column)
         value = target.text if isinstance(target, Scalar) else (kind_of(target) if target else "")
         if kind == "bad_number":
             return Problem("bad-number", self.file, line, col, path, {
-                "field": name, "value": value, "reason": render(err["ctx"]["reason"])})
+                "field": field, "value": value, "reason": render(err["ctx"]["reason"])})
         if kind == "literal_error":
             return Problem("bad-value", self.file, line, col, path, {
-                "field": name, "value": value, "allowed": err["ctx"]["expected"].replace("'", "")})
-        expected = render("type.text") if len(loc) > 1 else render(_EXPECTED.get(name, "type.text"))
+                "field": field, "value": value, "allowed": err["ctx"]["expected"].replace("'", "")})
+        if kind == "string_pattern_mismatch" and field == "date":
+            return Problem("bad-value", self.file, line, col, path, {
+                "field": field, "value": value, "allowed": "dd/mm/yyyy, yyyy-mm-dd"})
+        if kind == "value_error":
+            return Problem("missing-field", self.file, line, col, path, {"field": "doc / title / file / url"})
+        if len(loc) == 1:
+            expected = render(_EXPECTED.get(name, "type.text"))
+        elif name == "evidence" and len(loc) == 2:
+            expected = render("type.evidence-item")
+        else:
+            expected = render("type.text")
         if kind in ("greater_than_equal", "less_than_equal"):
             expected = render("type.year")
         return Problem("wrong-type", self.file, line, col, path, {
-            "field": name, "expected": expected, "got": kind_of(target) if target else ""})
+            "field": field, "expected": expected, "got": kind_of(target) if target else ""})
+
+
+_TAGS = ("text", "ref")
+
+
+def _descend(node: Map, loc: list[Any]) -> tuple[Node | None, Scalar | None, Node | None]:
+    """Follow a validation error's location into the YAML tree: (parent, key, value) of its end."""
+    parent: Node | None = None
+    key: Scalar | None = None
+    current: Node | None = node
+    for part in loc:
+        parent = current
+        if isinstance(current, Map) and isinstance(part, str) and part in current.entries:
+            key, current = current.entries[part]
+        elif isinstance(current, Seq) and isinstance(part, int) and part < len(current.items):
+            key, current = None, current.items[part]
+        else:
+            return parent, None, None
+    return parent, key, current
 
 
 def _join(path: str, name: str) -> str:

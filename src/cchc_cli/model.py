@@ -7,9 +7,10 @@ thành phần) below. Leaves carry the points; a node with children declares tot
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag,
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from cchc_cli.numbers import NumberError, parse_decimal
@@ -50,6 +51,73 @@ CriterionId = Annotated[
 ]
 
 
+#: A date as officers write it (30/12/2020) or as ISO (2020-12-30); kept as written.
+DateText = Annotated[str, Field(pattern=r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$")]
+
+#: Labels of the parts of an evidence mapping written as one line (export, import, messages).
+REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang",
+                              "url": "url"}
+
+
+class EvidenceRef(BaseModel):
+    """An evidence item written precisely: which document, its date, subject, file and pages."""
+
+    model_config = ConfigDict(extra="forbid", title="Tài liệu kiểm chứng (chi tiết)")
+
+    doc: str | None = Field(None, description="Số, ký hiệu văn bản: \"1280/KH-UBND\" hoặc "
+                            "\"Kế hoạch số 1280/KH-UBND\".")
+    date: DateText | None = Field(None, description="Ngày ban hành: 30/12/2020 hoặc 2020-12-30.")
+    title: str | None = Field(None, description="Trích yếu nội dung.")
+    file: str | None = Field(None, description="Tệp tài liệu, đường dẫn tính từ thư mục --evidence-dir.")
+    pages: str | None = Field(None, description="Trang dẫn chứng, ví dụ \"3-5\".")
+    url: str | None = Field(None, description="Đường dẫn trên mạng.")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> EvidenceRef:
+        if not (self.doc or self.title or self.file or self.url):
+            raise ValueError("empty evidence mapping")
+        return self
+
+    def __str__(self) -> str:
+        """One line: the document ("-" if none), then the labelled parts ("… | ngày: 30/12/2020 | tệp: …")."""
+        parts = [self.doc or "-"]
+        parts += [f"{REF_LABELS[name]}: {getattr(self, name)}" for name in REF_LABELS if getattr(self, name)]
+        return " | ".join(parts)
+
+
+def evidence_item(text: str) -> str | EvidenceRef:
+    """Read back a line written by ``str(EvidenceRef)``; any other text stays text."""
+    parts = [part.strip() for part in text.split(" | ")]
+    if len(parts) < 2:
+        return text
+    labels = {label: name for name, label in REF_LABELS.items()}
+    fields: dict[str, str] = {}
+    for i, part in enumerate(parts):
+        label, sep, value = part.partition(": ")
+        if sep and label in labels and labels[label] not in fields:
+            fields[labels[label]] = value
+        elif i == 0:
+            if part != "-":
+                fields["doc"] = part
+        else:
+            return text
+    try:
+        return EvidenceRef(**fields)
+    except ValueError:
+        return text
+
+
+def _evidence_kind(value: Any) -> str:
+    return "text" if isinstance(value, str) else "ref"
+
+
+#: An evidence item: a line of text as written, or a mapping with the document's details.
+Evidence = Annotated[
+    Union[Annotated[str, Tag("text")], Annotated[EvidenceRef, Tag("ref")]],
+    Discriminator(_evidence_kind),
+]
+
+
 class Criterion(BaseModel):
     """A field, criterion or sub-criterion (one row of the form)."""
 
@@ -68,7 +136,9 @@ class Criterion(BaseModel):
     survey: bool = Field(
         False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
         "tài liệu kiểm chứng.")
-    evidence: list[str] = Field(default_factory=list, description="Tài liệu kiểm chứng, mỗi trích dẫn một dòng.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
+        "{doc, date, title, file, pages, url}.")
     note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
     children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
 
