@@ -223,6 +223,55 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+@app.command("import", help=render("cmd.import"))
+def import_table(
+    file: Annotated[Path, typer.Argument(help=render("arg.import-file"), show_default=False)],
+    out: Annotated[Path, typer.Option("--output", "-o", help=render("opt.import-out"), show_default=False)],
+    table: Annotated[Optional[int], typer.Option("--table", min=1, help=render("opt.table"),
+                                                 show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help=render("opt.sheet"), show_default=False)]
+    = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help=render("opt.unit"), show_default=False)] = None,
+    year: Annotated[Optional[int], typer.Option("--year", min=1990, max=2100, help=render("opt.year"),
+                                                show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help=render("opt.force"))] = False,
+) -> None:
+    from cchc_cli.checks import run_checks
+    from cchc_cli.importer import ImportOptionError, import_file
+    from cchc_cli.load import load_text
+    from cchc_cli.model import iter_criteria
+    from cchc_cli.problems import FileReport, Problem, Report
+    from cchc_cli.render import problem_line
+    from cchc_cli.writer import WriteError, check_target, dump_scorecard, write_text_atomic
+
+    if table is not None and sheet is not None:
+        raise _fail(render("err.import-both"))
+    try:
+        check_target(out, file, force)  # before the work: an existing output is refused at once
+        imported = import_file(file, table=table, sheet=sheet, unit=unit, year=year)
+    except (ImportOptionError, WriteError) as exc:
+        raise _fail(exc.message) from None
+    found = sorted(imported.problems, key=Problem.sort_key)
+    if imported.card is None:
+        for problem in found:
+            _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
+        raise typer.Exit(2)
+    text = dump_scorecard(imported.card)
+    # Check what will be written exactly as validate will read it, with locations in the output.
+    written = run_checks(load_text(text, str(out)))
+    try:
+        write_text_atomic(text, out, source=file, overwrite=force)
+    except WriteError as exc:
+        raise _fail(exc.message) from None
+    report = Report([FileReport(str(file), found), written])
+    for problem in report.problems():
+        print(problem_line(problem))
+    count = sum(1 for _ in iter_criteria(imported.card.criteria))
+    _stderr().print(render("import.done", path=out, source=imported.source, count=count, errors=report.errors,
+                           warnings=report.warnings), soft_wrap=True, markup=False)
+    raise typer.Exit(report.exit_code())
+
+
 def main() -> None:
     """Console-script entry point: a bug shows a one-line message and exit code 3, no traceback."""
     # cchc uses no pydantic plugins; looking for them costs a package-metadata scan on every start.

@@ -64,6 +64,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "evidence-unrecognised": (W, "a scored criterion with no recognisable citation and no note"),
     "evidence-file-missing": (W, "a cited file not found in --evidence-dir (closest name suggested)"),
     "evidence-file-unused": (W, "a file in --evidence-dir that no criterion cites"),
+    # import (cchc import: reading a Word/Excel table; located by cell address)
+    "import-no-table": (E, "no table in the file has the form's header row (TT, Tên TC/TCTP, Điểm chuẩn, Điểm tự đánh giá); exit 2"),
+    "import-no-columns": (E, "the table or sheet chosen with --table/--sheet lacks the form's columns; exit 2"),
+    "import-unplaced-row": (E, "a row that could not be placed in the tree (no id, points twice); left out"),
+    "import-bad-cell": (E, "a points cell that is not a number; left blank"),
+    "import-no-unit": (E, "the lines above the table do not name the unit (use --unit)"),
+    "import-no-year": (E, "the lines above the table do not give the year (use --year)"),
+    "import-formula-no-value": (W, "a formula cell with no stored result (never opened in a spreadsheet program)"),
+    "import-shared-cell": (W, "a points cell merged over rows of several criteria; the value goes to the first"),
+    "import-guessed-id": (W, "a field row with no number got its id from its position"),
 }
 
 

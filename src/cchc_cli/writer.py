@@ -1,0 +1,259 @@
+"""Write a scorecard as YAML for people: block style, the format's key order, Vietnamese unescaped.
+
+PyYAML's emitter cannot be told to keep the format's key order per model, to write points with a
+decimal comma, or to quote exactly the scalars a YAML reader would misread, so the document is
+written here, line by line. What comes out loads back (``cchc_cli.load.load_text``) into an equal
+scorecard; the tests check that with generated scorecards full of awkward text.
+
+- The schema modeline comes first, so editors with the YAML language server check the file.
+- Points keep the precision they were read with and use the decimal comma of the forms:
+  ``Decimal("0.50")`` is written ``0,50``, ``Decimal("14")`` is written ``14``.
+- Ids are always quoted; other text is written plain when no YAML reader could take it for anything
+  else (a boolean, a null, a number, a date, an indicator, a comment), else double-quoted with escapes.
+  Multi-line text is a literal block (``|-``) when that is unambiguous, else double-quoted.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from contextlib import suppress
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cchc_cli.messages import render
+from cchc_cli.model import Criterion, Scorecard
+
+#: The first line of every written scorecard: editors validate against the committed schema.
+MODELINE = "# yaml-language-server: $schema=../schemas/scorecard.schema.json"
+
+INDENT = "  "
+
+# Characters YAML does not allow raw in a document (or reads as line breaks): always escaped.
+_UNSAFE = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+# Escapes YAML's double-quoted style knows by a short name.
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\x00": "\\0", "\x07": "\\a",
+                  "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e",
+                  "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+# A first character that makes a plain scalar mean something else (indicators, quotes, directives).
+_BAD_START = set("-?:,[]{}#&*!|>'\"%@`.~=+")
+# YAML 1.2 core schema numbers and specials, plus YAML 1.1 forms (sexagesimal, underscores, 0x/0o/0b).
+_NUMBERISH = re.compile(
+    r"""[-+]?(?:\.?[0-9][0-9_,.:]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+)""")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _escape(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar; Vietnamese stays as it is, only what must be is escaped."""
+    out = []
+    for ch in text:
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif _UNSAFE.match(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _plain_ok(text: str) -> bool:
+    """Whether ``text`` written plain (unquoted) on one line reads back as exactly this text, as text,
+    in any YAML reader (1.1 or 1.2)."""
+    if not text or text != text.strip() or text[0] in _BAD_START:
+        return False
+    if _UNSAFE.search(text) or any(ch < " " for ch in text) or "\x7f" in text:
+        return False
+    if ": " in text or " #" in text or "\t" in text or text.endswith(":"):
+        return False
+    if _NUMBERISH.fullmatch(text):
+        return False
+    # Booleans (yes/no/on/off/...), nulls, YAML 1.1 numbers and dates: whatever a resolver would type.
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _literal_ok(text: str) -> bool:
+    """Whether a ``|-`` literal block holds ``text`` without ambiguity (indentation, chomping, breaks)."""
+    if "\n" not in text or text.startswith("\n") or text.endswith("\n"):
+        return False
+    if _UNSAFE.search(text) or "\r" in text:
+        return False
+    lines = text.split("\n")
+    # Leading blanks would be taken as indentation; trailing blanks are invisible to a reader.
+    return all(line == line.strip(" \t") and not any(ch < " " for ch in line) for line in lines)
+
+
+def scalar(text: str, indent: str) -> str:
+    """``text`` as the value after ``key: `` (or ``- ``): plain, literal block or double-quoted."""
+    if _plain_ok(text):
+        return text
+    if _literal_ok(text):
+        inner = indent + INDENT
+        return "|-\n" + "\n".join(inner + line if line else "" for line in text.split("\n"))
+    return _escape(text)
+
+
+def points(value: Decimal) -> str:
+    """Points as written in the forms: the value's own precision, a decimal comma, no exponent."""
+    text = format(value, "f")
+    if text.startswith("-") and value.is_zero():
+        text = text[1:]
+    return text.replace(".", ",")
+
+
+def _quoted(text: str) -> str:
+    """Always double-quoted (ids: "1" must never become the number 1)."""
+    return _escape(text)
+
+
+def _evidence(cited: Any, indent: str, out: list[str]) -> None:
+    """One evidence item at ``indent``: a line of text, or a mapping of the document's details
+    (doc, date, title, file, pages, url) in the model's order, empty parts left out."""
+    if isinstance(cited, str):
+        out.append(f"{indent}- {scalar(cited, indent)}")
+        return
+    inner = indent + INDENT
+    parts = [(name, getattr(cited, name)) for name in type(cited).model_fields]
+    lines = [f"{name}: {scalar(str(value), inner)}" for name, value in parts if value is not None]
+    out.append(f"{indent}- {lines[0]}")
+    out.extend(f"{inner}{line}" for line in lines[1:])
+
+
+def _criterion(node: Criterion, indent: str, out: list[str]) -> None:
+    """One criterion as a sequence item at ``indent``, its children below it (depth-first, no recursion)."""
+    stack: list[tuple[Criterion, str]] = [(node, indent)]
+    while stack:
+        item, at = stack.pop()
+        inner = at + INDENT
+        out.append(f"{at}- id: {_quoted(item.id)}")
+        if item.tt is not None:
+            out.append(f"{inner}tt: {scalar(item.tt, inner)}")
+        out.append(f"{inner}title: {scalar(item.title, inner)}")
+        if item.max is not None:
+            out.append(f"{inner}max: {points(item.max)}")
+        if item.score is not None:
+            out.append(f"{inner}score: {points(item.score)}")
+        if item.split_unknown:
+            out.append(f"{inner}split_unknown: true")
+        if item.survey:
+            out.append(f"{inner}survey: true")
+        if item.evidence:
+            out.append(f"{inner}evidence:")
+            for cited in item.evidence:
+                _evidence(cited, inner + INDENT, out)
+        if item.note is not None:
+            out.append(f"{inner}note: {scalar(item.note, inner)}")
+        if item.children:
+            out.append(f"{inner}children:")
+            # A marker closes nothing in YAML: the children simply follow, indented one level more.
+            stack.extend((child, inner + INDENT) for child in reversed(item.children))
+
+
+def dump_scorecard(card: Scorecard) -> str:
+    """The scorecard as a YAML document for people (see the module docstring); ends with a newline."""
+    out = [MODELINE]
+    top: list[tuple[str, Any]] = [("unit", card.unit), ("year", card.year), ("level", card.level),
+                                  ("title", card.title), ("report", card.report)]
+    for key, value in top:
+        if value is None:
+            continue
+        out.append(f"{key}: {value}" if key == "year" else f"{key}: {scalar(str(value), '')}")
+    if card.max is not None:
+        out.append(f"max: {points(card.max)}")
+    if card.score is not None:
+        out.append(f"score: {points(card.score)}")
+    if not card.criteria:
+        out.append("criteria: []")
+    else:
+        out.append("criteria:")
+        for node in card.criteria:
+            _criterion(node, INDENT, out)
+    return "\n".join(out) + "\n"
+
+
+# --- writing the file -----------------------------------------------------------------------------
+
+
+class WriteError(Exception):
+    """A user error while writing; ``message`` is rendered in the language in force."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        self.key = key
+        self.message = render(key, **args)
+        super().__init__(self.message)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with suppress(OSError):
+        if os.path.samefile(a, b):
+            return True
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def check_target(out: Path, source: Path | None, overwrite: bool) -> None:
+    """Refuse, before any work, an output that is the input, not YAML, in no directory, or exists."""
+    if source is not None and _same_file(out, source):
+        raise WriteError("err.output-is-input", path=out)
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise WriteError("err.import-out-suffix", path=out)
+    if not out.parent.is_dir():
+        raise WriteError("err.output-dir", path=out.parent)
+    if not overwrite and os.path.lexists(out):
+        raise WriteError("err.output-exists", path=out)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return render("export.reason-full")
+    if exc.errno == errno.EROFS:
+        return render("export.reason-readonly")
+    if isinstance(exc, PermissionError):
+        return render("export.reason-permission")
+    return exc.strerror or str(exc)
+
+
+def write_text_atomic(text: str, out: Path, *, source: Path | None, overwrite: bool) -> None:
+    """Write ``text`` (UTF-8) to ``out`` through a temporary file in the same directory, then move it
+    into place: a crash leaves either the old file or the new one, never half of one. Without
+    ``overwrite`` a file that appeared meanwhile is not clobbered (the move is a hard link)."""
+    out = Path(out)
+    check_target(out, source, overwrite)
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".cchc-", suffix=".yaml.tmp", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            mask = os.umask(0o022)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a scorecard is an ordinary file
+            if overwrite:
+                os.replace(tmp, out)
+            else:
+                try:
+                    os.link(tmp, out)
+                except FileExistsError:
+                    raise WriteError("err.output-exists", path=out) from None
+                except OSError:  # no hard links here (FAT, some shares): check again, then rename
+                    if os.path.lexists(out):
+                        raise WriteError("err.output-exists", path=out) from None
+                    os.replace(tmp, out)
+                else:
+                    os.unlink(tmp)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise WriteError("err.output-write", path=out, error=_reason(exc)) from exc
