@@ -153,3 +153,10 @@ def test_python_dash_m_and_console_script() -> None:
 
 def teardown_module() -> None:
     set_language("vi")
+
+
+def test_error_messages_print_paths_with_brackets_verbatim(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "[bold]x" / "a.xlsx"
+    result = runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(out)])
+    assert result.exit_code == 2
+    assert "[bold]x" in result.output

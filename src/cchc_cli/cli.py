@@ -50,7 +50,7 @@ def _stderr() -> Any:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    _stderr().print(f"cchc: {message}", style="red", soft_wrap=True)
+    _stderr().print(f"cchc: {message}", style="red", soft_wrap=True, markup=False)
     return typer.Exit(code)
 
 
