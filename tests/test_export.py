@@ -372,17 +372,109 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
     assert ws.print_title_rows == "$4:$4"
     assert ws.print_options.horizontalCentered
     assert 0.2 <= ws.page_margins.left <= 1 and 0.2 <= ws.page_margins.top <= 1
+    # The footer, "Trang 1/28" in 11 pt, has less room than its size above it (LibreOffice then
+    # gives it a fixed height; see export.FOOTER_ROOM), yet more than its capitals need.
+    assert ws.oddFooter.center.text == "Trang &P/&N" and ws.oddFooter.center.size == 11
+    room = (ws.page_margins.bottom - ws.page_margins.footer) * 72
+    assert 0.88 * 11 < room < 11 and ws.page_margins.footer >= 0.25
 
 
-def test_shipped_rows_fit_excel_row_height(shipped_xlsx: Path) -> None:
-    """No cell needs more lines than a row can show (409 pt): long evidence continues below."""
+def _estimated_lines(cell: Cell) -> int:
+    """The exporter's estimate of the wrapped lines of a text cell, in its column and weight."""
+    room = export_module.ROOMS[cell.column - 1]
+    return export_module._lines(cell.value, room, bold=bool(cell.font.b or cell.font.i))
+
+
+def test_shipped_rows_have_stored_heights_that_fit_their_text(shipped_xlsx: Path) -> None:
+    """Every row's height is stored (no program fits a row to text a program wrote), holds every
+    cell's estimated wrapped lines at 15,75 pt a line, and stays within Excel's 409 pt."""
     ws, _ = _sheets(shipped_xlsx)
-    for row in ws.iter_rows(min_row=FIRST_ROW):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.data_type == "s":
-                width = ws.column_dimensions[cell.column_letter].width
-                lines = sum(-(-len(line) // int(width)) or 1 for line in cell.value.split("\n"))
-                assert lines <= ROW_LINES + 2, cell.coordinate
+    tallest = 0
+    for r in range(HEADER_ROW, ws.max_row + 1):
+        dim = ws.row_dimensions[r]
+        assert dim.customHeight and dim.height is not None, r
+        assert dim.height <= 409, r
+        texts = [c for c in ws[r] if isinstance(c.value, str) and c.value and c.data_type == "s"]
+        lines = max((_estimated_lines(c) for c in texts), default=1)
+        explicit = max((c.value.count("\n") + 1 for c in texts), default=1)
+        assert lines <= ROW_LINES and explicit <= lines, r
+        assert dim.height == export_module.row_height(lines) >= 15.75 * lines, r
+        tallest = max(tallest, lines)
+    assert tallest == ROW_LINES  # the longest evidence fills whole rows and continues below
+    # The header: "Điểm tự đánh giá" and "Điểm chuẩn" wrap to two lines in their narrow columns.
+    assert ws.row_dimensions[HEADER_ROW].height == export_module.row_height(2)
+    for r in (1, 2):  # the title rows: one line of 13 pt each, with air
+        assert ws.row_dimensions[r].customHeight and ws.row_dimensions[r].height == 24
+
+
+def test_a_row_of_twenty_five_lines_fits_one_row_and_the_next_line_continues(tmp_path: Path) -> None:
+    rows_of = {25: 1, 26: 2}
+    for count, height in rows_of.items():
+        evidence = [f"KH {i}" for i in range(count)]
+        out = tmp_path / f"out{count}.xlsx"
+        _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=evidence)), f"c{count}.yaml"), out)
+        ws, _ = _sheets(out)
+        parts = _table_text(ws, FIRST_ROW + 1, 5)
+        assert len(parts) == height and "\n".join(parts).split("\n") == evidence
+        assert ws.row_dimensions[FIRST_ROW + 1].height == 25 * 15.75 + 1.5 <= 409
+    assert ROW_LINES == 25
+
+
+def test_long_wrapped_evidence_continues_in_rows_that_fit(tmp_path: Path) -> None:
+    """Lines that wrap count as the lines they take, not as one: no row is cut off at 409 pt."""
+    citation = ("Báo cáo số 1216/BC-UBND ngày 11/11/2021 kết quả tự kiểm tra, rà soát văn bản quy phạm "
+                "pháp luật trên địa bàn thành phố năm 2021")  # three lines in the evidence column
+    evidence = [f"{i}. {citation}" for i in range(40)]
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=evidence))), out)
+    ws, _ = _sheets(out)
+    parts = _table_text(ws, FIRST_ROW + 1, 5)
+    assert "\n".join(parts).split("\n") == evidence  # whole citations, none cut
+    assert len(parts) == 5  # 8 citations of 3 lines a row
+    for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(parts)):
+        lines = _estimated_lines(ws.cell(r, 5))
+        assert lines <= ROW_LINES and ws.row_dimensions[r].height == export_module.row_height(lines)
+
+
+def test_the_width_estimate() -> None:
+    width, column = export_module._char_width, export_module._column_points
+    # Times New Roman's widths, in thousandths of an em: Vietnamese letters as their plain letter,
+    # the horn of ơ ư a little wider, bold wider than regular, the unknown as wide as an em.
+    assert width("a", False) == 444 and width("a", True) == 500
+    assert width("ế", False) == width("e", False) and width("Ậ", True) == width("A", True)
+    assert width("đ", True) == width("d", True) == 557 and width("Đ", False) == width("D", False)
+    assert width("ơ", False) > width("o", False) and width("Ự", True) > width("U", True)
+    assert width("\u0301", False) == 0  # a combining accent (text in NFD form)
+    assert width("漢", False) == width("😀", True) == 1000
+    # XlsxWriter stores 46 as 46.7109375 characters of 6 pt (the digit of Times New Roman 12).
+    assert column(46) == 46.7109375 * 6 and column(6) == 6.7109375 * 6
+    room = export_module._room(column(56))
+    assert export_module._lines("", room) == 1 and export_module._lines("a\n\nb", room) == 3
+    # Field names in bold capitals: the longest of the shipped table takes two lines of the name
+    # column, a short one one. A word with no space breaks after a hyphen or slash, not in a date.
+    name = export_module.ROOMS[1]
+    title = "XÂY DỰNG VÀ TỔ CHỨC THỰC HIỆN VĂN BẢN QUY PHẠM PHÁP LUẬT"
+    assert export_module._lines(title, name, bold=True) == 2
+    assert export_module._lines("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", name, bold=True) == 1
+    tiny = export_module._room(column(6))
+    line = "1032/BC-UBND"
+    assert [line[i:] for i in export_module._wrap(line, tiny)] == ["1032/BC-UBND", "BC-UBND", "UBND"]
+    assert len(export_module._wrap("30/9/2021", export_module._room(column(9)))) == 1
+    assert export_module.row_height(1) == 17.25 and export_module.row_height(99) == 409
+
+
+def test_split_text_measures_wide_characters() -> None:
+    """A column holds fewer wide characters a line: parts are cut by wrapped lines, not length."""
+    wide = "漢" * 3000
+    parts = split_text(wide, 56)
+    room = export_module.ROOMS[4]
+    assert len(parts) > 1 and all(export_module._lines(p, room) <= ROW_LINES for p in parts)
+    assert "".join(p.strip("…") for p in parts) == wide
+    # One long line of words is cut where a wrapped line ends, after a space.
+    words = " ".join(f"tài liệu số {i}/BC-UBND" for i in range(400))
+    parts = split_text(words, 56)
+    assert all(export_module._lines(p, room) <= ROW_LINES for p in parts)
+    assert all(p.endswith(" …") for p in parts[:-1]) and "".join(p.strip("…") for p in parts) == words
 
 
 def test_export_via_cli(tmp_path: Path, runner: CliRunner) -> None:
@@ -598,6 +690,7 @@ def test_split_text() -> None:
     lines = [f"dòng {i}" for i in range(60)]
     parts = split_text("\n".join(lines), 10)
     assert "\n".join(parts).split("\n") == lines and all(p.count("\n") < ROW_LINES for p in parts)
+    assert [p.count("\n") + 1 for p in parts] == [ROW_LINES, ROW_LINES, 60 - 2 * ROW_LINES]
     # Characters beyond the BMP count twice against Excel's limit (UTF-16).
     emoji = "😀" * 20_000
     parts = split_text(emoji, 10_000)

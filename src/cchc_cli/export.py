@@ -11,7 +11,19 @@ Layout (the form): two merged title rows, a blank row, the header row (TT | Tên
 Điểm tự đánh giá | Tài liệu kiểm chứng | Ghi chú), one row per node in table order (the children of a
 ``split_unknown`` group included, with blank points), then TỔNG ĐIỂM. Times New Roman, thin borders,
 wrapped text aligned to the top, panes frozen below the header, A4 landscape, the header repeated on
-every printed page, fit to one page wide.
+every printed page, fit to one page wide, "Trang 1/28" in the footer. The footer has less room than
+its font size, so LibreOffice gives it a fixed height: a footer it sizes from the text makes it drop
+the last rows of the table from some printouts (see FOOTER_ROOM).
+
+Row heights: every row's height is stored. LibreOffice shows a row without one at one line and lets
+wrapped text run over the rows below, and no program grows a merged title row. A row is 15,75 pt
+(Excel's line of Times New Roman 12) per estimated wrapped line plus 1,5 pt. The estimate lays the
+text out as the programs do, with Times New Roman's character widths (Liberation Serif, LibreOffice's
+stand-in, has the same) in the column's width in points: greedy at spaces, a word wider than a line
+broken after a hyphen or slash, else anywhere; it takes the text 4% wider and the cell's margins
+wider than they are, so it errs high. Checked against LibreOffice's own wrapping
+(tests/test_libreoffice.py), it never counts fewer lines; LibreOffice needs only 13,3 pt a line, so
+there the rows keep some space below the text.
 
 Numbers: a leaf's points are numbers (``float(Decimal)`` only here, at the file format's boundary: all
 arithmetic stays Decimal in the engine); a blank score stays a blank cell, never 0. A node with children
@@ -29,9 +41,10 @@ Line breaks become LF, the only one Excel shows: CR LF, CR, and Word's vertical 
 (manual line and page breaks). A cell that starts with CR therefore starts with LF, still as text.
 
 Long text is never cut silently. Excel holds at most 32,767 characters in a cell and shows at most 409
-points (about 25 lines) of a row, on screen and on paper. A cell whose text would exceed either is
+points (25 estimated lines) of a row, on screen and on paper. A cell whose text would exceed either is
 continued on extra rows right below its node: those rows have blank TT and points, the name column says
-"(tiếp theo 1.2)", and a line that itself had to be cut ends and resumes with "…". The formulas refer to
+"(tiếp theo 1.2)", and a line that itself had to be cut (where a wrapped line ends) ends and resumes
+with "…". The formulas refer to
 each node's first row, so continuation rows never count. A cell over Excel's character limit also yields
 a notice naming the cell and the rows that continue it. The title rows, which cannot continue, are cut
 at the limit with a "…" marker and a notice.
@@ -46,11 +59,12 @@ ever read by the loader, never opened here.
 from __future__ import annotations
 
 import errno
+import functools
 import io
-import math
 import os
 import re
 import tempfile
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -75,22 +89,44 @@ CELL_LIMIT = 32_767
 FORMULA_LIMIT = 8_192
 #: Excel's limit on the arguments of one function call.
 ARGS_LIMIT = 255
-#: Estimated wrapped lines one table row may hold: Excel caps a row at 409 pt, about 25 lines of
-#: 12 pt text, and cuts off the rest on screen and on paper; 24 leaves a margin.
-ROW_LINES = 24
+#: Points one line of 12 pt Times New Roman takes in a row: Excel's height for a one-line row (21
+#: pixels), which it also adds per line when it fits a row to wrapped text. LibreOffice needs less
+#: (13,3 pt a line), so a row sized for Excel shows the same lines in both.
+LINE_HEIGHT = 15.75
+#: Points a row adds to its lines, so the last line never touches the border below.
+ROW_PADDING = 1.5
+#: Excel's tallest row, in points: it cuts off the rest on screen and on paper.
+MAX_ROW_HEIGHT = 409
+#: Wrapped lines one table row may hold: 25 lines of 15,75 pt and the padding fit Excel's 409 pt.
+ROW_LINES = int((MAX_ROW_HEIGHT - ROW_PADDING) // LINE_HEIGHT)
 #: The continuation marker at both sides of a line that had to be cut.
 MARK = "…"
 
 FONT = "Times New Roman"
 TABLE_SIZE = 12
 TITLE_SIZE = 13
+#: Points per line of a title row (13 pt, bold) and what the row adds to its lines.
+TITLE_LINE_HEIGHT = 18
+TITLE_PADDING = 6
 
-#: The form's columns: header message key and width in characters.
+#: The page footer ("Trang 1/28"): its size in points, its distance from the paper's edge and the
+#: room between it and the table, in inches. The room is less than the footer's font size on
+#: purpose: LibreOffice then gives the footer that fixed height. With more room it sizes the footer
+#: from its text, one way while it counts the pages and another while it prints them, and then
+#: drops the last rows of the table when they end near the foot of the last page (the total among
+#: them; seen in one export in twenty). In Excel the text still clears the table (its capitals stand
+#: 0.88 of the size above the footer's bottom).
+FOOTER_SIZE = 11
+FOOTER_MARGIN = 0.3
+FOOTER_ROOM = 0.15
+
+#: The form's columns: header message key and width in characters (Excel's unit: the width of the
+#: digit 0 of the Normal style's font, Times New Roman 12 pt, i.e. 6 pt).
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("xlsx.col.tt", 6),
     ("xlsx.col.criterion", 46),
-    ("xlsx.col.max", 10),
-    ("xlsx.col.score", 11),
+    ("xlsx.col.max", 9),  # both headings wrap to two lines, alike in Excel and LibreOffice
+    ("xlsx.col.score", 9),
     ("xlsx.col.evidence", 56),
     ("xlsx.col.note", 32),
 )
@@ -132,47 +168,214 @@ def _units(text: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
-def _lines(text: str, width: int) -> int:
-    """Estimated wrapped lines of ``text`` in a column ``width`` characters wide (errs high)."""
-    return sum(max(1, math.ceil(len(line) / width)) for line in text.split("\n"))
+# --- measuring ----------------------------------------------------------------------------------
+#
+# Every row gets an explicit height from an estimate of its wrapped lines (see the module
+# docstring). The estimate lays the text out as a spreadsheet does (_wrap) with Times New Roman's
+# widths (Liberation Serif, which LibreOffice substitutes, has the same metrics); the room in a cell
+# is taken narrow and the text wide, so it errs high: a row may have room to spare, never too little.
+
+#: Advance widths of Times New Roman, in thousandths of an em (rounded up), of ' ' to '~': regular,
+#: then bold. Excel's and LibreOffice's Times New Roman and Liberation Serif agree on them.
+_ASCII_WIDTHS = (
+    (
+        250, 334, 409, 500, 500, 834, 778, 181, 334, 334, 500, 564, 250, 334, 250, 278,
+        500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
+        921, 723, 667, 667, 723, 611, 557, 723, 723, 334, 390, 723, 611, 890, 723, 723,
+        557, 723, 667, 557, 611, 723, 723, 944, 723, 723, 611, 334, 278, 334, 470, 500,
+        334, 444, 500, 444, 500, 444, 334, 500, 500, 278, 278, 500, 278, 778, 500, 500,
+        500, 500, 334, 390, 278, 500, 500, 723, 500, 500, 444, 480, 201, 480, 542,
+    ),
+    (
+        250, 334, 556, 500, 500, 1000, 834, 278, 334, 334, 500, 570, 250, 334, 250, 278,
+        500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 334, 334, 570, 570, 570, 500,
+        931, 723, 667, 723, 723, 667, 611, 778, 778, 390, 500, 778, 667, 944, 723, 778,
+        611, 778, 723, 557, 667, 723, 723, 1000, 723, 723, 667, 334, 278, 334, 582, 500,
+        334, 500, 557, 444, 557, 444, 334, 500, 557, 278, 334, 557, 278, 834, 557, 500,
+        557, 557, 444, 390, 334, 557, 500, 723, 500, 500, 444, 395, 221, 395, 521,
+    ),
+)
+#: Letters measured as a plain letter: đ is as wide as d, Đ as D (in both weights).
+_LIKE = {"đ": "d", "Đ": "D", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
+#: What the horn of ơ ư Ơ Ư (and their toned forms) adds to the plain letter, at most.
+_HORN = 75
+#: Common signs outside ASCII (the widest of regular and bold).
+_SIGNS = {
+    "\u00a0": 250, "“": 500, "”": 500, "‘": 334, "’": 334, "–": 500, "—": 1000, "…": 1000,
+    "•": 350, "·": 334, "°": 400, "×": 570, "±": 549, "§": 500, "«": 500, "»": 500, "№": 1005,
+    "\t": 1000,
+}
+#: A word and the spaces after it; where a word too wide for a line may break.
+_WORDS = re.compile("([^ ]*)( *)")
+_WORD_BREAKS = re.compile(r"(?<=[-/])(?=\D)")
+#: Anything else (CJK, emoji, symbols): an em, which errs high for all but a few.
+_WIDE = 1000
+#: The text is taken this much wider than its metrics: screen fonts are hinted to whole pixels,
+#: and printers and other programs round differently.
+_SLACK = 1.04
+#: Points of a column that text cannot use: the cell's margins and its borders.
+_CELL_MARGIN = 3.75
+#: Points per character of column width: the digit 0 of Times New Roman 12 pt is half an em.
+_POINTS_PER_CHAR = TABLE_SIZE / 2
 
 
-def _cut(line: str, size: int) -> list[str]:
-    """One over-long line as pieces of at most ``size`` UTF-16 units plus markers.
+@functools.lru_cache(maxsize=4096)
+def _char_width(ch: str, bold: bool) -> int:
+    """Advance width of one character in thousandths of an em (errs high for the unknown)."""
+    table = _ASCII_WIDTHS[bold]
+    if " " <= ch <= "~":
+        return table[ord(ch) - 32]
+    if ch in _SIGNS:
+        return _SIGNS[ch]
+    if ch in _LIKE:
+        return table[ord(_LIKE[ch]) - 32]
+    if unicodedata.combining(ch):
+        return _HORN if ch == "\u031b" else 0  # a mark on the letter before it
+    decomposed = unicodedata.normalize("NFD", ch)  # Vietnamese letters: the plain letter and marks
+    if len(decomposed) > 1 and " " <= decomposed[0] <= "~":
+        return table[ord(decomposed[0]) - 32] + (_HORN if "\u031b" in decomposed else 0)
+    return _WIDE
 
-    Cuts after a space when one is in the second half of a piece, else mid-word; every piece but
-    the last ends with MARK and every piece but the first starts with it, so the cut shows.
+
+def _column_points(width: int) -> float:
+    """The width in points of a column set ``width`` characters wide.
+
+    XlsxWriter stores the width plus the 5 pixels of padding it assumes for a 7-pixel digit (46
+    becomes 46.7109375); Excel and LibreOffice give each stored character the width of the digit
+    of the Normal style's font, here 6 pt.
     """
+    return (int(width * 7 + 0.5) + 5) * 256 // 7 / 256 * _POINTS_PER_CHAR if width > 0 else 0.0
+
+
+def _room(points: float, size: float = TABLE_SIZE) -> float:
+    """What a cell ``points`` wide holds, in thousandths of an em of ``size`` pt text."""
+    return max(1.0, (points - _CELL_MARGIN) * 1000 / size / _SLACK)
+
+
+def _width(text: str, bold: bool) -> int:
+    """Advance width of ``text`` in thousandths of an em."""
+    return sum(_char_width(ch, bold) for ch in text)
+
+
+def _wrap(line: str, room: float, bold: bool = False) -> list[int]:
+    """Where each wrapped line of ``line`` (no LF in it) starts, laid out in ``room`` (see _room).
+
+    Words fill a line greedily and a line breaks after a run of spaces (the spaces hang past the
+    edge). A word wider than a whole line breaks after a hyphen or a slash, as Unicode's line
+    breaking rules allow (BC-|UBND, 1032/|BC, never inside 30/9/2021), and a piece still too wide
+    between characters.
+    """
+    starts = [0]
+    x = 0.0  # width of the current line up to its last word
+    gap = 0.0  # width of the spaces after that word
+    for match in _WORDS.finditer(line):
+        word, spaces = match.group(1), match.group(2)
+        if not word and not spaces:
+            continue
+        width = _width(word, bold)
+        if x > 0 and x + gap + width > room:
+            starts.append(match.start())
+            x = gap = 0.0
+        if x + gap + width <= room:
+            x += gap + width
+        else:
+            x += gap
+            at = match.start()
+            for piece in _WORD_BREAKS.split(word):
+                width = _width(piece, bold)
+                if x > 0 and x + width > room:
+                    starts.append(at)
+                    x = 0.0
+                if x + width <= room:
+                    x += width
+                else:
+                    for i, ch in enumerate(piece, at):
+                        w = _char_width(ch, bold)
+                        if x > 0 and x + w > room:
+                            starts.append(i)
+                            x = 0.0
+                        x += w
+                at += len(piece)
+        gap = _width(spaces, bold)
+    return starts
+
+
+def _lines(text: str, room: float, bold: bool = False) -> int:
+    """Estimated wrapped lines of ``text`` in a cell that holds ``room`` (see _room); errs high."""
+    return sum(len(_wrap(line, room, bold)) for line in text.split("\n"))
+
+
+#: What each column's cells hold (see _room).
+ROOMS = tuple(_room(_column_points(width)) for _, width in COLUMNS)
+
+
+def row_height(lines: int) -> float:
+    """The height in points of a table row that shows ``lines`` lines of 12 pt text."""
+    return min(MAX_ROW_HEIGHT, max(1, lines) * LINE_HEIGHT + ROW_PADDING)
+
+
+def _fits(text: str, room: float, bold: bool) -> bool:
+    """Whether ``text`` (no LF in it) fits one cell: Excel's limit and ROW_LINES wrapped lines."""
+    return _units(text) <= CELL_LIMIT and len(_wrap(text, room, bold)) <= ROW_LINES
+
+
+def _unit_cut(text: str, size: int) -> int:
+    """How many characters of ``text`` make at most ``size`` UTF-16 units, ending after a space when
+    one is in the second half."""
+    end = size
+    while (excess := _units(text[:end]) - size) > 0:  # astral characters count twice
+        end -= (excess + 1) // 2  # removes at least half the excess, never the whole piece
+    space = text.rfind(" ", end // 2, end)
+    return space + 1 if space != -1 else end
+
+
+def _cut(line: str, room: float, bold: bool) -> list[str]:
+    """One line too long for a cell as pieces that each fit one (see _fits), markers included.
+
+    A piece takes as many wrapped lines as a row shows, so it ends where a wrapped line does (after
+    a space), or, for a line that would break Excel's cell limit first, after a space in the second
+    half of what fits, else mid-word. Every piece but the last ends with MARK and every piece but
+    the first starts with it, so the cut shows.
+    """
+    size = CELL_LIMIT - 2 * _units(MARK)
+    # Only a window is laid out each time, so a huge line costs linear time: a piece never holds
+    # more than ROW_LINES lines of the narrowest character with a width (the apostrophe, 181) or
+    # more than ``size``; a shorter window (marks of no width) only makes a shorter piece.
+    window = min(size + 1, ROW_LINES * (int(room / 181) + 2))
     pieces: list[str] = []
     start = 0
-    # Only a window is measured, so a huge line costs linear time.
-    while _units(line[start:start + size + 1]) > size:
-        end = start + size
-        while (excess := _units(line[start:end]) - size) > 0:  # astral characters count twice
-            end -= (excess + 1) // 2  # removes at least half the excess, never the whole piece
-        space = line.rfind(" ", start + (end - start) // 2, end)
-        if space != -1:
-            end = space + 1
-        pieces.append(line[start:end])
-        start = end
-    pieces.append(line[start:])
-    last = len(pieces) - 1
-    return [(MARK if i else "") + p + (MARK if i < last else "") for i, p in enumerate(pieces)]
+    while True:
+        lead = MARK if start else ""
+        rest = line[start:start + window]
+        if start + window >= len(line) and _fits(lead + rest, room, bold):
+            pieces.append(lead + rest)
+            return pieces
+        starts = _wrap(rest, room, bold)
+        end = starts[ROW_LINES] if len(starts) > ROW_LINES else len(rest)
+        if _units(rest[:end]) > size:
+            end = _unit_cut(rest, size)
+        # The markers may push the piece over a line: give back wrapped lines until it fits.
+        while end > 1 and not _fits(lead + rest[:end] + MARK, room, bold):
+            earlier = [at for at in starts if 0 < at < end]
+            end = earlier[-1] if earlier else end // 2
+        pieces.append(lead + rest[:end] + MARK)
+        start += end
 
 
-def split_text(text: str, width: int) -> list[str]:
+def split_text(text: str, width: int, bold: bool = False) -> list[str]:
     """``text`` as the contents of one or more cells of a column ``width`` characters wide.
 
-    Each part holds at most ROW_LINES estimated lines and fits Excel's cell limit; lines are kept
-    whole where they fit. Text that fits one cell comes back as one part, "" as [""].
+    Each part holds at most ROW_LINES estimated wrapped lines (so its row fits Excel's 409 pt) and
+    fits Excel's cell limit; lines are kept whole where they fit. Text that fits one cell comes back
+    as one part, "" as [""].
     """
-    size = min(width * ROW_LINES, CELL_LIMIT) - 2 * len(MARK)
+    room = _room(_column_points(width))
     parts: list[str] = []
     current: list[str] = []
     lines = units = 0
     for line in text.split("\n"):
-        for piece in _cut(line, size) if len(line) > size or _units(line) > size else [line]:
-            n, u = _lines(piece, width), _units(piece)
+        for piece in [line] if _fits(line, room, bold) else _cut(line, room, bold):
+            n, u = len(_wrap(piece, room, bold)), _units(piece)
             if current and (lines + n > ROW_LINES or units + 1 + u > CELL_LIMIT):
                 parts.append("\n".join(current))
                 current, lines, units = [], 0, 0
@@ -215,6 +418,11 @@ class _Entry:
         return max(len(parts) for parts in self.texts.values())
 
     @property
+    def bold(self) -> bool:
+        """Fields and the total are set in bold."""
+        return self.depth <= 1
+
+    @property
     def label(self) -> str:
         """How notices and continuation rows name this row."""
         return self.node.id if self.node is not None else render("xlsx.total")
@@ -242,7 +450,7 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
         if removed:
             entry.removed[col] = removed
         entry.lengths[col] = _units(text)
-        entry.texts[col] = split_text(text, COLUMNS[col][1])
+        entry.texts[col] = split_text(text, COLUMNS[col][1], bold=entry.bold)
     return entry
 
 
@@ -346,7 +554,7 @@ class _Writer:
         title = (card.title or "").upper() or render("xlsx.title", year=card.year)
         second = (render("xlsx.report", report=card.report, unit=card.unit) if card.report
                   else render("xlsx.unit", unit=card.unit))
-        width = sum(w for _, w in COLUMNS)
+        width = sum(_column_points(w) for _, w in COLUMNS)  # the merged cell's
         for row, text in zip(TITLE_ROWS, (title, second)):
             cell = xl_rowcol_to_cell(row, 0)
             text, removed = clean_text(text)
@@ -360,28 +568,37 @@ class _Writer:
             self.sheet.merge_range(row, 0, row, LAST_COL, "", self.f.title)
             self.sheet.write_string(row, 0, text, self.f.title)
             # Excel does not grow a merged row to fit its text: size it from an estimate.
-            lines = _lines(text, max(1, int(width * 0.9)))
-            self.sheet.set_row(row, min(409, 6 + 18 * lines))
+            lines = _lines(text, _room(width, TITLE_SIZE), bold=True)
+            self.sheet.set_row(row, min(MAX_ROW_HEIGHT, TITLE_PADDING + TITLE_LINE_HEIGHT * lines))
 
     def header(self) -> None:
         """The column headings."""
+        lines = 1
         for col, (key, width) in enumerate(COLUMNS):
             self.sheet.set_column(col, col, width)
             self.text(HEADER_ROW, col, render(key), self.f.header)
+            lines = max(lines, _lines(render(key), _room(_column_points(width)), bold=True))
+        self.sheet.set_row(HEADER_ROW, row_height(lines))
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
         """One row of the form, its points and any continuation rows."""
-        bold = int(entry.depth <= 1)
+        bold = int(entry.bold)
         for i in range(entry.height):
             at = entry.first + i
+            lines = 1
             for col in TEXT_COLUMNS:
                 parts = entry.texts[col]
                 if i < len(parts):
                     self.text(at, col, parts[i], self.f.tt[bold] if col == TT else self.f.text[bold])
+                    lines = max(lines, _lines(parts[i], ROOMS[col], entry.bold))
                 elif col == NAME:
-                    self.text(at, col, render("xlsx.continued", id=entry.label), self.f.continued)
+                    label = render("xlsx.continued", id=entry.label)
+                    self.text(at, col, label, self.f.continued)
+                    lines = max(lines, _lines(label, ROOMS[col], bold=True))  # italic is narrower
                 else:
                     self.text(at, col, "", self.f.text[0])
+            # Neither Excel nor LibreOffice fits a row to text a program wrote: store its height.
+            self.sheet.set_row(at, row_height(lines))
             if i:
                 for col in (MAX, SCORE):
                     self.sheet.write_blank(at, col, None, self.f.points[0])
@@ -398,7 +615,7 @@ class _Writer:
     def points(self, entry: _Entry, rows: dict[int, int]) -> None:
         """Max and score: constants on a leaf or group, live formulas on a node with children."""
         row, at = entry.row, entry.first
-        fmt = self.f.points[int(entry.depth <= 1)]
+        fmt = self.f.points[int(entry.bold)]
         score_fmt = self.f.total_score if entry.node is None else fmt
         if row is None:
             self.sheet.write_blank(at, MAX, None, fmt)
@@ -459,9 +676,10 @@ def _page(sheet: Worksheet) -> None:
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
     sheet.repeat_rows(HEADER_ROW)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=round(FOOTER_MARGIN + FOOTER_ROOM, 4))
     sheet.center_horizontally()
-    sheet.set_footer(f'&C&"{FONT},Regular"&11{render("xlsx.footer")}')
+    sheet.set_footer(f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer")}',
+                     {"margin": FOOTER_MARGIN})
 
 
 def _sheet_name(name: str) -> str:
