@@ -337,6 +337,68 @@ def test_decomposed_unicode() -> None:
     assert (c.doc_type, c.number, c.issuer) == ("KH", "12", "UBND")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # the longer type word fails (a broken symbol follows), the shorter one is taken
+    ("Thông tư liên tịch 12/abc",
+     exp(doc_type="TT", type_word="Thông tư", subject="liên tịch 12/abc")),
+    ("Thong-tu-lien-tich", exp(doc_type="TT", type_word="Thong-tu", subject="lien-tich",
+                               kind="file")),
+    ("Thông-tư-liên-tịch-số-5", exp(doc_type="TTLT", type_word="Thông-tư-liên-tịch",
+                                    subject="số-5", kind="file")),
+    # ... and a shorter reading of a decomposed type word, without the marks it ends with
+    ("Bao cao\u0301 12/x", exp(doc_type="BC", type_word="Bao cao", subject="\u0301 12/x")),
+    ("TTr 12", exp(doc_type="TTr", type_word="TTr", number="12")),
+])
+def test_type_word_readings_tried_in_turn(text: str, expected: dict[str, Any]) -> None:
+    """A head tries each reading of a type word in turn, as one regex alternation would."""
+    assert [got(c) for c in parse_evidence(text)] == [expected]
+
+
+def test_folded_copies_read_letters_as_letter_classes() -> None:
+    """The plain and folded copies of a line (offsets kept) read every character of Unicode as
+    the case-insensitive classes of accented letters they replace did, and leave everything else
+    the head patterns read (codes, issuers, digits, "\\w") as it was."""
+    import re
+
+    from cchc_cli import citations as cit
+
+    # What the copies replace: a case-insensitive class per vowel (and d) of every lower-case
+    # letter of U+00C0-U+1EFF that `_fold` turns into it, each letter followed by any marks.
+    forms: dict[str, str] = {}
+    for cp in range(0x00C0, 0x1F00):
+        ch = chr(cp)
+        if ch.islower() and cit._fold(ch) in ("a", "e", "i", "o", "u", "y", "d"):
+            forms[cit._fold(ch)] = forms.get(cit._fold(ch), "") + ch
+    text = "".join(map(chr, range(0x110000)))
+    plain, folded = text.translate(cit._PLAIN_TABLE), text.translate(cit._FOLDED_TABLE)
+    assert len(plain) == len(folded) == len(text)
+
+    def reads(rx: str, s: str) -> set[int]:
+        return {m.start() for m in re.finditer(rx, s)}
+
+    mark = "(?i:[\u0300-\u036f])"
+    assert reads(mark, text) == reads("\u0300", plain) == reads(cit._MARK, folded)
+    for base, accented in forms.items():
+        loose = reads(f"(?i:[{base}{accented}])", text)
+        assert loose == reads(base, plain) == reads(f"(?i:{cit._LOOSE_CLASS[base]})", folded), base
+    consonants = {c for w in (*cit._WORDS, *cit._UNIT_WORDS, "số") for c in cit._fold(w)}
+    for c in consonants - set(forms) - {" "}:
+        assert reads(f"(?i:{c})", text) == reads(c, plain), c
+    for c in {c for codes in cit._CODES.values() for code in codes for c in code}:
+        # the plain copy finds codes loosely (`_TYPE_START`), never missing one
+        assert reads(f"(?i:{c})", text) <= reads(cit._fold(c), plain), c
+    unchanged = [r"\w", r"\d", r"\s", r"[^\W\d_]", "[A-Z]", "[a-z]", "Đ", "đ", "(?i:Đ)", "%"]
+    unchanged += [f"(?i:{c})" for c in "abcdefghijklmnopqrstuvwxyz"]
+    unchanged += list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    unchanged += [re.escape(c) for c in " \t:;,./-_()"]
+    for rx in unchanged:
+        assert reads(rx, text) == reads(rx, folded), rx
+    for rx in [r"\d", r"[\s_-]", *(re.escape(c) for c in " \t:/")]:
+        assert reads(rx, text) == reads(rx, plain), rx
+    for rx in [r"\w", r"[^\W\d_]"]:  # what `_TYPE_START` requires not to follow or precede
+        assert reads(rx, plain) <= reads(rx, text), rx
+
+
 @pytest.mark.parametrize(("d", "ok"), [
     ((30, 12, 2020), True), ((29, 2, 2020), True), ((29, 2, 2021), False),
     ((31, 4, 2021), False), ((0, 1, 2021), False), ((1, 13, 2021), False), ((1, 1, 0), False),

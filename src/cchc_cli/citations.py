@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -152,28 +153,114 @@ def _fold(s: str) -> str:
     return s.replace("đ", "d").replace("Đ", "D").lower()
 
 
-# Every precomposed Latin letter, grouped by its bare vowel (or d), so that a type word matches
-# with or without diacritics, or with the wrong ones ("cong văn", "Bao cao").
-_VARIANTS: dict[str, str] = {}
-for _cp in range(0x00C0, 0x1F00):
+# --------------------------------------------------------------------------- loose words
+
+# Type words, "số", "ngày" and the unit words match in any case, with or without diacritics, or
+# with the wrong ones ("cong văn", "Bao cao"), also decomposed (NFD: base letter, then combining
+# marks). Written with a regex class of every accented form of each letter, they made the patterns
+# take tens of milliseconds to build at every start. So the patterns read copies of the line,
+# folded character by character (same length, same offsets; groups are read back from the line):
+#
+# - the plain copy (`_PLAIN`) turns every letter a loose word may be spelt with into its lower-case
+#   ASCII base letter, and every combining mark into U+0300. The type words and unit words are
+#   plain regexes on it (`_plain`), looked for by `_TYPE_WORDS_AT` and `_UNITS_AT`;
+# - the folded copy (`_FOLDED`) only turns the accented forms of each vowel, in either case, into
+#   one of them, those of d (but d, đ and their capitals) into "ď", and the combining marks into
+#   U+0300. Codes, issuers, digits and "\w" read it as they read the line, and the few loose words
+#   of the head patterns ("số", "ngày") are small classes on it (`_loose`).
+#
+# An accented form of a vowel or d is a letter `_fold` turns into it ("Ộ", "đ"); case-insensitive
+# matching in `re` also pairs "İ" and "ı" with "i", the Kelvin sign with "k", "ſ" with "s" and the
+# Ångström sign with "å". And Greek iota goes with the combining marks: a quirk of that matching,
+# kept (the folded copy keeps it a letter, "ι").
+_REPRESENTATIVE = {"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù", "y": "ý", "d": "ď"}
+_FOLDED: dict[int, str] = {}  # str.translate tables
+_PLAIN: dict[int, str] = {_cp: chr(_cp + 32) for _cp in range(ord("A"), ord("Z") + 1)}
+# Every precomposed Latin letter of U+00C0-U+1EFF lies in these two blocks.
+for _cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
     _ch = chr(_cp)
-    if _ch.islower() and _fold(_ch) in ("a", "e", "i", "o", "u", "y", "d"):
-        _VARIANTS[_fold(_ch)] = _VARIANTS.get(_fold(_ch), "") + _ch
-_COMBINING = "[\u0300-\u036f]*"  # decomposed (NFD) input carries its marks as separate characters
+    _base = _fold(_ch) if _ch.islower() else ""
+    if _base in _REPRESENTATIVE:
+        for _c in {_ch, _ch.upper()}:
+            if len(_c) == 1:
+                _PLAIN[ord(_c)] = _base
+                if _c not in "đĐ":
+                    _FOLDED[ord(_c)] = _REPRESENTATIVE[_base]
+_PLAIN.update({ord(c): b for c, b in {"İ": "i", "ı": "i", "\u212a": "k", "ſ": "s",
+                                      "\u212b": "a"}.items()})
+_FOLDED[0x212B] = _REPRESENTATIVE["a"]  # the others already match the classes of `_loose`
+for _cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
+    _PLAIN[_cp] = "\u0300"
+    _FOLDED[_cp] = "\u0300" if _cp < 0x0370 else "\u03b9"
+
+
+def _translation(mapping: dict[int, str]) -> str:
+    """`mapping` as a str indexed by code point, up to the last it changes: `str.translate` reads it
+    twice as fast as a dict (and leaves any later character as it is)."""
+    out, last = [], 0
+    for cp in sorted(mapping):
+        out += (_IDENTITY[last:cp], mapping[cp])
+        last = cp + 1
+    return "".join(out)
+
+
+_IDENTITY = "".join(map(chr, range(max(_PLAIN) + 1)))
+_PLAIN_TABLE, _FOLDED_TABLE = _translation(_PLAIN), _translation(_FOLDED)
+
+# On the folded copy, inside (?i:...): a letter of a loose word, and a mark that may follow it.
+_LOOSE_CLASS = {b: f"[{b}{r}]" for b, r in _REPRESENTATIVE.items()}
+_LOOSE_CLASS["d"] = "(?:d|(?-i:[ďđĐ]))"  # as one class, it would take `re` ten times as long
+_MARK = "(?-i:[\u0300\u03b9])"
 
 
 def _loose(word: str) -> str:
-    """Regex for `word` ignoring diacritics; a space also matches '-', '_' or several spaces."""
+    """Regex for `word` on the folded copy, to use inside (?i:...): diacritics are ignored, and a
+    space also matches '-', '_' or several spaces."""
     out = []
     for ch in word:
-        base = _fold(ch)
         if ch == " ":
             out.append(r"[\s_-]++")
-        elif base in _VARIANTS:
-            out.append(f"[{base}{_VARIANTS[base]}]{_COMBINING}")
+        elif _fold(ch) in _LOOSE_CLASS:
+            out.append(f"{_LOOSE_CLASS[_fold(ch)]}{_MARK}*")
         else:
             out.append(re.escape(ch))
     return "".join(out)
+
+
+def _plain(word: str) -> str:
+    """Regex for `word` on the plain copy, like `_loose`."""
+    out = []
+    for ch in word:
+        if ch == " ":
+            out.append(r"[\s_-]++")
+        elif _fold(ch) in _REPRESENTATIVE:
+            out.append(_fold(ch) + "\u0300*")
+        else:
+            out.append(re.escape(ch.lower()))
+    return "".join(out)
+
+
+def _each(alternatives: list[str], before: str = "", or_char: str = "") -> re.Pattern[str]:
+    """A regex matching `before`, then empty where any of `alternatives` (`_plain` regexes, which
+    start with a letter) or `or_char` starts. Each alternative that matches there is caught in a
+    group of its own (a lookahead), so that one match finds them all (see `_ends`)."""
+    first = "".join(sorted({a[0] for a in alternatives})) + or_char
+    return re.compile(f"{before}(?=[{first}])" + "".join(f"(?:(?=({a})))?" for a in alternatives))
+
+
+def _ends(m: re.Match[str] | None) -> Iterator[int]:
+    """Where the words found by a match of an `_each` regex end, in the order an alternation of
+    them would try: each word in turn, its longest reading first, then the shorter ones that leave
+    out the combining marks it ends with."""
+    if m is None or m.lastindex is None:  # no group matched
+        return
+    for _, end in m.regs[1:]:
+        if end < 0:
+            continue
+        yield end
+        while m.string[end - 1] == "\u0300":  # a word's last letter is never one
+            end -= 1
+            yield end
 
 
 def _alternation(spellings: list[str]) -> str:
@@ -188,19 +275,40 @@ for _table in (_CODES, _SYMBOL_ONLY_CODES):
             _CODE_OF[_sp.upper()] = _code
 _WORD_OF = {re.sub(r"[\s_-]+", "", _fold(w)): c for w, c in _WORDS.items()}
 
-_WORD_RX = _alternation([_loose(w) for w in _WORDS])
 _CODE_RX = _alternation([re.escape(s) for sps in _CODES.values() for s in sps])
 _SYMCODE_RX = "(?i:" + _alternation(
     [re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES) for sps in t.values() for s in sps]) + ")"
 
-# A type word or code; it must not sit inside a longer word ("TBKL", "khcchc", "BCĐ").
-_TYPE = rf"(?<!\w)(?P<type>(?i:{_WORD_RX}|{_CODE_RX}))(?![^\W\d_])"
+# --------------------------------------------------------------------------- patterns
+
+# A type word or code must not sit inside a longer word ("TBKL", "khcchc", "BCĐ"): it follows no
+# letter or digit (in the heads it opens: `_WORD_CHAR`) and ends a word (`_TYPE_END`, which every
+# pattern matched after a type starts with). Type words and codes are looked for apart, and the
+# heads try each reading in turn as the alternation `(?i:type words|codes)` would (`type_ends`):
+# a type word may have several ("Thông tư", "Thông tư liên tịch"), a code only one that ends a
+# word ("TT" in "TTr" does not).
+_TYPE_WORD_ALTS = [_plain(w) for w in sorted(_WORDS, key=len, reverse=True)]
+_TYPE_WORDS_AT = _each(_TYPE_WORD_ALTS)  # plain copy
+_TYPE_CODE = re.compile(f"(?i:{_CODE_RX})")  # folded copy
+# Where a symbol or short head may start with a type word or code, for `_scan`: the type, then
+# spaces, ":" or "số" and a number or "/". On the plain copy, which reads codes too, if loosely,
+# and "\w" and letters as the line does (but Greek iota): the heads check what it finds.
+_TYPE_START = re.compile(rf"(?<!\w)(?:{'|'.join(_TYPE_WORD_ALTS)}|{_fold(_CODE_RX)})(?![^\W\d_])"
+                         rf"[ \t]*+:?[ \t]*+(?:{_plain('số')}(?![^\W\d_])[ \t]*+:?[ \t]*+)?[\d/]")
+_WORD_CHAR = re.compile(r"\w")
+_LETTER = re.compile(r"[^\W\d_]")
+_TYPE_END = r"(?![^\W\d_])"
 _SO = rf"(?P<so>(?i:{_loose('số')}))(?![^\W\d_])[ \t]*+:?"  # "số", "Số:", "so"
 _SP = r"[ \t]{0,2}"  # stray spaces tolerated around "/" and "-" in a symbol
-# Issuer and unit: upper-case letters and digits; one lower-case letter allows "TTg".
-_ISSUER = r"[A-ZĐ][A-ZĐ0-9]*(?:[a-z][A-ZĐ0-9]*)?"
+# Issuer and unit: upper-case letters and digits; one lower-case letter allows "TTg". ("Đ" is a
+# branch of its own: in one class with two ranges, it takes `re` ten times as long to build.)
+_UPPER = "(?:[A-Z0-9]|(?-i:Đ))"
+_ISSUER = rf"(?:[A-Z]|(?-i:Đ)){_UPPER}*(?:[a-z]{_UPPER}*)?"
 _NUM_END = r"(?![\w/]|[.,]\d)"  # a number ends at a non-word character, never "12/" or "3,4"
-_UNIT_GUARD = rf"(?![ \t]*+(?i:{_alternation([_loose(u) for u in _UNIT_WORDS])}|%)(?![^\W\d_]))"
+# A number followed by a unit word or "%" is a quantity ("6 tháng", "2 lớp", "100%"), not a
+# document number: see `_quantity`.
+_UNITS_AT = _each([_plain(u) for u in sorted(_UNIT_WORDS, key=len, reverse=True)],
+                  r"[ \t]*+", "%")  # plain copy
 _NOT_YEAR = r"(?!(?:19|20)\d\d(?!\d))"  # weak forms never take a year for a number
 # "ngày"/"năm" are units only when no date or year follows ("trong 5 ngày", not "KH 192 ngày 12/3").
 _UNIT_GUARD_DAY = (rf"(?![ \t]*+(?i:{_loose('ngày')}|{_loose('năm')})(?![^\W\d_])"
@@ -218,23 +326,28 @@ _STATE_SYMBOL = (
 _PARTY_SYMBOL = (rf"(?P<pnum>\d{{1,6}}){_SP}-{_SP}(?P<pcode>{_SYMCODE_RX}){_SP}/{_SP}"
                  rf"(?P<pissuer>{_ISSUER})(?!\w)")
 
+# The heads, on the folded copy, split where a type word stands.
 # [type] [số] symbol: a full symbol is a citation wherever it stands.
 _SYMBOL_HEAD = re.compile(
-    rf"(?:{_TYPE}[ \t]*+:?[ \t]*+)?(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
-# type [số] number: "CV 5168", "Báo cáo số 12", "KH 192".
-_SHORT_HEAD = re.compile(rf"{_TYPE}[ \t]*+:?[ \t]*+(?:{_SO}[ \t]*+)?"
-                         rf"(?P<num>\d{{1,6}}){_NUM_END}{_UNIT_GUARD}{_UNIT_GUARD_DAY}")
+    rf"(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
+_TYPE_SEPARATOR = re.compile(rf"{_TYPE_END}[ \t]*+:?[ \t]*+")  # then _SYMBOL_HEAD
+# type [số] number: "CV 5168", "Báo cáo số 12", "KH 192"; not a quantity.
+_SHORT_AFTER_TYPE = re.compile(rf"{_TYPE_END}[ \t]*+:?[ \t]*+(?:{_SO}[ \t]*+)?"
+                               rf"(?P<num>\d{{1,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
 # number type: "938 BC CCHC 3.", "5540cv", "151qd".
-_REVERSED_HEAD = re.compile(
-    rf"{_NOT_YEAR}(?P<num>\d{{2,6}})[ \t]*+(?P<type>(?i:{_WORD_RX}|{_CODE_RX}))(?![^\W\d_])")
+_REVERSED_NUMBER = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}})[ \t]*+")
+_REVERSED_AFTER_TYPE = re.compile(_TYPE_END)
 # type with no number: "BC thực hiện KH CCHC năm", "tb xếp hạng", "Bao cao ket qua".
 # A number after it is a quantity ("Báo cáo 6 tháng"): the short form refused it; a broken symbol is
 # refused here too, so that "bc 12/bc-ubnd" is reported as unreadable rather than as numberless.
-_NUMBERLESS_HEAD = re.compile(rf"{_TYPE}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
-# a bare number continuing a list: "bc 175 cchc 1; 500 cchc 2".
-_BARE_HEAD = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}}){_NUM_END}{_UNIT_GUARD}{_UNIT_GUARD_DAY}")
+_NUMBERLESS_AFTER_TYPE = re.compile(
+    rf"{_TYPE_END}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
+# a bare number continuing a list: "bc 175 cchc 1; 500 cchc 2"; not a quantity.
+_BARE_HEAD = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
+# a type word opening a slug: "BC-giam-chi-TX-2021".
+_SLUG_AFTER_TYPE = re.compile(r"(?=[-_])")
 
-_DATE_AFTER = re.compile(
+_DATE_AFTER = re.compile(  # folded copy
     rf"[ \t]*+,?[ \t]*+(?:(?P<ngay>(?i:{_loose('ngày')}))(?![^\W\d_])[ \t]*+[,:]?[ \t]*+)?"
     r"(?P<text>(?P<d>\d{1,2})[ \t]?(?P<sep>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P=sep)[ \t]?"
     r"(?P<y>\d{4})"
@@ -243,6 +356,7 @@ _DATE_AFTER = re.compile(
     rf"(?i:{_loose('năm')})[ \t]+(?P<wy>\d{{4}}))(?!\d)"
 )
 
+# These read the line itself.
 _URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"]+")
 _PREFIX = re.compile(r"(?>[ \t]++|\d{1,3}[.)][ \t]++|[-–—+•*·.][ \t]*+)*+")
 _CLAUSE_BREAK = re.compile(
@@ -250,12 +364,36 @@ _CLAUSE_BREAK = re.compile(
     rf";|(?<=[^\W\d_]{{2}})\.(?=[ \t]*+[^\W\d_])(?!(?i:{'|'.join(_FILE_EXTS)})(?!\w))")
 _FILE = re.compile(rf"(?P<stem>.+?)\.(?P<ext>(?i:{'|'.join(_FILE_EXTS)}))[ \t.,;]*$")
 _SLUG = re.compile(r"[^\W\d_][^\W_]*(?:[-_][^\W_]+){2,}[ \t.,;]*$")
-_SLUG_TYPE = re.compile(rf"(?P<type>(?i:{_WORD_RX}|{_CODE_RX}))(?=[-_])")
 _TRIM = " \t,;:.…-–—"
 _DIGIT = re.compile(r"\d")
 
 
 # --------------------------------------------------------------------------- parsing
+
+
+class _Line:
+    """A line, its folded and plain copies (see "loose words"), and what was read in it."""
+
+    __slots__ = ("text", "folded", "plain", "_types", "read")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = text.translate(_FOLDED_TABLE)
+        self.plain = text.translate(_PLAIN_TABLE)
+        self._types: dict[tuple[int, int], list[int]] = {}
+        # The symbol and short heads read at a place: the clause's lead and the scans try it twice.
+        self.read: dict[tuple[str, int, int], tuple[int | None, re.Match[str]] | None] = {}
+
+    def type_ends(self, pos: int, end: int) -> list[int]:
+        """Where the readings of a type word or code starting at `pos` end (before `end`), in the
+        order the alternation `(?i:type words|codes)` would try them: type words first, longest
+        first; and a code only at its longest, as no head takes a code followed by a letter."""
+        key = (pos, end)
+        if key not in self._types:
+            ends = list(_ends(_TYPE_WORDS_AT.match(self.plain, pos, end)))
+            m = _TYPE_CODE.match(self.folded, pos, end)
+            self._types[key] = ends + [m.end()] if m else ends
+        return self._types[key]
 
 
 @dataclass
@@ -277,16 +415,22 @@ class _Head:
     subject: tuple[int, int] | None = None  # fixed subject span (files), else computed later
 
 
+@lru_cache(maxsize=1024)
 def _canonical_type(written: str) -> str | None:
     """'Báo cáo' / 'bc' / 'QD' -> 'BC' / 'BC' / 'QĐ'."""
     code = _CODE_OF.get(written.upper())
     return code if code else _WORD_OF.get(re.sub(r"[\s_-]+", "", _fold(written)))
 
 
-def _head_from(m: re.Match[str]) -> _Head:
-    """Build a head from a match of any of the head regexes (their group names are shared)."""
+def _head_from(line: _Line, m: re.Match[str], start: int, end: int,
+               type_span: tuple[int, int] | None = None) -> _Head:
+    """Build a head from a match of any of the head patterns (their group names are shared) and
+    the span of its type word, if any. The type word is read from the line; the groups hold digits,
+    codes and issuers, which the folded copy leaves as they are."""
     groups = m.groupdict()
-    h = _Head(m.start(), m.end())
+    if type_span:
+        groups["type"] = line.text[type_span[0]:type_span[1]]
+    h = _Head(start, end)
     if groups.get("type"):
         h.type_word = groups["type"]
         h.doc_type = _canonical_type(h.type_word)
@@ -305,9 +449,102 @@ def _head_from(m: re.Match[str]) -> _Head:
     return h
 
 
-def _attach_date(line: str, h: _Head, end: int, need_ngay: bool = False) -> None:
+def _quantity(line: _Line, pos: int, end: int) -> bool:
+    """Whether a unit word or "%" follows `pos` (after spaces), ending a word before `end`."""
+    m = _UNITS_AT.match(line.plain, pos, end)
+    if not m:
+        return False
+    ends = list(_ends(m))
+    if line.text.startswith("%", m.end(), end):
+        ends.append(m.end() + 1)
+    return any(e >= end or not _LETTER.match(line.text, e) for e in ends)
+
+
+def _typed(line: _Line, pos: int, end: int, rest: re.Pattern[str],
+           then: re.Pattern[str] | None = None, inside_word: bool = False,
+           quantity: bool = False) -> tuple[int, re.Match[str]] | None:
+    """The head `TYPE REST [THEN]` at `pos`, ending before `end`: the first reading of the type
+    word or code after which `rest`, and `then` right after it, match (and no unit word follows
+    if `quantity`), as (where the type ends, the match). The type must start a word (follow no
+    letter or digit), unless `inside_word`."""
+    ends = line.type_ends(pos, end)
+    if not ends or not inside_word and pos > 0 and _WORD_CHAR.match(line.text, pos - 1):
+        return None
+    for type_end in ends:
+        m = rest.match(line.folded, type_end, end)
+        if m and then:
+            m = then.match(line.folded, m.end(), end)
+        if m and not (quantity and _quantity(line, m.end(), end)):
+            return type_end, m
+    return None
+
+
+def _typed_head(line: _Line, pos: int, found: tuple[int | None, re.Match[str]] | None
+                ) -> _Head | None:
+    """The head read at `pos` as (where its type word ends, if it has one, the match)."""
+    if not found:
+        return None
+    type_end, m = found
+    return _head_from(line, m, pos, m.end(), None if type_end is None else (pos, type_end))
+
+
+def _symbol_head(line: _Line, pos: int, end: int) -> _Head | None:
+    """`[type] [số] symbol` at `pos`."""
+    key = ("symbol", pos, end)
+    if key not in line.read:
+        # The separator may end with ":", or leave it, but a symbol never starts with one: trying
+        # the symbol where the separator ends is all the regex `TYPE SEPARATOR SYMBOL` could do.
+        found = _typed(line, pos, end, _TYPE_SEPARATOR, then=_SYMBOL_HEAD)
+        m = None if found else _SYMBOL_HEAD.match(line.folded, pos, end)
+        line.read[key] = found or ((None, m) if m else None)
+    return _typed_head(line, pos, line.read[key])
+
+
+def _short_head(line: _Line, pos: int, end: int) -> _Head | None:
+    """`type [số] number` at `pos`."""
+    key = ("short", pos, end)
+    if key not in line.read:
+        line.read[key] = _typed(line, pos, end, _SHORT_AFTER_TYPE, quantity=True)
+    return _typed_head(line, pos, line.read[key])
+
+
+def _reversed_head(line: _Line, pos: int, end: int) -> _Head | None:
+    """`number type` at `pos`."""
+    m = _REVERSED_NUMBER.match(line.folded, pos, end)
+    t = _typed(line, m.end(), end, _REVERSED_AFTER_TYPE, inside_word=True) if m else None
+    return _head_from(line, m, pos, t[0], (m.end(), t[0])) if m and t else None
+
+
+def _scan(line: _Line, pos: int, end: int, head: Callable[[_Line, int, int], _Head | None],
+          typeless: re.Pattern[str] | None = None) -> Iterator[_Head]:
+    """The heads `head` finds from left to right between `pos` and `end`, as `finditer` would. A
+    head starts where a type word or code may, or else with a match of `typeless`, which (if
+    given) also follows the type word of any head."""
+    next_type = next_typeless = -1  # where the next start of each kind is, once looked for
+    while pos < end:
+        if typeless and next_typeless < pos:
+            m = typeless.search(line.folded, pos, end)
+            if not m:
+                return
+            next_typeless = m.start()
+        if next_type < pos:
+            m = _TYPE_START.search(line.plain, pos, end)
+            next_type = m.start() if m else end
+        at = min(next_type, next_typeless) if typeless else next_type
+        if at >= end:
+            return
+        h = head(line, at, end)
+        if h:
+            stop = h.end  # before the caller extends h over a date
+            yield h
+            pos = stop
+        else:
+            pos = at + 1
+
+
+def _attach_date(line: _Line, h: _Head, end: int, need_ngay: bool = False) -> None:
     """Extend `h` over a date written right after it, if any."""
-    m = _DATE_AFTER.match(line, h.end, end)
+    m = _DATE_AFTER.match(line.folded, h.end, end)
     if not m:
         return
     if not m.group("ngay") and (need_ngay or not m.group("d")):
@@ -318,60 +555,64 @@ def _attach_date(line: str, h: _Head, end: int, need_ngay: bool = False) -> None
         h.date = (int(m.group("cd")), int(m.group("cm")), int(m.group("cy")))
     else:
         h.date = (int(m.group("wd")), int(m.group("wm")), int(m.group("wy")))
-    h.date_text = m.group("text")
+    h.date_text = line.text[m.start("text"):m.end("text")]
     h.end = m.end()
 
 
-def _lead_head(line: str, pos: int, end: int, prev_type: str | None) -> _Head | None:
+def _lead_head(line: _Line, pos: int, end: int, prev_type: str | None) -> _Head | None:
     """The citation that opens a clause at `pos`, trying the strongest shapes first."""
-    for rx in (_SYMBOL_HEAD, _SHORT_HEAD, _REVERSED_HEAD):
-        m = rx.match(line, pos, end)
-        if m:
-            h = _head_from(m)
+    clause = line.text[pos:end]
+    digit = _DIGIT.search(clause)  # which every shape needs but two: symbols (a "/") and numberless
+    shapes = [_symbol_head] if "/" in clause else []
+    if digit:
+        shapes += (_short_head, _reversed_head)
+    for shape in shapes:
+        h = shape(line, pos, end)
+        if h:
             _attach_date(line, h, end)
             return h
-    m = _NUMBERLESS_HEAD.match(line, pos, end)
-    if m:
-        written, code = m.group("type"), _canonical_type(m.group("type"))
+    h = _typed_head(line, pos, _typed(line, pos, end, _NUMBERLESS_AFTER_TYPE))
+    if h:
+        written, code = h.type_word or "", h.doc_type
         is_code = written.upper() in _CODE_OF
         if not is_code or (code not in _NEEDS_NUMBER
                            and (code not in _UPPER_IF_NUMBERLESS or written.isupper())):
-            h = _head_from(m)
             _attach_date(line, h, end, need_ngay=True)
             return h
-    m = _BARE_HEAD.match(line, pos, end)
-    if m and prev_type:
-        h = _head_from(m)
+    m = _BARE_HEAD.match(line.folded, pos, end) if digit and prev_type else None
+    if m and not _quantity(line, m.end(), end):
+        h = _head_from(line, m, pos, m.end())
         h.doc_type = prev_type  # the list's type carries over; type_word stays None: not written
         _attach_date(line, h, end)
         return h
     return None
 
 
-def _midline_ok(m: re.Match[str]) -> bool:
+def _midline_ok(h: _Head) -> bool:
     """A short form inside prose needs an upper-case code (or a full word) and a non-year number."""
-    written, number = m.group("type"), m.group("num")
+    written, number = h.type_word or "", h.number or ""
     if written.upper() in _CODE_OF and not written[0].isupper():
         return False  # "tối đa 3": lower-case codes are words inside prose
     return not re.fullmatch(r"(?:19|20)\d\d", number)  # "KH 1095 KH 2022": a plan *for* 2022
 
 
-def _file_head(line: str, pos: int, end: int) -> _Head | None:
+def _file_head(line: _Line, pos: int, end: int) -> _Head | None:
     """A clause that is a file name (with extension) or a slug: one citation of kind 'file'."""
-    m = _FILE.fullmatch(line, pos, end)
+    m = _FILE.fullmatch(line.text, pos, end)
     if m:
         stem_end = m.end("stem")
         h = _lead_head(line, pos, stem_end, None) or _Head(pos, pos)
         h.kind, h.subject = "file", (h.end, stem_end)
         h.start, h.end = pos, m.end("ext")
         return h
-    m = _SLUG.fullmatch(line, pos, end)
+    m = _SLUG.fullmatch(line.text, pos, end)
     if m:
-        slug_end = len(line[:end].rstrip(" \t.,;"))
-        t = _SLUG_TYPE.match(line, pos, slug_end)
-        h = _Head(pos, slug_end, kind="file", subject=(t.end() if t else pos, slug_end))
+        slug_end = len(line.text[:end].rstrip(" \t.,;"))
+        t = _typed(line, pos, slug_end, _SLUG_AFTER_TYPE, inside_word=True)
+        h = _Head(pos, slug_end, kind="file", subject=(t[0] if t else pos, slug_end))
         if t:
-            h.type_word, h.doc_type = t.group("type"), _canonical_type(t.group("type"))
+            h.type_word = line.text[pos:t[0]]
+            h.doc_type = _canonical_type(h.type_word)
         return h
     return None
 
@@ -395,10 +636,10 @@ def _url_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _clause_heads(line: str, cs: int, ce: int, urls: list[tuple[int, int]],
+def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]],
                   prev_type: str | None) -> list[_Head]:
     """All citations that start inside one clause."""
-    lead = _PREFIX.match(line, cs, ce).end()  # type: ignore[union-attr]  # matches empty
+    lead = _PREFIX.match(line.text, cs, ce).end()  # type: ignore[union-attr]  # matches empty
     inside = [(a, b) for a, b in urls if cs <= a < ce]
     if not inside:
         whole = _file_head(line, lead, ce)
@@ -408,19 +649,17 @@ def _clause_heads(line: str, cs: int, ce: int, urls: list[tuple[int, int]],
     head = _lead_head(line, lead, ce, prev_type)
     if head:
         found.append(head)
-    # Scanning every position with the big head patterns is the parser's main cost; a symbol
-    # needs a "/" and a short form a digit, so clauses without them skip the scan.
-    clause = line[lead:ce]
-    symbols = _SYMBOL_HEAD.finditer(line, lead, ce) if "/" in clause else ()
-    for m in symbols:
-        h = _head_from(m)
-        _attach_date(line, h, len(line))
+    # Scanning every position with the head patterns is the parser's main cost; a symbol needs a
+    # "/" and a short form a digit, so clauses without them skip the scan.
+    clause = line.text[lead:ce]
+    symbols = _scan(line, lead, ce, _symbol_head, _SYMBOL_HEAD) if "/" in clause else ()
+    for h in symbols:
+        _attach_date(line, h, len(line.text))
         found.append(h)
-    shorts = _SHORT_HEAD.finditer(line, lead, ce) if _DIGIT.search(clause) else ()
-    for m in shorts:
-        if _midline_ok(m):
-            h = _head_from(m)
-            _attach_date(line, h, len(line))
+    shorts = _scan(line, lead, ce, _short_head) if _DIGIT.search(clause) else ()
+    for h in shorts:
+        if _midline_ok(h):
+            _attach_date(line, h, len(line.text))
             found.append(h)
     # Keep the leftmost, then longest, of overlapping readings ("QĐ 809-QĐ/TU" over "QĐ 809").
     found.sort(key=lambda h: (h.start, -h.end))
@@ -466,9 +705,10 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
     under dozens of criteria), and the result depends only on the line and the inherited type.
     """
     urls = _url_spans(line)
+    copies = _Line(line)
     heads: list[_Head] = []
     for cs, ce in _clauses(line, urls):
-        found = _clause_heads(line, cs, ce, urls, prev_type)
+        found = _clause_heads(copies, cs, ce, urls, prev_type)
         if line[cs:ce].strip(_TRIM):
             prev_type = found[-1].doc_type if found else None
         heads.extend(found)
