@@ -1,0 +1,871 @@
+#!/usr/bin/env python3
+"""Benchmark ``cchc`` against bare YAML parsing and check-jsonschema; write ``RESULTS.md``.
+
+Generates realistic scorecards (the shipped one plus deterministic synthetic ones), runs every
+command in a fresh child process through a tiny wrapper that reports the child's wall-clock time
+and peak memory, and prints the ratios against a baseline measured in the same run.
+
+Run ``python benchmarks/run.py --help``; see ``benchmarks/README.md``. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Sequence
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHIPPED = REPO / "scorecards" / "tp-thanh-hoa-2021.yaml"
+SCHEMA = REPO / "schemas" / "scorecard.schema.json"
+DEFAULT_VENV = HERE / ".venv-bench"
+DEFAULT_OUT = HERE / "RESULTS.md"
+
+#: Runs a command in a child, prints "<seconds> <child max RSS in KiB> <exit code>".
+#: Timing here (not around the wrapper) keeps the wrapper's own start-up out of the numbers, and
+#: RUSAGE_CHILDREN of this fresh process covers only the measured command and its descendants.
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "t = time.perf_counter() - t\n"
+    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
+)
+
+#: The bare-parse baseline: every file given, in one process, with libyaml's CSafeLoader.
+BARE_PARSE = (
+    "import sys, yaml\n"
+    "for f in sys.argv[1:]:\n"
+    "    yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)\n"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic scorecards
+# --------------------------------------------------------------------------------------------
+
+FIELDS = [
+    "Công tác chỉ đạo, điều hành cải cách hành chính",
+    "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật tại địa phương",
+    "Cải cách thủ tục hành chính",
+    "Cải cách tổ chức bộ máy hành chính nhà nước",
+    "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức",
+    "Cải cách tài chính công",
+    "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số",
+    "Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - xã hội",
+]
+VERBS = [
+    "Ban hành", "Tổ chức thực hiện", "Mức độ hoàn thành", "Kiểm tra, đánh giá", "Rà soát, đánh giá",
+    "Công khai", "Theo dõi, đôn đốc", "Tuyên truyền", "Thực hiện", "Báo cáo định kỳ về",
+    "Cập nhật, công bố", "Xử lý", "Tỷ lệ hoàn thành", "Triển khai", "Đánh giá kết quả",
+]
+OBJECTS = [
+    "kế hoạch cải cách hành chính năm", "kế hoạch kiểm tra công tác CCHC",
+    "văn bản quy phạm pháp luật của địa phương", "thủ tục hành chính thuộc thẩm quyền",
+    "kết quả giải quyết hồ sơ TTHC đúng hạn", "cơ chế một cửa, một cửa liên thông",
+    "phản ánh, kiến nghị của cá nhân, tổ chức", "vị trí việc làm và cơ cấu ngạch công chức",
+    "quy chế làm việc của cơ quan", "chế độ tự chủ tài chính của đơn vị sự nghiệp công lập",
+    "dịch vụ công trực tuyến mức độ 3, 4", "hệ thống quản lý văn bản và điều hành",
+    "chữ ký số trong gửi nhận văn bản điện tử", "hệ thống quản lý chất lượng ISO 9001:2015",
+    "công tác thi đua, khen thưởng gắn với CCHC", "kỷ luật, kỷ cương hành chính",
+    "sáng kiến mới trong cải cách hành chính", "công tác đào tạo, bồi dưỡng công chức",
+    "thanh toán trực tuyến phí, lệ phí", "số hóa hồ sơ, kết quả giải quyết TTHC",
+    "thu hút đầu tư, phát triển kinh tế - xã hội", "chỉ số hài lòng của người dân (SIPAS)",
+]
+TOPICS = [
+    "kết quả thực hiện kế hoạch CCHC", "tự kiểm tra, rà soát văn bản", "ứng dụng công nghệ thông tin",
+    "công tác kiểm soát thủ tục hành chính quý I", "kiểm soát TTHC quý II", "thu chi ngân sách địa phương",
+    "kết quả tuyên truyền CCHC", "tình hình thi hành pháp luật", "kỷ cương hành chính",
+    "đầu tư công", "sắp xếp tổ chức bộ máy", "tinh giản biên chế", "chuyển đổi số",
+    "giải quyết hồ sơ trên Cổng dịch vụ công", "đánh giá, xếp loại công chức",
+]
+#: Document kinds: type word, code in the symbol, and the abbreviations officers write.
+KINDS = [("Báo cáo", "BC-UBND", ["bc", "BC"]), ("Kế hoạch", "KH-UBND", ["kh", "KH"]),
+         ("Quyết định", "QĐ-UBND", ["QĐ", "qđ"]), ("Công văn", "UBND-VP", ["CV", "cv"]),
+         ("Thông báo", "TB-UBND", ["TB"]), ("Tờ trình", "TTr-UBND", ["TTr"])]
+PLACES = ["Thanh Hóa", "Sầm Sơn", "Bỉm Sơn", "Nghi Sơn", "Đông Sơn", "Quảng Xương", "Hoằng Hóa",
+          "Hậu Lộc", "Nga Sơn", "Thiệu Hóa", "Yên Định", "Vĩnh Lộc", "Thọ Xuân", "Triệu Sơn",
+          "Nông Cống", "Như Thanh", "Ngọc Lặc", "Cẩm Thủy", "Thạch Thành", "Lang Chánh"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+
+
+@dataclass
+class Node:
+    """One generated criterion; points are integer quarter-points (max) and ten-thousandths (score)."""
+
+    id: str
+    tt: str
+    title: str
+    children: list[Node] = field(default_factory=list)
+    max_q: int = 0  # max in units of 0.25
+    score_t: int = 0  # score in units of 0.0001
+    evidence: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+def points(value: Decimal) -> str:
+    """Decimal -> form text with a decimal comma and no trailing zeros: 0,5 / 14 / 12,9491."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def yaml_text(text: str) -> str:
+    """A YAML scalar for ``text``: plain where that is safe, else double-quoted (JSON escaping)."""
+    if (text and text[0] not in "-?:,[]{}#&*!|>'\"%@` " and ": " not in text and " #" not in text
+            and not text.endswith((":", " "))):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A document of the unit: cited by several criteria, always with the same number and date."""
+
+    kind: str
+    code: str
+    short: tuple[str, ...]
+    number: int
+    date: str
+
+
+def document_pool(rng: random.Random, size: int, year: int) -> list[Doc]:
+    """``size`` documents with distinct numbers, dated in the year or the one before, before the report."""
+    numbers = rng.sample(range(1, 1500), size)
+    docs = []
+    for number in numbers:
+        kind, code, short = rng.choice(KINDS)
+        when = year if rng.random() < 0.8 else year - 1
+        docs.append(Doc(kind, code, tuple(short), number,
+                        f"{rng.randint(1, 28):02d}/{rng.randint(1, 12 if when < year else 11):02d}/{when}"))
+    return docs
+
+
+def citation(rng: random.Random, doc: Doc, full: bool = False) -> str:
+    """One evidence line citing ``doc``, in the styles officers actually write."""
+    style = 0.0 if full else rng.random()
+    topic = rng.choice(TOPICS)
+    if style < 0.55:
+        return f"{doc.kind} số {doc.number}/{doc.code} ngày {doc.date} {topic}"
+    if style < 0.75:
+        return f"{rng.randint(1, 9)}. {rng.choice(doc.short)} {doc.number} {topic};"
+    if style < 0.9:
+        return f"{doc.kind} số {doc.number}/{doc.code} ngày {doc.date}; ({topic}, " \
+               f"gắn với tình hình thực tế của địa phương)"
+    slug = "-".join(topic.split()[:4]).lower()
+    return f"(http://{rng.choice(['tp', 'ubnd', 'cchc'])}.thanhhoa.gov.vn/web/trang-chu/{slug}.html)"
+
+
+def _shape(rng: random.Random, budget: int, depth: int) -> list[int]:
+    """Split ``budget`` descendant nodes into direct children's subtree sizes (0 = leaf)."""
+    if budget <= 0:
+        return []
+    if depth >= 4 or (depth == 3 and budget <= 9):  # mostly x.y.z leaves; x.y.z.w only under big ones
+        width = budget
+    else:
+        width = min(budget, rng.randint(3, 7))
+    rest = budget - width
+    if rest == 1:
+        width, rest = width + 1, 0
+    sizes = [0] * width
+    while rest > 0:
+        take = rest if rest <= 3 else rng.randint(2, min(rest, 12))
+        if rest - take == 1:
+            take = rest
+        sizes[rng.randrange(width)] += take
+        rest -= take
+    return sizes
+
+
+def _grow(rng: random.Random, parent_id: str, budget: int, depth: int, counter: list[int]) -> list[Node]:
+    out = []
+    for i, size in enumerate(_shape(rng, budget, depth), start=1):
+        counter[0] += 1
+        node = Node(f"{parent_id}.{i}", str(counter[0]), f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}")
+        node.children = _grow(rng, node.id, size, depth + 1, counter)
+        out.append(node)
+    return out
+
+
+def _leaves(nodes: list[Node]) -> list[Node]:
+    stack, out = list(reversed(nodes)), []
+    while stack:
+        node = stack.pop()
+        if node.children:
+            stack.extend(reversed(node.children))
+        else:
+            out.append(node)
+    return out
+
+
+def _count(nodes: list[Node]) -> int:
+    return sum(1 + _count(n.children) for n in nodes)
+
+
+def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021) -> str:
+    """A valid scorecard of exactly ``n_criteria`` criteria whose points add up to exactly 100."""
+    n_fields = rng.choice([7, 8])
+    rest = n_criteria - n_fields
+    weights = [rng.uniform(0.6, 1.4) for _ in range(n_fields)]
+    shares = [max(3, int(rest * w / sum(weights))) for w in weights]
+    shares[-1] += rest - sum(shares)
+    counter = [0]
+    fields = []
+    for i, share in enumerate(shares):
+        node = Node(str(i + 1), ROMAN[i], FIELDS[i])
+        node.children = _grow(rng, node.id, share, 2, counter)
+        fields.append(node)
+    assert _count(fields) == n_criteria
+
+    leaves = _leaves(fields)
+    docs = document_pool(rng, max(20, len(leaves) * 2), year)
+    quarters = [1] * len(leaves)
+    for _ in range(400 - len(leaves)):  # 100 points in quarter points, at least 0,25 per leaf
+        quarters[rng.randrange(len(leaves))] += 1
+    for leaf, q in zip(leaves, quarters):
+        leaf.max_q = q
+        roll = rng.random()
+        if roll < 0.65:
+            leaf.score_t = q * 2500
+        elif roll < 0.85:
+            leaf.score_t = rng.randint(0, q) * 2500
+        elif roll < 0.95:
+            leaf.score_t = rng.randint(0, q * 2500)  # 4 decimals, like 0,4991
+        else:
+            leaf.score_t = 0
+        # The first citation is always a full one, so every scored leaf has a recognisable citation.
+        leaf.evidence = [citation(rng, rng.choice(docs), full=i == 0) for i in range(rng.randint(1, 10))]
+        if rng.random() < 0.1:
+            doc = rng.choice(docs)
+            leaf.note = f"Giải trình: {rng.choice(TOPICS)} đã thực hiện theo {doc.kind.lower()} " \
+                        f"số {doc.number}/{doc.code} ngày {doc.date}"
+
+    def total(node: Node) -> tuple[int, int]:
+        if node.children:
+            sums = [total(child) for child in node.children]
+            node.max_q, node.score_t = sum(s[0] for s in sums), sum(s[1] for s in sums)
+        return node.max_q, node.score_t
+
+    sums = [total(f) for f in fields]
+    score = Decimal(sum(s[1] for s in sums)) / 10000
+    place = rng.choice(PLACES)
+    level = rng.choice(["huyen", "huyen", "xa", "so"])
+    unit = {"huyen": f"UBND huyện {place}", "xa": f"UBND xã {place}", "so": f"Sở Nội vụ tỉnh {place}"}[level]
+    lines = [
+        "# yaml-language-server: $schema=../schemas/scorecard.schema.json",
+        f"unit: {yaml_text(unit)}",
+        f"year: {year}",
+        f"level: {level}",
+        f"title: Bảng tổng hợp chấm điểm cải cách hành chính năm {year}",
+        f"report: Báo cáo số {rng.randint(1500, 1600)}/BC-UBND ngày {rng.randint(20, 28)}/12/{year}",
+        "max: 100",
+        f"score: {points(score)}",
+        "criteria:",
+    ]
+
+    def emit(node: Node, indent: int) -> None:
+        pad = " " * indent
+        ident = node.id if node.id.count(".") >= 2 else json.dumps(node.id)  # "1.2" would be a float
+        lines.append(f"{pad}- id: {ident}")
+        pad += "  "
+        lines.append(f"{pad}tt: {json.dumps(node.tt)}")
+        lines.append(f"{pad}title: {yaml_text(node.title)}")
+        lines.append(f"{pad}max: {points(Decimal(node.max_q) / 4)}")
+        lines.append(f"{pad}score: {points(Decimal(node.score_t) / 10000)}")
+        if node.evidence:
+            lines.append(f"{pad}evidence:")
+            lines.extend(f"{pad}  - {json.dumps(e, ensure_ascii=False)}" for e in node.evidence)
+        if node.note:
+            lines.append(f"{pad}note: {json.dumps(node.note, ensure_ascii=False)}")
+        if node.children:
+            lines.append(f"{pad}children:")
+            for child in node.children:
+                emit(child, indent + 4)
+
+    for f in fields:
+        emit(f, 2)
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Corpus:
+    """The generated files: single-file cases and the bulk set."""
+
+    shipped: Path
+    large: Path
+    bulk: list[Path]
+    sizes: list[int]  # criteria per synthetic bulk file
+    total_bytes: int
+
+
+def make_corpus(root: Path, n_files: int, seed: int) -> Corpus:
+    """The shipped scorecard, a 300-criteria synthetic one, and ``n_files`` bulk files."""
+    shipped = root / "tp-thanh-hoa-2021.yaml"
+    shutil.copyfile(SHIPPED, shipped)
+    large = root / "synth-300.yaml"
+    large.write_text(synth_scorecard(random.Random(f"{seed}:large"), 300), encoding="utf-8")
+    bulk_dir = root / "bulk"
+    bulk_dir.mkdir()
+    bulk = [bulk_dir / "0000-tp-thanh-hoa-2021.yaml"]
+    shutil.copyfile(SHIPPED, bulk[0])
+    sizes = []
+    for i in range(1, n_files):
+        rng = random.Random(f"{seed}:{i}")
+        n = rng.randint(100, 300)
+        sizes.append(n)
+        path = bulk_dir / f"{i:04d}-synth-{n}.yaml"
+        path.write_text(synth_scorecard(rng, n), encoding="utf-8")
+        bulk.append(path)
+    return Corpus(shipped, large, bulk, sizes, sum(p.stat().st_size for p in bulk))
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Sample:
+    """One measured run."""
+
+    seconds: float
+    maxrss_kib: int
+    rc: int
+
+
+@dataclass
+class Command:
+    """A command to measure; ``error`` is set when its sanity run failed (reported as n/a)."""
+
+    label: str
+    argv: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    samples: list[Sample] = field(default_factory=list)
+    error: str | None = None
+    output: str = ""
+
+    @property
+    def seconds(self) -> float | None:
+        """Median wall-clock seconds."""
+        return statistics.median(s.seconds for s in self.samples) if self.samples and not self.error else None
+
+    @property
+    def spread(self) -> tuple[float, float] | None:
+        """Fastest and slowest run."""
+        if not self.samples or self.error:
+            return None
+        times = [s.seconds for s in self.samples]
+        return min(times), max(times)
+
+    @property
+    def rss_mib(self) -> float | None:
+        """Median peak RSS (MiB) of the largest process in the command's tree."""
+        if not self.samples or self.error:
+            return None
+        return statistics.median(s.maxrss_kib for s in self.samples) / 1024
+
+
+def child_env(pycache: Path) -> dict[str, str]:
+    """The environment of measured commands.
+
+    Bytecode is cached under ``pycache`` (PYTHONPYCACHEPREFIX) even when the caller sets
+    PYTHONDONTWRITEBYTECODE, so a cold start is a new interpreter with compiled modules, as for an
+    installed package, not a recompile of every module; the warm-up run fills the cache.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+ENV: dict[str, str] = dict(os.environ)  # replaced by child_env() in main()
+
+
+def measure_once(argv: Sequence[str], cwd: Path) -> Sample:
+    """Run ``argv`` once through the wrapper in a fresh process."""
+    done = subprocess.run([sys.executable, "-I", "-c", WRAPPER, *argv], cwd=cwd, capture_output=True,
+                          text=True, check=True, env=ENV)
+    seconds, rss, rc = done.stdout.split()
+    return Sample(float(seconds), int(rss), int(rc))
+
+
+def sanity_run(cmd: Command, cwd: Path) -> None:
+    """Run once with output captured (also a warm-up); mark the command n/a if it fails."""
+    try:
+        done = subprocess.run(cmd.argv, cwd=cwd, capture_output=True, text=True, timeout=1800, env=ENV)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        cmd.error = str(exc)
+        return
+    cmd.output = (done.stdout + done.stderr).strip()
+    if done.returncode not in cmd.ok_codes:
+        last = cmd.output.splitlines()[-1] if cmd.output else ""
+        cmd.error = f"exit {done.returncode}: {last}"[:200]
+
+
+def measure_all(commands: list[Command], runs: int, cwd: Path) -> None:
+    """Sanity/warm-up run each command, then ``runs`` rounds, interleaved so drift hits all alike."""
+    for cmd in commands:
+        print(f"  warm-up: {cmd.label}", file=sys.stderr, flush=True)
+        sanity_run(cmd, cwd)
+        if cmd.error:
+            print(f"    n/a: {cmd.error}", file=sys.stderr, flush=True)
+    live = [c for c in commands if not c.error]
+    for r in range(runs):
+        print(f"  round {r + 1}/{runs}", file=sys.stderr, flush=True)
+        for cmd in live:
+            sample = measure_once(cmd.argv, cwd)
+            if sample.rc not in cmd.ok_codes:
+                cmd.error = f"exit {sample.rc} in a measured run"
+            cmd.samples.append(sample)
+
+
+# --------------------------------------------------------------------------------------------
+# Cases and report
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    """A ratio ``subject / reference`` and its target (``<= target`` or ``>= target``)."""
+
+    key: str
+    title: str
+    subject: Command
+    reference: Command
+    target: float | None
+    at_least: bool = False  # True: the ratio must be >= target (x times slower than cchc)
+
+    @property
+    def ratio(self) -> float | None:
+        """Subject median / reference median."""
+        a, b = self.subject.seconds, self.reference.seconds
+        return a / b if a is not None and b else None
+
+    @property
+    def verdict(self) -> str:
+        """PASS / FAIL / n/a / — (no target)."""
+        if self.ratio is None:
+            return "n/a"
+        if self.target is None:
+            return "—"
+        good = self.ratio >= self.target if self.at_least else self.ratio <= self.target
+        return "PASS" if good else "FAIL"
+
+    @property
+    def target_text(self) -> str:
+        """The target as printed in the table."""
+        if self.target is None:
+            return "none"
+        return f"≥ {self.target:g}×" if self.at_least else f"≤ {self.target:g}×"
+
+
+def fmt_s(value: float | None) -> str:
+    """Seconds, or n/a."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def fmt_mib(value: float | None) -> str:
+    """MiB, or n/a."""
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def fmt_ratio(value: float | None) -> str:
+    """A ratio, or n/a."""
+    return "n/a" if value is None else f"{value:.2f}×"
+
+
+def ratio_table(cases: list[Case]) -> list[str]:
+    """Markdown table of the ratios with the raw medians beside them."""
+    rows = [
+        "| case | measured | baseline | ratio | target | result | measured median s (min–max) "
+        "| baseline median s | measured peak MiB | baseline peak MiB |",
+        "| --- | --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for c in cases:
+        spread = c.subject.spread
+        span = f" ({spread[0]:.3f}–{spread[1]:.3f})" if spread else ""
+        rows.append(
+            f"| {c.key} {c.title} | {c.subject.label} | {c.reference.label} | {fmt_ratio(c.ratio)} "
+            f"| {c.target_text} | {c.verdict} | {fmt_s(c.subject.seconds)}{span} "
+            f"| {fmt_s(c.reference.seconds)} | {fmt_mib(c.subject.rss_mib)} | {fmt_mib(c.reference.rss_mib)} |")
+    return rows
+
+
+def memory_table(commands: list[Command]) -> list[str]:
+    """Every command with its median time and peak memory."""
+    rows = ["| command | median s | peak RSS MiB | argv |", "| --- | ---: | ---: | --- |"]
+    for cmd in commands:
+        shown = " ".join(_short(a) for a in cmd.argv[:6]) + (" …" if len(cmd.argv) > 6 else "")
+        note = f" ({cmd.error})" if cmd.error else ""
+        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_mib(cmd.rss_mib)} | `{shown}` |")
+    return rows
+
+
+def breakdown_table(steps: list[Command], base: Command) -> list[str]:
+    """Median of each start-up step and its cost above a bare ``python -c pass``."""
+    rows = ["| step | median s | above `python -c pass` s | peak RSS MiB |", "| --- | ---: | ---: | ---: |"]
+    for cmd in steps:
+        extra = cmd.seconds - base.seconds if cmd.seconds is not None and base.seconds is not None else None
+        rows.append(f"| {cmd.label} | {fmt_s(cmd.seconds)} | {fmt_s(extra)} | {fmt_mib(cmd.rss_mib)} |")
+    return rows
+
+
+def per_file(cmds: dict[str, Command], n: int) -> list[str]:
+    """Average and marginal (bulk minus one-file cold start, over n - 1) milliseconds per file."""
+    pairs = [("cchc validate (default jobs)", "vb"), ("cchc validate --jobs 1", "vj"), ("bare parse", "pb")]
+    single = {"vb": "v1", "vj": "v1", "pb": "p1"}
+    rows = ["| command | average ms per file | marginal ms per extra file |", "| --- | ---: | ---: |"]
+    for label, key in pairs:
+        cmd = cmds.get(key)
+        if cmd is None or cmd.seconds is None:
+            continue
+        one = cmds[single[key]].seconds
+        marginal = (cmd.seconds - one) / (n - 1) * 1000 if one is not None else None
+        rows.append(f"| {label} | {cmd.seconds / n * 1000:.1f} | "
+                    f"{'n/a' if marginal is None else f'{marginal:.1f}'} |")
+    return rows
+
+
+def _short(arg: str) -> str:
+    if "\n" in arg:
+        return "'<script>'"
+    return Path(arg).name if arg.startswith("/") else arg
+
+
+def importtime(python: str, file: Path, top: int = 20) -> list[tuple[int, int, int, str]]:
+    """(self µs, cumulative µs, nesting level, module) of the heaviest imports of ``cchc validate FILE``."""
+    argv = [python, "-X", "importtime", "-m", "cchc_cli", "validate", str(file)]
+    subprocess.run(argv, capture_output=True, env=ENV)  # bytecode cached, as in the measured runs
+    done = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    rows = []
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m:
+            rows.append((int(m.group(1)), int(m.group(2)), (len(m.group(3)) - 1) // 2, m.group(4)))
+    rows.sort(key=lambda r: r[1])
+    return rows[-top:][::-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Environment
+# --------------------------------------------------------------------------------------------
+
+def find_cchc(explicit: str | None) -> Path:
+    """The cchc console script: --cchc, next to this interpreter, or on PATH."""
+    if explicit:
+        return Path(explicit)
+    beside = Path(sys.executable).parent / "cchc"
+    if beside.exists():
+        return beside
+    found = shutil.which("cchc")
+    if not found:
+        sys.exit("run.py: cannot find the cchc command; pass --cchc PATH")
+    return Path(found)
+
+
+def script_python(script: Path) -> str:
+    """The interpreter named in a console script's shebang (so baselines use the same Python)."""
+    first = script.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    return sys.executable
+
+
+def ensure_bench_venv(venv: Path) -> tuple[Path | None, str]:
+    """check-jsonschema in the benchmark's own venv (created on first use); (exe, version or error)."""
+    exe = venv / "bin" / "check-jsonschema"
+    if not exe.exists():
+        print(f"  creating {venv} with check-jsonschema (first run only)", file=sys.stderr, flush=True)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "check-jsonschema"],
+                           check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            return None, f"could not install check-jsonschema: {exc}"
+    done = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
+    return exe, done.stdout.strip()
+
+
+def machine() -> dict[str, str]:
+    """nproc, CPU model, memory, OS."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        kib = int(found.group(1))  # type: ignore[union-attr]
+        mem = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {"nproc": str(len(os.sched_getaffinity(0))), "cpu": cpu, "memory": mem,
+            "os": f"{platform.system()} {platform.release()}"}
+
+
+def source_fingerprint(src: Path) -> str:
+    """Short hash of the package sources under ``src``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(src.rglob("*.py")):
+        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot_sources(tmp: Path) -> Path:
+    """Copy ``src/`` as it is now into ``tmp``; measured commands import it (PYTHONPATH comes before
+    the editable install), so edits made to the working tree during the run change nothing."""
+    dest = tmp / "src"
+    shutil.copytree(REPO / "src", dest, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return dest
+
+
+def run_text(argv: list[str], cwd: Path = REPO) -> str:
+    """stdout of a command, stripped ('' on failure)."""
+    try:
+        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV).stdout.strip()
+    except OSError:
+        return ""
+
+
+def versions(python: str) -> str:
+    """Versions of the libraries that decide cchc's speed."""
+    code = ("from importlib.metadata import version as v\n"
+            "import yaml\n"
+            "print(', '.join(f'{n} {v(n)}' for n in ('cchc', 'pyyaml', 'pydantic', 'typer', 'rich')),"
+            " '(libyaml: ' + str(yaml.__with_libyaml__) + ')')")
+    return run_text([python, "-c", code])
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=None, help="measured runs per command (default 5; --quick: 3)")
+    p.add_argument("--files", type=int, default=None, help="files in the bulk set (default 500; --quick: 50)")
+    p.add_argument("--quick", action="store_true", help="3 runs and 50 files, for development")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the results (Markdown)")
+    p.add_argument("--seed", type=int, default=2021, help="seed of the synthetic scorecards")
+    p.add_argument("--cchc", help="the cchc command (default: beside this Python, else on PATH)")
+    p.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="the benchmark's own venv for check-jsonschema")
+    p.add_argument("--no-jsonschema", action="store_true", help="skip the check-jsonschema comparison")
+    p.add_argument("--keep", action="store_true", help="keep the generated files and print where they are")
+    args = p.parse_args(argv)
+    args.runs = args.runs if args.runs is not None else (3 if args.quick else 5)
+    args.files = args.files if args.files is not None else (50 if args.quick else 500)
+    if args.runs < 1 or args.files < 2:
+        p.error("--runs must be >= 1 and --files >= 2")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, measure, print and write the results."""
+    args = parse_args(argv)
+    cchc = find_cchc(args.cchc)
+    python = script_python(cchc)
+    cchc_s = str(cchc)
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    global ENV
+    ENV = child_env(tmp / "pycache")
+    src = snapshot_sources(tmp)
+    ENV["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)
+    load_before = os.getloadavg()
+    try:
+        print(f"generating {args.files} files in {tmp} (seed {args.seed})", file=sys.stderr, flush=True)
+        corpus = make_corpus(tmp, args.files, args.seed)
+        bulk = [str(p) for p in corpus.bulk]
+
+        # The synthetic files must be clean (no errors, no warnings) and the shipped one free of errors:
+        # otherwise we would time error reporting instead of the normal path.
+        check = subprocess.run([cchc_s, "validate", "--strict", str(corpus.large), *bulk[1:]], capture_output=True,
+                               text=True, env=ENV)
+        shipped = subprocess.run([cchc_s, "validate", str(corpus.shipped)], capture_output=True, text=True, env=ENV)
+        for done, what in ((check, "the synthetic scorecards are not clean (errors or warnings)"),
+                           (shipped, "the shipped scorecard has errors")):
+            if done.returncode != 0:
+                print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
+                print(f"run.py: {what} (see above)", file=sys.stderr)
+                return 2
+
+        has_jobs = "--jobs" in run_text([cchc_s, "validate", "--help"])
+        validate_cmd = [cchc_s, "validate"]
+        bare = [python, "-c", BARE_PARSE]
+        cmds = {
+            "v1": Command("cchc validate (shipped)", [*validate_cmd, str(corpus.shipped)]),
+            "p1": Command("bare parse (shipped)", [*bare, str(corpus.shipped)]),
+            "v2": Command("cchc validate (synthetic, 300 criteria)", [*validate_cmd, str(corpus.large)]),
+            "p2": Command("bare parse (synthetic, 300 criteria)", [*bare, str(corpus.large)]),
+            "vb": Command(f"cchc validate ({len(bulk)} files)", [*validate_cmd, *bulk]),
+            "pb": Command(f"bare parse ({len(bulk)} files, one process)", [*bare, *bulk]),
+            "x1": Command("cchc export --xlsx (shipped)",
+                          [cchc_s, "export", str(corpus.shipped), "--xlsx", str(tmp / "out.xlsx"), "--force"]),
+            "x2": Command("cchc export --xlsx (synthetic, 300 criteria)",
+                          [cchc_s, "export", str(corpus.large), "--xlsx", str(tmp / "out-300.xlsx"), "--force"]),
+        }
+        if has_jobs:
+            cmds["vj"] = Command(f"cchc validate --jobs 1 ({len(bulk)} files)", [*validate_cmd, "--jobs", "1", *bulk])
+        jsonschema_version = "skipped (--no-jsonschema)"
+        if not args.no_jsonschema:
+            exe, jsonschema_version = ensure_bench_venv(args.venv)
+            cmds["js"] = Command(f"check-jsonschema ({len(bulk)} files)",
+                                 [str(exe or "check-jsonschema"), "--schemafile", str(SCHEMA), *bulk])
+            if exe is None:
+                cmds["js"].error = jsonschema_version
+
+        # Start-up breakdown: what a cold ``cchc validate`` pays before and around the work.
+        steps = {
+            "s0": Command("python -c pass", [python, "-c", "pass"]),
+            "s1": Command("import yaml", [python, "-c", "import yaml"]),
+            "s2": Command("import pydantic", [python, "-c", "import pydantic"]),
+            "s3": Command("import typer, rich.console (+ typer._adapters if any)",
+                          [python, "-c", "import typer, rich.console\ntry:\n    import typer._adapters\n"
+                                         "except ImportError:\n    pass"]),
+            "s4": Command("import cchc_cli.cli", [python, "-c", "import cchc_cli.cli"]),
+            "s5": Command("import cchc_cli.cli, cchc_cli.checks",
+                          [python, "-c", "import cchc_cli.cli, cchc_cli.checks"]),
+            "s6": Command("cchc --version", [cchc_s, "--version"]),
+        }
+        commands = list(cmds.values()) + list(steps.values())
+        print(f"measuring {len(commands)} commands, {args.runs} runs each", file=sys.stderr, flush=True)
+        measure_all([c for c in commands if not c.error], args.runs, tmp)
+
+        cases = [
+            Case("a1", "one file, cold start (shipped)", cmds["v1"], cmds["p1"], 3.0),
+            Case("a2", "one file, cold start (300 criteria)", cmds["v2"], cmds["p2"], 3.0),
+            Case("b", f"{len(bulk)} files in one call", cmds["vb"], cmds["pb"], 1.5),
+        ]
+        if "vj" in cmds:
+            cases.append(Case("b1", f"{len(bulk)} files, --jobs 1 (info)", cmds["vj"], cmds["pb"], None))
+        if "js" in cmds:
+            cases.append(Case("c", f"{len(bulk)} files, check-jsonschema ÷ cchc", cmds["js"], cmds["vb"], 5.0,
+                              at_least=True))
+        cases += [
+            Case("d1", "export --xlsx (shipped) vs bare parse", cmds["x1"], cmds["p1"], None),
+            Case("d2", "export --xlsx (300 criteria) vs bare parse", cmds["x2"], cmds["p2"], None),
+        ]
+
+        imports = importtime(python, corpus.shipped)
+        steps["s7"] = cmds["v1"]
+        breakdown = breakdown_table(list(steps.values()), steps["s0"])
+        marginal = per_file(cmds, len(bulk))
+        info = machine()
+        commit = run_text(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
+        if run_text(["git", "status", "--porcelain", "--untracked-files=no"]):
+            commit += " (working tree has uncommitted changes)"
+        imported = run_text([python, "-c", "import cchc_cli; print(cchc_cli.__file__)"])
+        if not imported.startswith(str(src)):
+            print(f"run.py: cchc_cli was imported from {imported}, not from the snapshot {src}", file=sys.stderr)
+        commit += (f"; measured a snapshot of src/ taken at the start "
+                   f"(sha256 of its .py files: {source_fingerprint(src)})")
+        meta = {
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": commit,
+            "python": run_text([python, "-c", "import sys; print(sys.version.split()[0])"]),
+            "libs": versions(python),
+            "check-jsonschema": jsonschema_version,
+            "load": "1-minute load average {:.2f} before, {:.2f} after".format(load_before[0], os.getloadavg()[0]),
+            "summary": (check.stdout.strip().splitlines() or [""])[-1],
+            "shipped": (shipped.stdout.strip().splitlines() or [""])[-1],
+            "jobs": "yes (default: all cores)" if has_jobs else "no: cchc validate has no --jobs yet, run without it",
+        }
+        table = ratio_table(cases)
+        print()
+        print("\n".join(table))
+        print()
+        print("\n".join(breakdown))
+        print()
+        print("\n".join(marginal))
+        print()
+        for c in cases:
+            if c.verdict == "FAIL":
+                print(f"FAIL {c.key}: {c.subject.label} is {fmt_ratio(c.ratio)} {c.reference.label} "
+                      f"(target {c.target_text})")
+        write_results(args, info, meta, corpus, cases, commands, imports, table, breakdown, marginal)
+        print(f"\nwrote {args.out}", file=sys.stderr)
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept the generated files in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str, str], corpus: Corpus,
+                  cases: list[Case], commands: list[Command], imports: list[tuple[int, int, int, str]],
+                  table: list[str], breakdown: list[str], marginal: list[str]) -> None:
+    """Write the Markdown report."""
+    sizes = corpus.sizes
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `python benchmarks/run.py"
+        + (" --quick" if args.quick else "") + f" --runs {args.runs} --files {args.files}`; "
+        "see [README.md](README.md) for what is measured and how.",
+        "",
+        "## Machine and run",
+        "",
+        f"- date: {meta['date']}",
+        f"- commit: {meta['commit']}",
+        f"- CPU: {info['cpu']}, nproc {info['nproc']}; memory {info['memory']}; {info['os']}",
+        f"- Python {meta['python']}; {meta['libs']}",
+        f"- check-jsonschema: {meta['check-jsonschema']}",
+        f"- `cchc validate --jobs`: {meta['jobs']}",
+        f"- runs per command: {args.runs} (median reported), after one warm-up run; {meta['load']}",
+        f"- bulk set: {len(corpus.bulk)} files, {corpus.total_bytes / 1024 / 1024:.1f} MiB: the shipped scorecard "
+        f"and {len(sizes)} synthetic ones of {min(sizes)}–{max(sizes)} criteria "
+        f"(median {statistics.median(sizes):.0f}), seed {args.seed}",
+        f"- `cchc validate --strict` on the synthetic files (bulk and 300-criteria): `{meta['summary']}`; "
+        f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`",
+        "",
+        "## Ratios",
+        "",
+        "Ratio = measured median ÷ baseline median (for c: check-jsonschema ÷ cchc, i.e. how many times "
+        "faster cchc is). Peak memory is the largest single process of the command's tree "
+        "(`ru_maxrss` of the children), so parallel workers are not added up.",
+        "",
+        *table,
+        "",
+        "## Per file in the bulk call",
+        "",
+        *marginal,
+        "",
+        "## Start-up breakdown (cold processes, medians)",
+        "",
+        *breakdown,
+        "",
+        "## Every command",
+        "",
+        *memory_table(commands),
+        "",
+        "## Where the time goes: heaviest imports of `cchc validate` (shipped scorecard)",
+        "",
+        "From `python -X importtime -m cchc_cli validate FILE`, by cumulative time (one run, so noisy).",
+        "",
+        "| module | nesting level (0 = imported by cchc or at start-up) | cumulative ms | self ms |",
+        "| --- | ---: | ---: | ---: |",
+        *(f"| `{name}` | {level} | {cum / 1000:.1f} | {own / 1000:.1f} |" for own, cum, level, name in imports),
+        "",
+    ]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
