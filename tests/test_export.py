@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from cchc_cli import export as export_module
+from cchc_cli import safewrite
 from cchc_cli.cli import app
 from cchc_cli.export import CELL_LIMIT, ROW_LINES, ExportError, split_text, write_xlsx
 from cchc_cli.load import load_file
@@ -35,6 +36,7 @@ from tests.conftest import SHIPPED
 HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Ghi chú"]
 HEADER_ROW = 4  # 1-based, as openpyxl counts
 FIRST_ROW = HEADER_ROW + 1
+FORM_COLUMNS = len(HEADER)  # A to F; G is the hidden metadata column
 HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-x", "@SUM(A1)", "\tx", "=HYPERLINK(\"http://evil\",\"y\")",
            "http://example.com/a", "_x0041_ literal", "1,5", "0042"]
 
@@ -62,6 +64,11 @@ def _export(path: Path, out: Path, *, overwrite: bool = False) -> list[str]:
 def _sheets(out: Path) -> tuple[Worksheet, Worksheet]:
     """The sheet with formulas, and the same sheet with the cached values."""
     return openpyxl.load_workbook(out).active, openpyxl.load_workbook(out, data_only=True).active
+
+
+def _header(ws: Worksheet) -> list[Any]:
+    """The form's column headings (the hidden metadata column left out)."""
+    return [c.value for c in ws[HEADER_ROW][:FORM_COLUMNS]]
 
 
 def _name(node: Criterion, depth: int) -> str:
@@ -258,8 +265,8 @@ def test_shipped_titles_and_header(shipped_xlsx: Path) -> None:
     for ref in ("A1", "A2"):
         assert ws[ref].font.b and ws[ref].font.name == "Times New Roman" and ws[ref].font.sz == 13
         assert ws[ref].alignment.horizontal == "center"
-    assert [c.value for c in ws[HEADER_ROW]] == HEADER
-    assert all(c.font.b for c in ws[HEADER_ROW])
+    assert _header(ws) == HEADER
+    assert all(c.font.b for c in ws[HEADER_ROW][:FORM_COLUMNS])
 
 
 def test_shipped_rows_follow_the_table(shipped_xlsx: Path) -> None:
@@ -347,7 +354,7 @@ def test_shipped_leaves_split_groups_and_notes(shipped_xlsx: Path) -> None:
 def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
     ws, _ = _sheets(shipped_xlsx)
     rows = _node_rows(ws)
-    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row):
+    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row, max_col=FORM_COLUMNS):
         for cell in row:
             assert cell.font.name == "Times New Roman" and cell.font.sz == 12, cell.coordinate
             assert cell.font.scheme is None, cell.coordinate  # not replaced by the theme's font
@@ -370,6 +377,9 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
     assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and may be left out
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == "$4:$4"
+    # Only the form prints: the hidden metadata column G stands outside the print area.
+    assert ws.print_area == f"'Bảng chấm điểm'!$A$1:$F${ws.max_row}"
+    assert ws.column_dimensions["G"].hidden and ws["G4"].value == "cchc"
     assert ws.print_options.horizontalCentered
     assert 0.2 <= ws.page_margins.left <= 1 and 0.2 <= ws.page_margins.top <= 1
     # The footer, "Trang 1/28" in 11 pt, has less room than its size above it (LibreOffice then
@@ -394,7 +404,7 @@ def test_shipped_rows_have_stored_heights_that_fit_their_text(shipped_xlsx: Path
         dim = ws.row_dimensions[r]
         assert dim.customHeight and dim.height is not None, r
         assert dim.height <= 409, r
-        texts = [c for c in ws[r] if isinstance(c.value, str) and c.value and c.data_type == "s"]
+        texts = [c for c in ws[r][:FORM_COLUMNS] if isinstance(c.value, str) and c.value and c.data_type == "s"]
         lines = max((_estimated_lines(c) for c in texts), default=1)
         explicit = max((c.value.count("\n") + 1 for c in texts), default=1)
         assert lines <= ROW_LINES and explicit <= lines, r
@@ -509,6 +519,110 @@ def test_validate_and_total_do_not_import_xlsxwriter() -> None:
             "print('xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+# --- the evidence index sheet -------------------------------------------------------------------
+
+INDEX_HEADER = ["Loại", "Số", "Ngày", "Trích yếu", "Tiêu chí trích dẫn", "Số TC", "Tệp / liên kết"]
+
+
+def _index_rows(ws: Worksheet) -> list[list[Any]]:
+    """The index sheet's rows below its title and header, as values ("" for a blank cell)."""
+    return [["" if c.value is None else c.value for c in row] for row in ws.iter_rows(min_row=3)]
+
+
+def _link_target(cell: Cell, workbook: Path) -> Path | str:
+    """Where a hyperlink leads: the file it names (relative links from the workbook's folder), or the URL."""
+    from urllib.parse import unquote
+
+    target = cell.hyperlink.target
+    if "://" in target:
+        return target
+    return (workbook.parent / unquote(target).replace("\\", "/")).resolve()
+
+
+def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) -> None:
+    from cchc_cli.evidence import all_cited, index_documents, index_row
+
+    book = openpyxl.load_workbook(shipped_xlsx)
+    assert book.sheetnames[:2] == ["Bảng chấm điểm", "Tài liệu kiểm chứng"]
+    ws = book["Tài liệu kiểm chứng"]
+    assert ws["A1"].value == "Tài liệu kiểm chứng — UBND thành phố Thanh Hóa, năm 2021"
+    assert [c.value for c in ws[2]] == INDEX_HEADER
+    documents = index_documents(all_cited(_load(SHIPPED)))
+    rows = _index_rows(ws)
+    assert [row[:6] for row in rows] == [list(index_row(doc)) for doc in documents]  # same rows, same order
+    assert rows[0][:2] == ["BC", "1467"] and rows[0][5] == 47  # the most leaned-on first
+    # Without an evidence folder nobody knows which files exist: their names, no link. Web
+    # addresses are links.
+    linked = [row for row in ws.iter_rows(min_row=3) if row[6].hyperlink is not None]
+    assert linked and all(_link_target(row[6], shipped_xlsx) == row[6].value for row in linked)
+    assert rows[1][6] == "BC 1231.pdf" and ws["G4"].hyperlink is None
+    for row in ws.iter_rows(min_row=2, max_col=7):
+        for cell in row:
+            assert cell.font.name == "Times New Roman" and cell.font.sz == 12, cell.coordinate
+            assert cell.border.left.style == "thin" and cell.alignment.wrap_text, cell.coordinate
+    for r in range(2, ws.max_row + 1):
+        assert ws.row_dimensions[r].customHeight and ws.row_dimensions[r].height <= 409
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert int(ws.page_setup.fitToHeight) == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # As wide as the form, so both print at the same scale.
+    assert [ws.column_dimensions[c].width - 0.7109375 for c in "ABCDEFG"] == [w for _, w in export_module.INDEX_COLUMNS]
+    assert sum(w for _, w in export_module.INDEX_COLUMNS) == sum(w for _, w in export_module.COLUMNS)
+
+
+def _evidence_card(tmp_path: Path) -> Path:
+    evidence = ["BC 1231.pdf", "thiếu.pdf", "{doc: 1280/KH-UBND, date: 30/12/2020, file: con/kh 1280.pdf}",
+                "{title: Ngoài thư mục, file: ../ngoai.pdf}", "{doc: CV 9, file: \"a#1.pdf\"}",
+                "https://dichvucong.gov.vn/p?id=1", "www.thanhhoa.gov.vn"]
+    return _card_path(tmp_path, _card_text(_leaf("1.1") + "        evidence:\n"
+                                           + "".join(f"          - {item}\n" for item in evidence)))
+
+
+def test_evidence_dir_links_the_cited_files_that_exist(tmp_path: Path) -> None:
+    folder = tmp_path / "tai-lieu"
+    (folder / "con").mkdir(parents=True)
+    for name in ("BC 1231.pdf", "con/kh 1280.pdf", "a#1.pdf"):
+        (folder / name).write_bytes(b"%PDF")
+    (tmp_path / "ngoai.pdf").write_bytes(b"%PDF")  # exists, but outside the evidence folder
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "bang.xlsx"
+    card = _load(_evidence_card(tmp_path))
+    write_xlsx(card, rollup(card), out, source=None, overwrite=False, evidence_dir=folder)
+    ws = openpyxl.load_workbook(out)["Tài liệu kiểm chứng"]
+    links = {row[6].value: _link_target(row[6], out) for row in ws.iter_rows(min_row=3) if row[6].hyperlink}
+    assert links == {
+        "BC 1231.pdf": (folder / "BC 1231.pdf").resolve(),  # relative to the workbook: ..\tai-lieu\BC 1231.pdf
+        "con/kh 1280.pdf": (folder / "con" / "kh 1280.pdf").resolve(),  # a mapping's file
+        "https://dichvucong.gov.vn/p?id=1": "https://dichvucong.gov.vn/p?id=1",
+        "www.thanhhoa.gov.vn": "http://www.thanhhoa.gov.vn",
+    }
+    assert all(not row[6].hyperlink.target.startswith("/") for row in ws.iter_rows(min_row=3) if row[6].hyperlink)
+    # No broken link: a missing file, a file outside the folder, a name the link format cannot hold.
+    files = [row[6].value for row in ws.iter_rows(min_row=3) if not row[6].hyperlink]
+    assert sorted(files) == ["../ngoai.pdf", "a#1.pdf", "thiếu.pdf"]
+    # The mapping's row is its document's: KH 1280 with its date, linked to its file.
+    kh = next(row for row in ws.iter_rows(min_row=3) if row[1].value == "1280")
+    assert (kh[0].value, kh[2].value, kh[6].value) == ("KH", "30/12/2020", "con/kh 1280.pdf")
+    assert kh[6].font.u == "single"
+
+
+def test_cli_export_with_an_evidence_dir(tmp_path: Path, runner: CliRunner) -> None:
+    folder = tmp_path / "tai-lieu"
+    folder.mkdir()
+    (folder / "BC 1231.pdf").write_bytes(b"%PDF")
+    path = _evidence_card(tmp_path)
+    out = tmp_path / "bang.xlsx"
+    result = runner.invoke(app, ["export", str(path), "--xlsx", str(out), "--evidence-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["Tài liệu kiểm chứng"]
+    cell = next(row[6] for row in ws.iter_rows(min_row=3) if row[6].value == "BC 1231.pdf")
+    assert cell.hyperlink.target == "tai-lieu\\BC%201231.pdf"  # relative, as Excel writes it
+    missing = runner.invoke(app, ["export", str(path), "--xlsx", str(out), "--force", "--evidence-dir",
+                                  str(tmp_path / "none")])
+    assert missing.exit_code == 2
+    assert "--evidence-dir" in runner.invoke(app, ["export", "--help"]).output
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -714,7 +828,7 @@ def test_english_messages_keep_the_vietnamese_form(tmp_path: Path) -> None:
     path = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"])))
     out = tmp_path / "out.xlsx"
     _export(path, out)
-    assert [c.value for c in _sheets(out)[0][HEADER_ROW]] == HEADER
+    assert _header(_sheets(out)[0]) == HEADER
     with pytest.raises(ExportError) as caught:
         _export(path, out)
     assert caught.value.message == f"the output file exists: {out}; add --force to overwrite it"
@@ -791,8 +905,8 @@ def test_does_not_clobber_a_file_that_appears_while_writing(card_path: Path,
     out = card_path.parent / "out.xlsx"
     real = export_module.build_xlsx
 
-    def build_then_someone_writes(card: Scorecard, root: Any) -> tuple[bytes, list[str]]:
-        result = real(card, root)
+    def build_then_someone_writes(card: Scorecard, root: Any, **options: Any) -> tuple[bytes, list[str]]:
+        result = real(card, root, **options)
         out.write_bytes(b"someone else's")
         return result
 
@@ -825,7 +939,7 @@ def test_disk_full_mid_write_leaves_nothing(card_path: Path, monkeypatch: pytest
         written.append(os.write(fd, data[: len(data) // 2]))
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(export_module, "_write_all", half_then_full)
+    monkeypatch.setattr(safewrite, "_write_all", half_then_full)
     error = _error(card_path, out, "err.output-write")
     assert written and written[0] > 0  # it really failed half-way through
     assert error.message == f"Không ghi được tệp {out}: ổ đĩa đã đầy"
@@ -839,7 +953,7 @@ def test_disk_full_keeps_the_old_output(card_path: Path, monkeypatch: pytest.Mon
     def full(fd: int, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export_module, "_write_all", full)
+    monkeypatch.setattr(safewrite, "_write_all", full)
     _error(card_path, out, "err.output-write", overwrite=True)
     assert out.read_bytes() == b"last year's"
     assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "out.xlsx"]
@@ -851,7 +965,7 @@ def test_failing_rename_leaves_no_temporary_file(card_path: Path, monkeypatch: p
     def refuse(src: str, dst: Any) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(export_module.os, "replace", refuse)
+    monkeypatch.setattr(safewrite.os, "replace", refuse)
     error = _error(card_path, out, "err.output-write", overwrite=True)
     assert error.message.endswith("không có quyền ghi")
     assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml"]

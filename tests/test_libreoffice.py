@@ -118,6 +118,22 @@ def test_formulas_stay_live_after_an_edit(shipped_export: tuple[Path, Row], tmp_
     assert number(found["total"][3]) == Decimal("99.52")
 
 
+def test_the_workbook_saved_by_libreoffice_still_imports_as_the_scorecard(
+        shipped_export: tuple[Path, Row], tmp_path: Path) -> None:
+    """An officer opens the workbook and saves it: LibreOffice recalculates the sums, drops the
+    creator, makes the very hidden sheet merely hidden. The hidden metadata still gives back the
+    very scorecard."""
+    from cchc_cli.importer import import_file
+    from cchc_cli.writer import dump_scorecard
+
+    xlsx, _ = shipped_export
+    saved = convert(xlsx, "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    result = import_file(saved)
+    card = load_file(SHIPPED).card
+    assert result.problems == [] and result.card is not None and card is not None
+    assert dump_scorecard(result.card) == dump_scorecard(card)
+
+
 @pytest.fixture(scope="module")
 def shipped_pdf(shipped_export: tuple[Path, Row], tmp_path_factory: pytest.TempPathFactory) -> Path:
     xlsx, _ = shipped_export

@@ -177,3 +177,15 @@ def test_atomic_write_refuses_the_input_and_other_suffixes(tmp_path: Path) -> No
     with pytest.raises(WriteError) as missing:
         write_text_atomic("y", tmp_path / "no" / "out.yaml", source=None, overwrite=True)
     assert missing.value.key == "err.output-dir"
+
+
+def test_export_and_import_write_through_one_safe_writer(tmp_path: Path) -> None:
+    """Both commands refuse with the same error type, and an overwritten file keeps its permissions."""
+    from cchc_cli.export import ExportError
+
+    assert WriteError is ExportError
+    out = tmp_path / "out.yaml"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o640)
+    write_text_atomic("new", out, source=None, overwrite=True)
+    assert out.read_text(encoding="utf-8") == "new" and out.stat().st_mode & 0o777 == 0o640

@@ -160,6 +160,9 @@ def export(
     xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help=render("opt.xlsx"), show_default=False)]
     = None,
     force: Annotated[bool, typer.Option("--force", help=render("opt.force"))] = False,
+    evidence_dir: Annotated[Optional[Path], typer.Option(
+        "--evidence-dir", help=render("opt.export-evidence-dir"), show_default=False, exists=True,
+        file_okay=False, dir_okay=True)] = None,
 ) -> None:
     from cchc_cli.checks import run_checks
     from cchc_cli.export import ExportError, write_xlsx
@@ -176,7 +179,8 @@ def export(
             _stderr().print(problem_line(problem), soft_wrap=True, markup=False)
         raise typer.Exit(2 if not loaded.readable else 1)
     try:
-        notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force)
+        notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force,
+                             evidence_dir=evidence_dir)
     except ExportError as exc:
         raise _fail(exc.message) from None
     for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)

@@ -252,6 +252,16 @@ def index_documents(cited: list[Cited]) -> list[Document]:
     return documents
 
 
+def index_row(doc: Document) -> tuple[str, str, str, str, str, int]:
+    """One row of the index as ``cchc evidence`` and the workbook show it: type (or the kind of an
+    unnumbered citation: file, url, document), number, dates, subject (the citation itself when it
+    has no number), the criteria citing it and how many they are."""
+    dates = ", ".join(_date_text(d) for d in doc.dates)
+    subject = doc.subject if doc.number is not None else doc.label
+    return (doc.doc_type or doc.cited[0].citation.kind, doc.number or "", dates, subject,
+            ", ".join(doc.criteria), len(doc.criteria))
+
+
 def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
     """The same document cited with two different dates anywhere in the file."""
     for doc in documents:

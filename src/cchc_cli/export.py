@@ -49,23 +49,29 @@ each node's first row, so continuation rows never count. A cell over Excel's cha
 a notice naming the cell and the rows that continue it. The title rows, which cannot continue, are cut
 at the limit with a "…" marker and a notice.
 
-Writing: refuses the input file as output, a suffix other than .xlsx, an existing file unless
-``overwrite``, and a missing directory; writes into a temporary file in the output directory, syncs it,
-then moves it into place (``os.replace``; without ``overwrite`` a hard link, so a file that appears
-meanwhile is not clobbered). A failure leaves no partial output and no temporary file; the input is only
-ever read by the loader, never opened here.
+Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc_cli.sheetmeta): a
+hidden column after "Ghi chú" (outside the print area) holds each node's id and what its visible
+cells cannot carry; a very hidden sheet "cchc" holds the top-level fields.
+
+The evidence index: a second sheet "Tài liệu kiểm chứng" lists every cited document as ``cchc
+evidence`` does (type, number, dates, subject, the criteria citing it, their count, most leaned-on
+first), plus the cited file or link; with an evidence folder, a cited file found in it is a
+hyperlink (relative to the workbook), and a cited web address always is one.
+
+Writing (cchc_cli.safewrite): refuses the input file as output, a suffix other than .xlsx, an existing
+file unless ``overwrite``, and a missing directory; writes into a temporary file in the output
+directory, syncs it, then moves it into place. A failure leaves no partial output and no temporary
+file; the input is only ever read by the loader, never opened here.
 """
 
 from __future__ import annotations
 
-import errno
 import functools
 import io
 import os
 import re
-import tempfile
 import unicodedata
-from contextlib import suppress
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -76,10 +82,13 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from cchc_cli import safewrite, sheetmeta
+from cchc_cli.evidence import Cited, all_cited, index_documents, index_row
 from cchc_cli.messages import render
-from cchc_cli.model import Criterion, Scorecard, iter_criteria
+from cchc_cli.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
 from cchc_cli.numbers import format_points
 from cchc_cli.rollup import Row
+from cchc_cli.safewrite import OutputError
 
 __all__ = ["ExportError", "build_xlsx", "clean_text", "split_text", "write_xlsx"]
 
@@ -133,6 +142,22 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
 TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
 LAST_COL = len(COLUMNS) - 1
+#: The hidden column right after "Ghi chú": each node's metadata (see cchc_cli.sheetmeta).
+META_COL = LAST_COL + 1
+#: The evidence index sheet's columns: header message key and width in characters. Together as
+#: wide as the form, so both sheets print at the same scale.
+INDEX_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("evidence.col.type", 8),
+    ("evidence.col.number", 10),
+    ("evidence.col.date", 13),
+    ("evidence.col.subject", 48),
+    ("evidence.col.criteria", 38),
+    ("evidence.col.count", 7),
+    ("evidence.col.file", 34),
+)
+INDEX_COUNT, INDEX_FILE = 5, 6
+#: Web addresses that get a link: what spreadsheet programs open in a browser.
+_WEB = re.compile(r"(?:https?|ftps?)://\S+|www\.\S+", re.I)
 #: 0-based sheet rows: two title rows, a blank row, then the header.
 TITLE_ROWS = (0, 1)
 HEADER_ROW = 3
@@ -146,13 +171,8 @@ _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\r": "\n"})
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-class ExportError(Exception):
-    """A user error while exporting; ``message`` is rendered in the language in force."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        self.key = key
-        self.message = render(key, **args)
-        super().__init__(self.message)
+#: A user error while exporting (the output is the input, exists, ...): see cchc_cli.safewrite.
+ExportError = OutputError
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -427,14 +447,18 @@ class _Entry:
         """How notices and continuation rows name this row."""
         return self.node.id if self.node is not None else render("xlsx.total")
 
+    def written(self, col: int) -> list[str]:
+        """The texts the cells of ``col`` hold over this row's sheet rows, as written ("" = blank)."""
+        parts = self.texts[col]
+        filler = render("xlsx.continued", id=self.label) if col == NAME else ""
+        return parts + [filler] * (self.height - len(parts))
+
 
 def _name(node: Criterion, depth: int) -> str:
     """The name column: a field in capitals; below it "1.1.1. Title"."""
     if depth == 1:
         return node.title.upper()
-    if not node.id:
-        return node.title
-    return f"{node.id if node.id.endswith('.') else node.id + '.'} {node.title}"
+    return sheetmeta.name_prefix(node.id) + node.title
 
 
 def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
@@ -443,8 +467,10 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
     if node is None:
         raw = {TT: "", NAME: render("xlsx.total"), EVIDENCE: "", NOTE: ""}
     else:
-        raw = {TT: node.tt or "", NAME: _name(node, depth), EVIDENCE: "\n".join(node.evidence),
-               NOTE: node.note or ""}
+        # A mapping item is written as its one line (``str(EvidenceRef)``), which model.evidence_item
+        # reads back into the mapping.
+        raw = {TT: node.tt or "", NAME: _name(node, depth),
+               EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
     for col, text in raw.items():
         text, removed = clean_text(text)
         if removed:
@@ -507,6 +533,102 @@ def sum_formula(rows: list[int], col: int, blank_when_empty: bool = False) -> st
     return f"={total}"
 
 
+# --- metadata -----------------------------------------------------------------------------------
+#
+# What the hidden column and the hidden sheet hold: see cchc_cli.sheetmeta. A value is stored only
+# when the visible cells would not give it back exactly; storing one more than needed costs only
+# room, so the tests below err towards storing.
+
+#: Parts of a node's metadata dropped, in this order, when its JSON would not fit one cell; the
+#: visible cells then speak for them (as they do for a workbook without metadata).
+_DROPPABLE = ("evidence", "note", "title", "tt")
+
+
+def _shown_exactly(text: str, parts: list[str]) -> bool:
+    """Whether the cells holding ``parts`` (``text`` as split over rows) read back as ``text``: no
+    character removed or changed by clean_text, no empty part (an empty cell reads as no text), and
+    no line ending with "…" before one starting with it (read back as a line the export cut)."""
+    return (clean_text(text)[0] == text and (len(parts) == 1 or "" not in parts)
+            and MARK + "\n" + MARK not in text)
+
+
+def _item_reads_back(item: str | EvidenceRef) -> bool:
+    """Whether one evidence item, written as its line, is read back as itself."""
+    line = str(item)
+    return "\n" not in line and evidence_item(line) == item
+
+
+def _evidence_json(item: str | EvidenceRef) -> str | dict[str, str]:
+    """An evidence item as JSON: the text, or the mapping's non-empty parts."""
+    return item if isinstance(item, str) else item.model_dump(exclude_none=True)
+
+
+def _row_meta(entry: _Entry) -> dict[str, Any]:
+    """A node's metadata: its id, and each value its visible cells do not give back exactly, with
+    what lets the import tell whether someone changed those cells since."""
+    node = entry.node
+    assert node is not None
+    meta: dict[str, Any] = {"id": node.id}
+    field = entry.depth <= 1
+    if not _shown_exactly(node.title, entry.texts[NAME]) or (field and node.title.upper() != node.title):
+        meta["title"] = [node.title, sheetmeta.digest(entry.written(NAME))]
+    for attr, col in (("tt", TT), ("note", NOTE)):
+        value = getattr(node, attr)
+        # None is a blank cell, read back as None; "" is a blank cell too.
+        if value is not None and (value == "" or not _shown_exactly(value, entry.texts[col])):
+            meta[attr] = [value, sheetmeta.digest(entry.written(col))]
+    if node.evidence:
+        joined = "\n".join(str(item) for item in node.evidence)
+        if not (joined and _shown_exactly(joined, entry.texts[EVIDENCE])
+                and all(_item_reads_back(item) for item in node.evidence)):
+            meta["evidence"] = [[_evidence_json(item) for item in node.evidence],
+                                sheetmeta.digest(entry.written(EVIDENCE))]
+    for attr in ("max", "score"):
+        # The cell shows the rollup's value (a SUM's cached result, or blank for a row of a group
+        # known only as a total); the node may declare another value, or the same with more digits.
+        shown = getattr(entry.row, attr) if entry.row is not None else None
+        pair = sheetmeta.number_pair(getattr(node, attr), shown)
+        if pair is not None:
+            meta[attr] = pair
+    for flag in ("survey", "split_unknown"):  # no cell shows them
+        if getattr(node, flag):
+            meta[flag] = True
+    return meta
+
+
+def _meta_text(meta: dict[str, Any]) -> str:
+    """The JSON of a node's metadata, within one cell's limit (see _DROPPABLE)."""
+    text = sheetmeta.dumps(meta)
+    for key in _DROPPABLE:
+        if _units(text) <= CELL_LIMIT:
+            break
+        meta.pop(key, None)
+        text = sheetmeta.dumps(meta)
+    return text
+
+
+def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
+    """The top-level fields, with digests of the two title rows as written (``lines``)."""
+    meta: dict[str, Any] = {"cchc": sheetmeta.VERSION, "unit": card.unit, "year": card.year,
+                            "level": card.level, "title": card.title, "report": card.report,
+                            "lines": [sheetmeta.digest([line]) for line in lines]}
+    for attr in ("max", "score"):
+        pair = sheetmeta.number_pair(getattr(card, attr), getattr(root, attr))
+        if pair is not None:
+            meta[attr] = pair
+    return meta
+
+
+def _meta_sheet(book: Any, meta: dict[str, Any]) -> None:
+    """The very hidden sheet "cchc": the top-level metadata in column A, continued down when long."""
+    sheet = book.add_worksheet(sheetmeta.SHEET)
+    sheet.very_hidden()  # not in Excel's "Unhide" list, never printed
+    text = sheetmeta.dumps(meta)
+    size = CELL_LIMIT // 2  # characters: even if every one took two UTF-16 units
+    for row, start in enumerate(range(0, max(len(text), 1), size)):
+        sheet.write_string(row, 0, text[start:start + size])
+
+
 # --- the workbook -------------------------------------------------------------------------------
 
 
@@ -531,6 +653,10 @@ class _Formats:
         self.total_score: Format = book.add_format({**base, "align": "center", "bold": True,
                                                     "num_format": "0.00"})
         self.continued: Format = book.add_format({**base, "italic": True})
+        # A link looks like one: underlined, in the blue every spreadsheet program uses.
+        self.link: Format = book.add_format({**base, "underline": 1, "font_color": "#0563C1"})
+        # The hidden metadata column: plain text, nothing a reader sees.
+        self.meta: Format = book.add_format({**font, "font_size": TABLE_SIZE})
 
 
 class _Writer:
@@ -541,6 +667,7 @@ class _Writer:
         self.f = formats
         self.notices: list[str] = []
         self.removed: list[tuple[str, int]] = []  # (cell, characters removed)
+        self.lines: list[str] = []  # the title rows as written
 
     def text(self, row: int, col: int, text: str, fmt: Format) -> None:
         """Always a string cell (or a bordered blank): never a formula, number or link."""
@@ -564,6 +691,7 @@ class _Writer:
                 self.notices.append(render("export.notice-clipped", cell=cell, length=_units(text),
                                            limit=CELL_LIMIT))
                 text = _clip(text)
+            self.lines.append(text)
             # merge_range writes through write(); write the text again as a string to be sure.
             self.sheet.merge_range(row, 0, row, LAST_COL, "", self.f.title)
             self.sheet.write_string(row, 0, text, self.f.title)
@@ -579,6 +707,9 @@ class _Writer:
             self.text(HEADER_ROW, col, render(key), self.f.header)
             lines = max(lines, _lines(render(key), _room(_column_points(width)), bold=True))
         self.sheet.set_row(HEADER_ROW, row_height(lines))
+        # The metadata column: hidden, and outside the print area (see _page).
+        self.sheet.set_column(META_COL, META_COL, 12, self.f.meta, {"hidden": True})
+        self.sheet.write_string(HEADER_ROW, META_COL, sheetmeta.HEADER, self.f.meta)
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
         """One row of the form, its points and any continuation rows."""
@@ -603,6 +734,8 @@ class _Writer:
                 for col in (MAX, SCORE):
                     self.sheet.write_blank(at, col, None, self.f.points[0])
         self.points(entry, rows)
+        if entry.node is not None:
+            self.sheet.write_string(entry.first, META_COL, _meta_text(_row_meta(entry)), self.f.meta)
         for col, removed in entry.removed.items():
             self.removed.append((xl_rowcol_to_cell(entry.first, col), removed))
         for col, length in entry.lengths.items():
@@ -669,13 +802,15 @@ class _Writer:
                                    cells=shown))
 
 
-def _page(sheet: Worksheet) -> None:
-    """Frozen header, A4 landscape, header repeated on every page, one page wide."""
-    sheet.freeze_panes(FIRST_ROW, 0)
+def _page(sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: int) -> None:
+    """Panes frozen below the header, A4 landscape, the rows ``repeat`` (first, last) on every printed
+    page, one page wide, printed up to ``last_row`` and ``last_col`` (nothing hidden beyond prints)."""
+    sheet.freeze_panes(repeat[1] + 1, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
-    sheet.repeat_rows(HEADER_ROW)
+    sheet.repeat_rows(*repeat)
+    sheet.print_area(0, 0, last_row, last_col)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=round(FOOTER_MARGIN + FOOTER_ROOM, 4))
     sheet.center_horizontally()
     sheet.set_footer(f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer")}',
@@ -688,8 +823,130 @@ def _sheet_name(name: str) -> str:
     return name or "Sheet1"
 
 
-def build_xlsx(card: Scorecard, root: Row) -> tuple[bytes, list[str]]:
-    """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel."""
+# --- the evidence index -------------------------------------------------------------------------
+
+
+def _targets(cited: list[Cited]) -> list[tuple[str, str]]:
+    """The files and web addresses a document is cited by, as ("file" | "url", name as cited), once
+    each, in order: a mapping's ``file`` and ``url``, a citation that is a file name or an address."""
+    found: list[tuple[str, str]] = []
+    for c in cited:
+        item = c.node.evidence[c.item]
+        if isinstance(item, EvidenceRef):
+            pairs = [("file", item.file or ""), ("url", item.url or "")]
+        elif c.citation.kind in ("file", "url"):
+            pairs = [(c.citation.kind, c.text)]
+        else:
+            pairs = []
+        found.extend((kind, name.strip()) for kind, name in pairs if name.strip())
+    return list(dict.fromkeys(found))
+
+
+def _file_url(folder: Path, name: str, workbook_dir: Path | None) -> str | None:
+    """The link to a cited file that exists inside ``folder``, relative to the workbook's folder when
+    a relative path reaches it (else absolute); None when there is no such file, so no link breaks."""
+    if "#" in name or "%" in name:
+        return None  # XlsxWriter reads "#" as an anchor and "%xx" as already escaped: the link would break
+    base = os.path.abspath(folder)
+    path = os.path.normpath(os.path.join(base, name))
+    try:
+        inside = os.path.commonpath([base, path]) == base
+    except ValueError:  # another drive (Windows)
+        inside = False
+    if not inside or not os.path.isfile(path):
+        return None  # only the evidence folder's own files, never "../../x" outside it
+    target = path
+    if workbook_dir is not None:
+        try:
+            target = os.path.relpath(path, os.path.abspath(workbook_dir))
+        except ValueError:  # another drive (Windows): only the absolute path reaches it
+            pass
+    return "external:" + target
+
+
+def _web_url(name: str) -> str | None:
+    """The link for a cited web address ("www.…" gets "http://"); None for anything else."""
+    if not _WEB.fullmatch(name):
+        return None
+    return name if "://" in name else "http://" + name
+
+
+def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | None,
+                 workbook_dir: Path | None) -> None:
+    """The sheet "Tài liệu kiểm chứng": the index of ``cchc evidence``, one row per cited document,
+    the most leaned-on first, and the file or address it is cited by (a link where one can work)."""
+    sheet = book.add_worksheet(_sheet_name(render("xlsx.evidence-sheet")))
+    last_col = len(INDEX_COLUMNS) - 1
+    rooms = [_room(_column_points(width)) for _, width in INDEX_COLUMNS]
+    title = _clip(clean_text(render("evidence.title", unit=card.unit, year=card.year))[0])
+    sheet.merge_range(0, 0, 0, last_col, "", f.title)
+    sheet.write_string(0, 0, title, f.title)
+    width = sum(_column_points(w) for _, w in INDEX_COLUMNS)
+    sheet.set_row(0, min(MAX_ROW_HEIGHT, TITLE_PADDING + TITLE_LINE_HEIGHT
+                         * _lines(title, _room(width, TITLE_SIZE), bold=True)))
+    lines = 1
+    for col, (key, col_width) in enumerate(INDEX_COLUMNS):
+        sheet.set_column(col, col, col_width)
+        sheet.write_string(1, col, render(key), f.header)
+        lines = max(lines, _lines(render(key), rooms[col], bold=True))
+    sheet.set_row(1, row_height(lines))
+    documents = index_documents(all_cited(card))
+    for row, doc in enumerate(documents, start=2):
+        doc_type, number, dates, subject, criteria, count = index_row(doc)
+        targets = _targets(doc.cited)
+        link = _first_link(targets, evidence_dir, workbook_dir)
+        # The file column: the linked name, else every file or address cited (as text: no link).
+        files = link[1] if link else "\n".join(name for _, name in targets)
+        texts = [_clip(clean_text(text)[0]) for text in (doc_type, number, dates, subject, criteria,
+                                                         str(count), files)]
+        for col, text in enumerate(texts):
+            if col == INDEX_COUNT:
+                sheet.write_number(row, col, count, f.points[0])
+            elif col == INDEX_FILE and link is not None and _link(sheet, row, col, link[0], text, f.link):
+                pass
+            elif text:  # type, number and dates centred, like the form's TT
+                sheet.write_string(row, col, text, f.tt[0] if col < 3 else f.text[0])
+            else:
+                sheet.write_blank(row, col, None, f.text[0])
+        sheet.set_row(row, row_height(max(_lines(text, rooms[col]) for col, text in enumerate(texts))))
+    _page(sheet, (0, 1), max(1, len(documents) + 1), last_col)
+
+
+def _first_link(targets: list[tuple[str, str]], evidence_dir: Path | None,
+                workbook_dir: Path | None) -> tuple[str, str] | None:
+    """(URL, name as cited) of the first cited file found in ``evidence_dir`` or web address."""
+    for kind, name in targets:
+        if kind == "url":
+            url = _web_url(name)
+        elif evidence_dir is not None:
+            url = _file_url(evidence_dir, name, workbook_dir)
+        else:
+            url = None  # without the folder nobody knows whether the file exists: no link
+        if url is not None:
+            return url, name
+    return None
+
+
+def _link(sheet: Worksheet, row: int, col: int, url: str, text: str, fmt: Format) -> bool:
+    """Write a hyperlink showing ``text``; False when Excel's limits refuse it (nothing written)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # XlsxWriter warns and writes nothing for a too long URL
+        try:
+            return bool(sheet.write_url(row, col, url, fmt, text or url) == 0)
+        except (ValueError, IndexError):  # an address XlsxWriter cannot parse (it indexes url[1])
+            return False
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+
+def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
+               workbook_dir: Path | None = None) -> tuple[bytes, list[str]]:
+    """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel.
+
+    ``evidence_dir``: the folder of the evidence files, whose cited files get links in the index
+    sheet; ``workbook_dir``: where the workbook will be, so the links can be relative to it.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {
         "in_memory": True,  # no temporary files of its own: the only file written is ours
@@ -703,7 +960,8 @@ def build_xlsx(card: Scorecard, root: Row) -> tuple[bytes, list[str]]:
     title = clean_text((card.title or "") or render("xlsx.title", year=card.year))[0][:255]
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": "cchc"})
     sheet = book.add_worksheet(_sheet_name(render("xlsx.sheet")))
-    writer = _Writer(sheet, _Formats(book))
+    formats = _Formats(book)
+    writer = _Writer(sheet, formats)
     writer.titles(card)
     writer.header()
     entries = _layout(root)
@@ -711,124 +969,29 @@ def build_xlsx(card: Scorecard, root: Row) -> tuple[bytes, list[str]]:
     for entry in entries:
         writer.entry(entry, rows)
     writer.control_notice()
-    _page(sheet)
+    _page(sheet, (HEADER_ROW, HEADER_ROW), entries[-1].first + entries[-1].height - 1, LAST_COL)
+    _index_sheet(book, formats, card, evidence_dir, workbook_dir)
+    _meta_sheet(book, _top_meta(card, root, writer.lines))
     book.close()
     return buffer.getvalue(), writer.notices
 
 
 # --- writing ------------------------------------------------------------------------------------
 
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file (same inode, or the same resolved path)."""
-    with suppress(OSError):
-        if os.path.samefile(a, b):
-            return True
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: not the input, the write will fail clearly
-        return False
+#: What the workbook may be called.
+SUFFIXES = (".xlsx",)
 
 
-def _check_target(out: Path, source: Path | None, overwrite: bool) -> None:
-    """Refuse an output that would damage the input or another file, before any work is done."""
-    if source is not None and _same_file(out, source):
-        raise ExportError("err.output-is-input", path=out)
-    if out.suffix.lower() != ".xlsx":
-        raise ExportError("err.output-suffix", path=out)
-    if not out.parent.is_dir():
-        raise ExportError("err.output-dir", path=out.parent)
-    if not overwrite and os.path.lexists(out):
-        raise ExportError("err.output-exists", path=out)
-
-
-def _mode(out: Path) -> int:
-    """Permissions for the new file: those of the file it replaces, else what umask allows."""
-    with suppress(OSError):
-        return os.stat(out).st_mode & 0o777
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte to ``fd`` (os.write may write fewer than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _sync_dir(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (best effort)."""
-    with suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _place_new(tmp: str, out: Path) -> None:
-    """Move ``tmp`` to ``out`` only if ``out`` still does not exist."""
-    try:
-        os.link(tmp, out)  # fails if the file appeared meanwhile: never clobber it
-    except FileExistsError:
-        raise ExportError("err.output-exists", path=out) from None
-    except OSError:
-        # No hard links on this file system (FAT, some shares): check again, then rename.
-        if os.path.lexists(out):
-            raise ExportError("err.output-exists", path=out) from None
-        os.replace(tmp, out)
-        return
-    os.unlink(tmp)
-
-
-def _write_atomic(data: bytes, out: Path, overwrite: bool) -> None:
-    """Write ``data`` to ``out`` through a temporary file in the same directory, then rename it.
-
-    Until the rename ``out`` is untouched; after any failure the temporary file is removed.
-    """
-    mode = _mode(out)
-    fd, tmp = tempfile.mkstemp(prefix=".cchc-", suffix=".xlsx.tmp", dir=out.parent)
-    try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, mode)
-        if overwrite:
-            os.replace(tmp, out)
-        else:
-            _place_new(tmp, out)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _sync_dir(out.parent)
-
-
-def _reason(exc: OSError) -> str:
-    """Why a write failed, in words an officer understands."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return render("export.reason-full")
-    if exc.errno == errno.EROFS:
-        return render("export.reason-readonly")
-    if isinstance(exc, PermissionError):
-        return render("export.reason-permission")
-    return exc.strerror or str(exc)
-
-
-def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, overwrite: bool) -> list[str]:
+def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, overwrite: bool,
+               evidence_dir: Path | None = None) -> list[str]:
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
-    Raises ExportError for every user error: see the module docstring for what is refused.
+    ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
+    ExportError for every user error: see cchc_cli.safewrite for what is refused.
     """
     out = Path(out)
-    _check_target(out, Path(source) if source is not None else None, overwrite)
-    data, notices = build_xlsx(card, root)
-    try:
-        _write_atomic(data, out, overwrite)
-    except OSError as exc:
-        raise ExportError("err.output-write", path=out, error=_reason(exc)) from exc
+    safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,
+                           "err.output-suffix")
+    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent)
+    safewrite.write_atomic(data, out, overwrite)
     return notices

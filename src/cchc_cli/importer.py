@@ -27,7 +27,10 @@ and what was readable is still returned.
 
 Workbooks written by ``cchc export`` (creator "cchc") are read exactly: text verbatim, bold rows are
 the fields, and rows continued by the exporter ("(tiếp theo 1.2)", cut lines marked with "…") are
-joined back.
+joined back. What the form cannot show (a field's id and the case of its title, declared totals,
+the points' precision, ``level``, …) comes from the metadata the export hides in the workbook (see
+cchc_cli.sheetmeta), but only where the visible cells still hold what the export wrote: a cell
+someone edited is read as shown. The export's evidence index sheet is not read.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from cchc_cli import sheetmeta
 from cchc_cli.messages import VI, render
 from cchc_cli.model import Criterion, EvidenceRef, Scorecard, evidence_item
 from cchc_cli.numbers import NumberError, parse_decimal
@@ -254,6 +260,8 @@ class Grid:
     preamble: list[str] = field(default_factory=list)
     #: Written by ``cchc export``: text is verbatim and the layout is the exporter's.
     exact: bool = False
+    #: The top-level metadata ``cchc export`` hid in the workbook (see cchc_cli.sheetmeta), if any.
+    meta: dict[str, Any] | None = None
 
 
 # --- Word -----------------------------------------------------------------------------------------
@@ -388,11 +396,8 @@ def _docx_rows(table: Any, number: int, numbers: dict[Any, int]) -> list[list[Ce
 # --- Excel ----------------------------------------------------------------------------------------
 
 
-def _float_decimal(value: float) -> Decimal:
-    """A float from a spreadsheet as the decimal it was typed as: Excel keeps 15 significant digits."""
-    if value == int(value) and abs(value) < 1e15:
-        return Decimal(int(value))
-    return Decimal(format(value, ".15g")).normalize()
+#: A float from a spreadsheet as the decimal it was typed as (shared with the export's metadata).
+_float_decimal = sheetmeta.cell_decimal
 
 
 def _xlsx_text(value: Any) -> str:
@@ -435,8 +440,28 @@ def _extent(sheet: Any) -> tuple[int, int]:
     return min(max(r for r, _ in used), MAX_ROWS), min(max(c for _, c in used), MAX_COLUMNS)
 
 
+def _read_meta(book: Any) -> dict[str, Any] | None:
+    """The top-level metadata ``cchc export`` hides in its sheet "cchc" (see cchc_cli.sheetmeta);
+    None when there is none, it is not hidden, or it cannot be read (then nothing of it is used)."""
+    if sheetmeta.SHEET not in book.sheetnames:
+        return None
+    sheet = book[sheetmeta.SHEET]
+    if sheet.sheet_state == "visible":  # a sheet someone made and named so, not the export's
+        return None
+    parts = []
+    for r in range(1, min(sheet.max_row, MAX_ROWS) + 1):
+        value = sheet.cell(r, 1).value
+        if not isinstance(value, str):
+            break
+        parts.append(value)
+    meta = sheetmeta.loads("".join(parts))
+    return meta if meta is not None and meta.get("cchc") == sheetmeta.VERSION else None
+
+
 def read_xlsx(path: Path) -> list[Grid]:
-    """Every worksheet of a workbook as a grid; formulas keep their stored results."""
+    """Every worksheet of a workbook as a grid; formulas keep their stored results. Of a workbook
+    ``cchc export`` wrote, its hidden metadata goes with the form's sheet, and neither the metadata
+    sheet nor the evidence index sheet is a grid."""
     import openpyxl
 
     with warnings.catch_warnings():
@@ -445,9 +470,14 @@ def read_xlsx(path: Path) -> list[Grid]:
         book = openpyxl.load_workbook(str(path), data_only=False)
         values = openpyxl.load_workbook(str(path), data_only=True)
     by_cchc = (book.properties.creator or "") == "cchc"
+    meta = _read_meta(book)
+    skip = {sheetmeta.SHEET, VI["xlsx.evidence-sheet"]} if by_cchc or meta is not None else set()
     grids = []
     for sheet in book.worksheets:
-        exact = by_cchc or _exporter_layout(sheet)
+        if sheet.title in skip:
+            continue
+        layout = _exporter_layout(sheet)
+        exact = by_cchc or layout
         cached = values[sheet.title]
         merged: dict[tuple[int, int], tuple[int, int]] = {}
         for rng in sheet.merged_cells.ranges:
@@ -476,7 +506,7 @@ def read_xlsx(path: Path) -> list[Grid]:
                 by_pos[(r, c)] = cell
                 row.append(cell)
             rows.append(row)
-        grids.append(Grid(sheet.title, rows, exact=exact))
+        grids.append(Grid(sheet.title, rows, exact=exact, meta=meta if layout else None))
     return grids
 
 
@@ -613,8 +643,17 @@ class _Draft:
     evidence: list[str] = field(default_factory=list)  # raw cell texts, one per row
     notes: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)  # name parts on continuation rows (exact)
+    tts: list[str] = field(default_factory=list)  # TT parts on continuation rows (exact)
     children: list[_Draft] = field(default_factory=list)
     parent: _Draft | None = None
+    #: The row's hidden metadata (see cchc_cli.sheetmeta), and the texts of its cells as read, per
+    #: column kind over the row and its continuation rows, to tell whether someone changed them.
+    meta: dict[str, Any] | None = None
+    cells: dict[str, list[str]] = field(default_factory=dict)
+
+
+#: The text columns whose cells the metadata's digests cover, and the value each one shows.
+_META_TEXTS = (("title", "name"), ("tt", "tt"), ("note", "note"), ("evidence", "evidence"))
 
 
 def _join_parts(parts: list[str]) -> str:
@@ -638,6 +677,12 @@ class _Parser:
         self.total: tuple[Decimal | None, Decimal | None] | None = None
         self.shared_reported: set[int] = set()
         self.fields = 0
+        # The hidden metadata column of a workbook ``cchc export`` wrote, found by its header.
+        self.meta_col: int | None = None
+        if self.exact:
+            heading = grid.rows[header.header_rows[-1]]
+            self.meta_col = next((c for c, cell in enumerate(heading) if cell.own_text == sheetmeta.HEADER),
+                                 None)
 
     # cells
 
@@ -676,6 +721,21 @@ class _Parser:
         except NumberError as exc:
             self.problem("import-bad-cell", cell.ref, value=text, what=Text(what), reason=Text(exc.reason))
             return None
+
+    def row_meta(self, row: list[Cell], name: str, bold: bool) -> dict[str, Any] | None:
+        """The row's hidden metadata, while it still belongs to the row: a field's (bold) row, or a
+        row whose name still starts with the stored id. None for any other row."""
+        if self.meta_col is None or self.meta_col >= len(row) or not row[self.meta_col].own_text:
+            return None
+        meta = sheetmeta.loads(row[self.meta_col].own_text)
+        if meta is None or not isinstance(meta.get("id"), str):
+            return None  # someone typed over the cell
+        return meta if bold or name.startswith(sheetmeta.name_prefix(meta["id"])) else None
+
+    def record(self, draft: _Draft, row: list[Cell]) -> None:
+        """Keep the texts of the row's cells as read, for the metadata's digests."""
+        for _, kind in _META_TEXTS:
+            draft.cells.setdefault(kind, []).append(self.text(row, kind))
 
     def has_points(self, row: list[Cell]) -> bool:
         return any(c is not None and not c.covered and (c.formula is not None or c.text.strip())
@@ -727,9 +787,15 @@ class _Parser:
         evidence = self.text(row, "evidence")
         notes = self.note_text(row)
         points = self.has_points(row)
-        if not (name.strip() or tt_raw.strip() or evidence.strip() or notes.strip() or points):
+        meta = self.row_meta(row, name, name_cell is not None and name_cell.bold)
+        if not (name.strip() or tt_raw.strip() or evidence.strip() or notes.strip() or points or meta):
             return False  # a blank row, or one whose cells all belong to merges above
         ref = name_cell.ref if name_cell is not None else row[0].ref
+        if meta is not None:
+            # The export's own row of a node: never the total, a continuation or a column-number row,
+            # whatever its texts look like (a field named "Tổng điểm", a title "(tiếp theo 1)").
+            self.start_row(row, r, ref, name, tt_raw, evidence, notes, name_cell, meta)
+            return False
         if not tt_raw.strip() and _is_total(name):
             self.total = (self.number(self.cell(row, "max"), "import.what-max"),
                           self.number(self.cell(row, "score"), "import.what-score"))
@@ -776,6 +842,9 @@ class _Parser:
             draft.notes.append(notes)
         if name:
             draft.titles.append(name)
+        if self.exact and self.text(row, "tt"):
+            draft.tts.append(self.text(row, "tt"))  # a TT too long for one row, continued
+        self.record(draft, row)
         self.owner[r] = draft
 
     def _shared(self, cell: Cell, draft: _Draft, what: str) -> None:
@@ -790,16 +859,21 @@ class _Parser:
                      origin=origin.ref)
 
     def start_row(self, row: list[Cell], r: int, ref: CellRef, name: str, tt_raw: str, evidence: str,
-                  notes: str, name_cell: Cell | None) -> None:
+                  notes: str, name_cell: Cell | None, meta: dict[str, Any] | None = None) -> None:
         """A row that starts a field or a criterion; a row that cannot be placed is a problem."""
         tt = _tt(tt_raw, self.exact)
         bold = name_cell is not None and name_cell.bold
         node_id: str | None
-        if self.exact and bold:
-            node_id, title = None, name  # the exporter writes a field's name without its id
+        if meta is not None:
+            # The id the export stored: a field's is not shown, a criterion's name starts with it.
+            node_id, is_field = meta["id"], bold
+            title = name if bold else name[len(sheetmeta.name_prefix(node_id)):]
         else:
-            node_id, title = split_name(name, self.exact)
-        is_field = node_id is not None and "." not in node_id
+            if self.exact and bold:
+                node_id, title = None, name  # the exporter writes a field's name without its id
+            else:
+                node_id, title = split_name(name, self.exact)
+            is_field = node_id is not None and "." not in node_id
         if node_id is None and name.strip():
             number = _field_number(tt)
             if tt is not None and roman(tt):
@@ -821,7 +895,8 @@ class _Parser:
             self.fields += 1
         if not self.exact:
             title = _squash(title)
-        draft = _Draft(node_id, tt, title, ref, is_field)
+        draft = _Draft(node_id, tt, title, ref, is_field, meta=meta)
+        self.record(draft, row)
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
             cell = self.cell(row, kind)
             if cell is not None and cell.continued_from_above:
@@ -882,15 +957,60 @@ class _Parser:
                     evidence.extend(evidence_lines(part, False))
             note = _join_parts(draft.notes) if self.exact else "\n".join(draft.notes)
             title = _join_parts([draft.title, *draft.titles]) if self.exact else draft.title
+            tt = _join_parts([draft.tt or "", *draft.tts]) if draft.tts else draft.tt
             children = [built[id(child)] for child in draft.children]
-            node = Criterion(id=draft.id, tt=draft.tt, title=title, max=draft.max, score=draft.score,
-                             evidence=evidence, note=note or None, children=children)
+            shown: dict[str, Any] = {"id": draft.id, "tt": tt, "title": title, "max": draft.max,
+                                     "score": draft.score, "evidence": evidence, "note": note or None}
+            if draft.meta is not None:
+                try:
+                    built[id(draft)] = Criterion(**{**shown, **_from_meta(draft, shown)}, children=children)
+                    continue
+                except ValidationError:
+                    pass  # metadata someone changed into nonsense: the row is read as it shows
+            node = Criterion(**shown, children=children)
             if children and (node.max is not None or node.score is not None) and not _any_points(children):
                 node.split_unknown = True  # points known only for the group, none for its rows
             if draft.field and draft.parent is None and "dieu tra xa hoi hoc" in key(title):
                 node.survey = True
             built[id(draft)] = node
         return built[id(top)]
+
+
+def _meta_number(stored: Any, shown: Decimal | None) -> tuple[bool, Decimal | None]:
+    """(True, the declared value) when ``stored`` is ``[declared, shown]`` and the cell still shows
+    ``shown``; (False, None) when the cell changed or ``stored`` is not such a pair."""
+    if not (isinstance(stored, list) and len(stored) == 2 and stored[1] == sheetmeta.number_text(shown)):
+        return False, None
+    if stored[0] is None:
+        return True, None
+    if not isinstance(stored[0], str):
+        return False, None
+    try:
+        value = Decimal(stored[0])
+    except ArithmeticError:  # decimal.InvalidOperation
+        return False, None
+    return (True, value) if value.is_finite() else (False, None)
+
+
+def _from_meta(draft: _Draft, shown: dict[str, Any]) -> dict[str, Any]:
+    """What a row's hidden metadata gives back that its visible cells cannot (see cchc_cli.sheetmeta):
+    each stored value whose cells still hold what the export wrote, and the flags."""
+    meta = draft.meta or {}
+    found: dict[str, Any] = {}
+    for attr, kind in _META_TEXTS:
+        stored = meta.get(attr)
+        if isinstance(stored, list) and len(stored) == 2 and stored[1] == sheetmeta.digest(draft.cells[kind]):
+            value = stored[0]
+            if attr == "evidence" and isinstance(value, list):
+                value = [EvidenceRef(**item) if isinstance(item, dict) else item for item in value]
+            found[attr] = value  # a wrong type fails the model's validation: the visible row stands
+    for attr in ("max", "score"):
+        ok, value = _meta_number(meta.get(attr), shown[attr])
+        if ok:
+            found[attr] = value
+    found["survey"] = meta.get("survey") is True
+    found["split_unknown"] = meta.get("split_unknown") is True
+    return found
 
 
 def _known(node_id: str) -> str:
@@ -1044,19 +1164,49 @@ def parse_grid(grid: Grid, file: str, header: Header, unit: str | None = None,
     # Title lines stand above the table in Word, in the rows above the header in Excel (or both).
     above = [" ".join(c.own_text for c in row if c.own_text.strip()) for row in grid.rows[:header.header_rows[0]]]
     top = read_top(grid.preamble + [line for line in above if line.strip()], grid.exact)
-    problems = parser.problems
-    if unit is None:
-        unit = top.unit
-        if unit is None:
-            problems.append(Problem("import-no-unit", file))
-    if year is None:
-        year = top.year
-        if year is None:
-            problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
     total_max, total_score = parser.total if parser.total is not None else (None, None)
-    card = Scorecard(unit=unit or "", year=year or PLACEHOLDER_YEAR, title=top.title, report=top.report,
-                     max=total_max, score=total_score, criteria=criteria)
+    shown: dict[str, Any] = {"unit": top.unit, "year": top.year, "title": top.title, "report": top.report,
+                             "max": total_max, "score": total_score}
+    restored = _top_from_meta(grid, header, (total_max, total_score)) if grid.exact and grid.meta else {}
+    given = {name: value for name, value in (("unit", unit), ("year", year)) if value is not None}
+    fields = {**shown, **restored, **given}  # the options win over the file
+    try:
+        card = _scorecard(fields, criteria)
+    except ValidationError:  # metadata someone spoilt: the rows are read as they show
+        fields = {**shown, **given}
+        card = _scorecard(fields, criteria)
+    problems = parser.problems
+    if fields["unit"] is None:
+        problems.append(Problem("import-no-unit", file))
+    if fields["year"] is None:
+        problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
     return Imported(file, card, problems, source=str(grid.label))
+
+
+def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:
+    """The scorecard of the top-level ``fields``, a placeholder for a unit or year not found."""
+    return Scorecard(**{**fields, "unit": fields["unit"] or "", "year": fields["year"] or PLACEHOLDER_YEAR},
+                     criteria=criteria)
+
+
+def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None]) -> dict[str, Any]:
+    """What the hidden sheet gives back of the top-level fields (see cchc_cli.sheetmeta): the title
+    and year while the first title row holds what the export wrote, the unit and report while the
+    second does, the level, and each declared total while the total row shows what it showed."""
+    meta = grid.meta or {}
+    found: dict[str, Any] = {"level": meta.get("level")}
+    rows = [grid.rows[r][0].own_text if r < header.header_rows[0] and grid.rows[r] else "" for r in (0, 1)]
+    lines = meta.get("lines")
+    if isinstance(lines, list) and len(lines) == 2:
+        if lines[0] == sheetmeta.digest([rows[0]]):
+            found.update(title=meta.get("title"), year=meta.get("year"))
+        if lines[1] == sheetmeta.digest([rows[1]]):
+            found.update(unit=meta.get("unit"), report=meta.get("report"))
+    for attr, shown in zip(("max", "score"), totals):
+        ok, value = _meta_number(meta.get(attr), shown)
+        if ok:
+            found[attr] = value
+    return found
 
 
 def _too_big(path: Path, name: str) -> Imported | None:

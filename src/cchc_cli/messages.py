@@ -102,6 +102,8 @@ VI: dict[str, str] = {
     "evidence.col.subject": "Trích yếu",
     "evidence.col.criteria": "Tiêu chí trích dẫn",
     "evidence.col.count": "Số TC",
+    "evidence.col.file": "Tệp / liên kết",
+    "opt.export-evidence-dir": "Thư mục chứa các tệp tài liệu kiểm chứng: ở trang “Tài liệu kiểm chứng” của bảng Excel, mỗi tệp được trích có trong thư mục thành một liên kết tới tệp.",
     "cmd.schema": "In JSON Schema của định dạng YAML (sinh từ mô hình dữ liệu).",
     "arg.files": "Các tệp bảng chấm điểm YAML.",
     "arg.paths": "Các tệp bảng chấm điểm YAML hoặc thư mục (tìm mọi tệp *.yaml, *.yml bên trong).",
@@ -155,6 +157,7 @@ VI: dict[str, str] = {
     "xlsx.col.note": "Ghi chú",
     "xlsx.total": "TỔNG ĐIỂM",
     "xlsx.sheet": "Bảng chấm điểm",
+    "xlsx.evidence-sheet": "Tài liệu kiểm chứng",
     # export
     "xlsx.continued": "(tiếp theo {id})",
     "xlsx.footer": "Trang &P/&N",
@@ -290,6 +293,8 @@ EN: dict[str, str] = {
     "evidence.col.subject": "Subject",
     "evidence.col.criteria": "Cited by",
     "evidence.col.count": "Criteria",
+    "evidence.col.file": "File / link",
+    "opt.export-evidence-dir": "Folder holding the evidence files: on the workbook's “Tài liệu kiểm chứng” sheet, every cited file found there becomes a link to the file.",
     "cmd.schema": "Print the JSON Schema of the YAML format (generated from the data model).",
     "arg.files": "Scorecard YAML files.",
     "arg.paths": "Scorecard YAML files or folders (every *.yaml, *.yml below them).",
@@ -341,6 +346,7 @@ EN: dict[str, str] = {
     "xlsx.col.note": "Ghi chú",
     "xlsx.total": "TỔNG ĐIỂM",
     "xlsx.sheet": "Bảng chấm điểm",
+    "xlsx.evidence-sheet": "Tài liệu kiểm chứng",
     # export
     "xlsx.continued": "(tiếp theo {id})",
     "xlsx.footer": "Trang &P/&N",

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cchc_cli.evidence import Document
+from cchc_cli.evidence import Document, index_row
 from cchc_cli.messages import render
 from cchc_cli.model import Scorecard
 from cchc_cli.numbers import format_points
@@ -132,10 +132,8 @@ def evidence_table(card: Scorecard, documents: list[Document]) -> Table:
     table.add_column(render("evidence.col.criteria"), min_width=20)
     table.add_column(render("evidence.col.count"), justify="right", no_wrap=True)
     for doc in documents:
-        dates = ", ".join(f"{d[0]:02}/{d[1]:02}/{d[2]}" for d in doc.dates)
-        subject = doc.subject if doc.number is not None else doc.label
-        table.add_row(doc.doc_type or doc.cited[0].citation.kind, doc.number or "", dates, subject,
-                      ", ".join(doc.criteria), str(len(doc.criteria)))
+        *texts, count = index_row(doc)
+        table.add_row(*texts, str(count))
     return table
 
 

@@ -15,19 +15,16 @@ scorecard; the tests check that with generated scorecards full of awkward text.
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import tempfile
-from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cchc_cli.messages import render
+from cchc_cli import safewrite
 from cchc_cli.model import Criterion, Scorecard
+from cchc_cli.safewrite import OutputError
 
 #: The first line of every written scorecard: editors validate against the committed schema.
 MODELINE = "# yaml-language-server: $schema=../schemas/scorecard.schema.json"
@@ -179,46 +176,16 @@ def dump_scorecard(card: Scorecard) -> str:
 
 # --- writing the file -----------------------------------------------------------------------------
 
+#: A user error while writing (the output is the input, exists, ...): see cchc_cli.safewrite.
+WriteError = OutputError
 
-class WriteError(Exception):
-    """A user error while writing; ``message`` is rendered in the language in force."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        self.key = key
-        self.message = render(key, **args)
-        super().__init__(self.message)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    with suppress(OSError):
-        if os.path.samefile(a, b):
-            return True
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):
-        return False
+#: What a scorecard file may be called.
+SUFFIXES = (".yaml", ".yml")
 
 
 def check_target(out: Path, source: Path | None, overwrite: bool) -> None:
     """Refuse, before any work, an output that is the input, not YAML, in no directory, or exists."""
-    if source is not None and _same_file(out, source):
-        raise WriteError("err.output-is-input", path=out)
-    if out.suffix.lower() not in (".yaml", ".yml"):
-        raise WriteError("err.import-out-suffix", path=out)
-    if not out.parent.is_dir():
-        raise WriteError("err.output-dir", path=out.parent)
-    if not overwrite and os.path.lexists(out):
-        raise WriteError("err.output-exists", path=out)
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return render("export.reason-full")
-    if exc.errno == errno.EROFS:
-        return render("export.reason-readonly")
-    if isinstance(exc, PermissionError):
-        return render("export.reason-permission")
-    return exc.strerror or str(exc)
+    safewrite.check_target(out, source, overwrite, SUFFIXES, "err.import-out-suffix")
 
 
 def write_text_atomic(text: str, out: Path, *, source: Path | None, overwrite: bool) -> None:
@@ -227,33 +194,4 @@ def write_text_atomic(text: str, out: Path, *, source: Path | None, overwrite: b
     ``overwrite`` a file that appeared meanwhile is not clobbered (the move is a hard link)."""
     out = Path(out)
     check_target(out, source, overwrite)
-    data = text.encode("utf-8")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".cchc-", suffix=".yaml.tmp", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            mask = os.umask(0o022)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a scorecard is an ordinary file
-            if overwrite:
-                os.replace(tmp, out)
-            else:
-                try:
-                    os.link(tmp, out)
-                except FileExistsError:
-                    raise WriteError("err.output-exists", path=out) from None
-                except OSError:  # no hard links here (FAT, some shares): check again, then rename
-                    if os.path.lexists(out):
-                        raise WriteError("err.output-exists", path=out) from None
-                    os.replace(tmp, out)
-                else:
-                    os.unlink(tmp)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise WriteError("err.output-write", path=out, error=_reason(exc)) from exc
+    safewrite.write_atomic(text.encode("utf-8"), out, overwrite)
