@@ -53,7 +53,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["Citation", "is_valid_date", "parse_evidence"]
@@ -382,7 +382,8 @@ class _Line:
         self.plain = text.translate(_PLAIN_TABLE)
         self._types: dict[tuple[int, int], list[int]] = {}
         # The symbol and short heads read at a place: the clause's lead and the scans try it twice.
-        self.read: dict[tuple[str, int, int], tuple[int | None, re.Match[str]] | None] = {}
+        # (As heads before any date: callers get copies, which they extend.)
+        self.read: dict[tuple[str, int, int], _Head | None] = {}
 
     def type_ends(self, pos: int, end: int) -> list[int]:
         """Where the readings of a type word or code starting at `pos` end (before `end`), in the
@@ -427,25 +428,20 @@ def _head_from(line: _Line, m: re.Match[str], start: int, end: int,
     """Build a head from a match of any of the head patterns (their group names are shared) and
     the span of its type word, if any. The type word is read from the line; the groups hold digits,
     codes and issuers, which the folded copy leaves as they are."""
-    groups = m.groupdict()
-    if type_span:
-        groups["type"] = line.text[type_span[0]:type_span[1]]
-    h = _Head(start, end)
-    if groups.get("type"):
-        h.type_word = groups["type"]
-        h.doc_type = _canonical_type(h.type_word)
-    h.number = groups.get("num") or groups.get("pnum")
-    if groups.get("year"):
-        h.year = int(groups["year"])
-    code = groups.get("code") or groups.get("gcode") or groups.get("pcode")
-    h.code_type = _CODE_OF.get(code.upper()) if code else None
-    h.issuer = (groups.get("issuer") or groups.get("gissuer") or groups.get("cissuer")
-                or groups.get("pissuer"))
-    h.unit = groups.get("unit")
+    g = m.groupdict()
+    get = g.get
+    type_word = line.text[type_span[0]:type_span[1]] if type_span else get("type")
+    year = get("year")
+    code = get("code") or get("gcode") or get("pcode")
+    code_type = _CODE_OF.get(code.upper()) if code else None
+    h = _Head(start, end, "document", type_word or None,
+              _canonical_type(type_word) if type_word else None,
+              get("num") or get("pnum"), int(year) if year else None, code_type,
+              get("issuer") or get("gissuer") or get("cissuer") or get("pissuer"), get("unit"))
     if h.doc_type is None:
         # A symbol without a type code is a công văn (Nghị định 30/2020/NĐ-CP), unless it carries
         # a year: then it is a law or ordinance (15/2012/QH13), whose type the symbol does not say.
-        h.doc_type = h.code_type or ("CV" if groups.get("cissuer") and not h.year else None)
+        h.doc_type = code_type or ("CV" if get("cissuer") and not h.year else None)
     return h
 
 
@@ -488,6 +484,15 @@ def _typed_head(line: _Line, pos: int, found: tuple[int | None, re.Match[str]] |
     return _head_from(line, m, pos, m.end(), None if type_end is None else (pos, type_end))
 
 
+def _copy(h: _Head | None) -> _Head | None:
+    """A copy of `h`, to extend (faster than `copy.copy`)."""
+    if h is None:
+        return None
+    c = object.__new__(_Head)
+    c.__dict__.update(h.__dict__)
+    return c
+
+
 def _symbol_head(line: _Line, pos: int, end: int) -> _Head | None:
     """`[type] [số] symbol` at `pos`."""
     key = ("symbol", pos, end)
@@ -496,16 +501,17 @@ def _symbol_head(line: _Line, pos: int, end: int) -> _Head | None:
         # the symbol where the separator ends is all the regex `TYPE SEPARATOR SYMBOL` could do.
         found = _typed(line, pos, end, _TYPE_SEPARATOR, then=_SYMBOL_HEAD)
         m = None if found else _SYMBOL_HEAD.match(line.folded, pos, end)
-        line.read[key] = found or ((None, m) if m else None)
-    return _typed_head(line, pos, line.read[key])
+        line.read[key] = _typed_head(line, pos, found or ((None, m) if m else None))
+    return _copy(line.read[key])
 
 
 def _short_head(line: _Line, pos: int, end: int) -> _Head | None:
     """`type [số] number` at `pos`."""
     key = ("short", pos, end)
     if key not in line.read:
-        line.read[key] = _typed(line, pos, end, _SHORT_AFTER_TYPE, quantity=True)
-    return _typed_head(line, pos, line.read[key])
+        line.read[key] = _typed_head(line, pos, _typed(line, pos, end, _SHORT_AFTER_TYPE,
+                                                       quantity=True))
+    return _copy(line.read[key])
 
 
 def _reversed_head(line: _Line, pos: int, end: int) -> _Head | None:
@@ -544,25 +550,36 @@ def _scan(line: _Line, pos: int, end: int, head: Callable[[_Line, int, int], _He
 
 def _attach_date(line: _Line, h: _Head, end: int, need_ngay: bool = False) -> None:
     """Extend `h` over a date written right after it, if any."""
-    m = _DATE_AFTER.match(line.folded, h.end, end)
+    found = _date_at(line, h.end, end, need_ngay)
+    if found:
+        h.date, h.date_text, h.end = found
+
+
+def _date_at(line: _Line, pos: int, end: int, need_ngay: bool
+             ) -> tuple[tuple[int, int, int], str, int] | None:
+    """The date written at `pos` (before `end`), as (date, as written, where it ends)."""
+    m = _DATE_AFTER.match(line.folded, pos, end)
     if not m:
-        return
+        return None
     if not m.group("ngay") and (need_ngay or not m.group("d")):
-        return  # compact and "tháng ... năm" dates are only trusted after "ngày"
+        return None  # compact and "tháng ... năm" dates are only trusted after "ngày"
     if m.group("d"):
-        h.date = (int(m.group("d")), int(m.group("m")), int(m.group("y")))
+        date = (int(m.group("d")), int(m.group("m")), int(m.group("y")))
     elif m.group("cd"):
-        h.date = (int(m.group("cd")), int(m.group("cm")), int(m.group("cy")))
+        date = (int(m.group("cd")), int(m.group("cm")), int(m.group("cy")))
     else:
-        h.date = (int(m.group("wd")), int(m.group("wm")), int(m.group("wy")))
-    h.date_text = line.text[m.start("text"):m.end("text")]
-    h.end = m.end()
+        date = (int(m.group("wd")), int(m.group("wm")), int(m.group("wy")))
+    return date, line.text[m.start("text"):m.end("text")], m.end()
 
 
-def _lead_head(line: _Line, pos: int, end: int, prev_type: str | None) -> _Head | None:
-    """The citation that opens a clause at `pos`, trying the strongest shapes first."""
-    clause = line.text[pos:end]
-    digit = _DIGIT.search(clause)  # which every shape needs but two: symbols (a "/") and numberless
+def _lead_head(line: _Line, pos: int, end: int, prev_type: str | None,
+               clause: str | None = None, digit: object = None) -> _Head | None:
+    """The citation that opens a clause at `pos`, trying the strongest shapes first. `clause` is
+    the text from `pos` to `end` and `digit` whether it holds a digit, if the caller knows them."""
+    if clause is None:
+        clause = line.text[pos:end]
+        # which every shape needs but two: symbols (a "/") and numberless
+        digit = _DIGIT.search(clause)
     shapes = [_symbol_head] if "/" in clause else []
     if digit:
         shapes += (_short_head, _reversed_head)
@@ -596,16 +613,17 @@ def _midline_ok(h: _Head) -> bool:
     return not re.fullmatch(r"(?:19|20)\d\d", number)  # "KH 1095 KH 2022": a plan *for* 2022
 
 
-def _file_head(line: _Line, pos: int, end: int) -> _Head | None:
-    """A clause that is a file name (with extension) or a slug: one citation of kind 'file'."""
-    m = _FILE.fullmatch(line.text, pos, end)
+def _file_head(line: _Line, pos: int, end: int, clause: str) -> _Head | None:
+    """A clause that is a file name (with extension) or a slug: one citation of kind 'file'.
+    `clause` is the text from `pos` to `end`."""
+    m = _FILE.fullmatch(line.text, pos, end) if "." in clause else None  # which needs a "."
     if m:
         stem_end = m.end("stem")
         h = _lead_head(line, pos, stem_end, None) or _Head(pos, pos)
         h.kind, h.subject = "file", (h.end, stem_end)
         h.start, h.end = pos, m.end("ext")
         return h
-    m = _SLUG.fullmatch(line.text, pos, end)
+    m = _SLUG.fullmatch(line.text, pos, end) if "-" in clause or "_" in clause else None
     if m:
         slug_end = len(line.text[:end].rstrip(" \t.,;"))
         t = _typed(line, pos, slug_end, _SLUG_AFTER_TYPE, inside_word=True)
@@ -619,6 +637,8 @@ def _file_head(line: _Line, pos: int, end: int) -> _Head | None:
 
 def _clauses(line: str, urls: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Clause spans of a line; a ';' or '.' inside a URL does not break it."""
+    if ";" not in line and "." not in line:  # nothing to break at
+        return [(0, len(line))]
     cuts = [m for m in _CLAUSE_BREAK.finditer(line)
             if not any(a <= m.start() < b for a, b in urls)]
     bounds = [0] + [c for m in cuts for c in (m.start(), m.end())] + [len(line)]
@@ -627,7 +647,9 @@ def _clauses(line: str, urls: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _url_spans(line: str) -> list[tuple[int, int]]:
     """URL spans, without the punctuation or unmatched ')' that ends the surrounding sentence."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "." not in line and "://" not in line:  # a URL needs one or the other
+        return spans
     for m in _URL.finditer(line):
         url = m.group().rstrip(".,;:")
         while url.endswith(")") and url.count(")") > url.count("("):
@@ -636,33 +658,40 @@ def _url_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _by_start_then_longest(h: _Head) -> tuple[int, int]:
+    return h.start, -h.end
+
+
 def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]],
                   prev_type: str | None) -> list[_Head]:
     """All citations that start inside one clause."""
     lead = _PREFIX.match(line.text, cs, ce).end()  # type: ignore[union-attr]  # matches empty
-    inside = [(a, b) for a, b in urls if cs <= a < ce]
+    clause = line.text[lead:ce]
+    inside = [(a, b) for a, b in urls if cs <= a < ce] if urls else urls
     if not inside:
-        whole = _file_head(line, lead, ce)
+        whole = _file_head(line, lead, ce, clause)
         if whole:
             return [whole]
     found = [_Head(a, b, kind="url") for a, b in inside]
-    head = _lead_head(line, lead, ce, prev_type)
+    digit = _DIGIT.search(clause)
+    head = _lead_head(line, lead, ce, prev_type, clause, digit)
     if head:
         found.append(head)
     # Scanning every position with the head patterns is the parser's main cost; a symbol needs a
     # "/" and a short form a digit, so clauses without them skip the scan.
-    clause = line.text[lead:ce]
-    symbols = _scan(line, lead, ce, _symbol_head, _SYMBOL_HEAD) if "/" in clause else ()
-    for h in symbols:
-        _attach_date(line, h, len(line.text))
-        found.append(h)
-    shorts = _scan(line, lead, ce, _short_head) if _DIGIT.search(clause) else ()
-    for h in shorts:
-        if _midline_ok(h):
+    if "/" in clause:
+        for h in _scan(line, lead, ce, _symbol_head, _SYMBOL_HEAD):
             _attach_date(line, h, len(line.text))
             found.append(h)
+    if digit:
+        for h in _scan(line, lead, ce, _short_head):
+            if _midline_ok(h):
+                _attach_date(line, h, len(line.text))
+                found.append(h)
+    if len(found) < 2:
+        return found
     # Keep the leftmost, then longest, of overlapping readings ("QĐ 809-QĐ/TU" over "QĐ 809").
-    found.sort(key=lambda h: (h.start, -h.end))
+    found.sort(key=_by_start_then_longest)
     kept: list[_Head] = []
     for h in found:
         if not kept or h.start >= kept[-1].end:  # kept is sorted and disjoint: check the last only
@@ -688,13 +717,34 @@ def _trimmed(line: str, a: int, b: int) -> tuple[int, int]:
 
 def parse_evidence(text: str) -> list[Citation]:
     """All citations in one evidence cell or line, in order of appearance."""
+    if "\n" not in text and "\r" not in text:  # one line: its offsets are the text's
+        return list(_parse_line(text, None)[0]) if text else []
     out: list[Citation] = []
     prev_type: str | None = None  # type of the previous non-blank clause's last citation
-    for lm in re.finditer(r"[^\r\n]+", text):
+    for lm in _LINES.finditer(text):
         found, prev_type = _parse_line(lm.group(), prev_type)
         base = lm.start()
-        out.extend(replace(c, start=c.start + base, end=c.end + base) if base else c for c in found)
+        out.extend(_shifted(c, base) if base else c for c in found)
     return out
+
+
+_LINES = re.compile(r"[^\r\n]+")
+
+
+def _shifted(c: Citation, base: int) -> Citation:
+    """`c` moved by `base`: `dataclasses.replace` without its cost (the fields are set directly,
+    as the frozen dataclass's own `__init__` does)."""
+    fields = dict(c.__dict__)
+    fields["start"] += base
+    fields["end"] += base
+    return _new_citation(fields)
+
+
+def _new_citation(fields: dict[str, object]) -> Citation:
+    """A Citation from its fields, all given (in declaration order), without running `__init__`."""
+    c = object.__new__(Citation)
+    c.__dict__.update(fields)
+    return c
 
 
 @lru_cache(maxsize=8192)
@@ -717,9 +767,9 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
         # The subject runs to the next citation of the line (across ";": "...; kiểm điểm ...").
         stop = heads[i + 1].start if i + 1 < len(heads) else len(line)
         sa, sb = _trimmed(line, *(h.subject or (h.end, stop)))
-        out.append(Citation(
-            doc_type=h.doc_type, type_word=h.type_word, number=h.number, year=h.year,
-            code_type=h.code_type, issuer=h.issuer, unit=h.unit, date=h.date,
-            date_text=h.date_text, subject=line[sa:sb], kind=h.kind,
-            start=h.start, end=max(h.end, sb) if sb > sa else h.end))
+        out.append(_new_citation({  # Citation(...), faster
+            "doc_type": h.doc_type, "type_word": h.type_word, "number": h.number, "year": h.year,
+            "code_type": h.code_type, "issuer": h.issuer, "unit": h.unit, "date": h.date,
+            "date_text": h.date_text, "subject": line[sa:sb], "kind": h.kind,
+            "start": h.start, "end": max(h.end, sb) if sb > sa else h.end}))
     return tuple(out), prev_type
