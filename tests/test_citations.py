@@ -467,3 +467,91 @@ def test_never_raises_and_spans_are_sane(text: str) -> None:
             if part:
                 assert part in piece
         assert c.kind in {"document", "file", "url"}
+
+
+# --------------------------------------------------------------------------- shortcuts
+
+def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Citation], list[Citation]]:
+    """`text` parsed with the shortcuts for the prescribed and short forms, and without them."""
+    from cchc_cli import citations
+
+    citations._parse_line.cache_clear()
+    quick = parse_evidence(text)
+    with monkeypatch.context() as patch:
+        patch.setattr(citations, "_SHORTCUTS", False)
+        citations._parse_line.cache_clear()
+        general = parse_evidence(text)
+    citations._parse_line.cache_clear()
+    return quick, general
+
+
+def _real_lines() -> list[str]:
+    """Every line of the seed table and of the shipped scorecard's evidence, and the table rows above."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    seed = root.parent / "shared" / "seed" / "000_c2020b226bdf0663.txt"
+    lines = seed.read_text(encoding="utf-8").splitlines() if seed.exists() else []
+    from cchc_cli.load import load_file
+    from cchc_cli.model import iter_criteria
+
+    card = load_file(root / "scorecards" / "tp-thanh-hoa-2021.yaml").card
+    assert card is not None
+    lines += [str(e) for node, _, _ in iter_criteria(card.criteria) for e in node.evidence]
+    lines += [t for t, _ in SINGLE] + [t for t, _ in MULTI] + list(NOT_CITATIONS)
+    return lines
+
+
+def test_shortcuts_read_real_lines_as_the_general_parser_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _real_lines()
+    assert len(lines) > 600
+    for line in lines:
+        quick, general = _both_ways(line, monkeypatch)
+        assert quick == general, line
+
+
+def test_shortcuts_are_taken_for_the_common_forms() -> None:
+    from cchc_cli.citations import _prescribed_line, _short_line
+
+    assert _prescribed_line("Kế hoạch số 1280/KH-UBND ngày 30/12/2020 về cải cách hành chính năm 2021;")
+    assert _prescribed_line("Công văn số 886/UBND-VP ngày 10/01/2020 thu chi ngân sách")
+    assert _short_line("7. cv 1475 đầu tư công;") and _short_line("CV 397")
+    # Left to the general parser: a quantity, a date after the number, a type word before a number
+    # in the subject, a second clause.
+    assert _short_line("báo cáo 6 tháng") is None and _short_line("BC 12 ngày 3/4/2021") is None
+    assert _prescribed_line("Kế hoạch số 1/KH-UBND ngày 2/1/2021 thay KH 12 cũ") is None
+    assert _prescribed_line("Kế hoạch số 1/KH-UBND ngày 2/1/2021; BC 5") is None
+
+
+_NEAR_WORDS = ["Kế hoạch", "kế hoạch", "KẾ HOẠCH", "Báo cáo", "Công văn", "Thông tư", "Thông tư liên tịch",
+               "Quyết định", "Tờ trình", "Chương trình", "Đề án", "đề án", "Bao cao", "CV", "cv", "Cv", "BC",
+               "TTr", "TT", "CT", "ĐA", "QD", "KH"]
+_NEAR_SYMBOLS = ["12/KH-UBND", "5/TTr-UBND", "108/2020/NĐ-CP", "6923/UBND-TP", "886/UBND-VP",
+                 "12/HĐND-VP", "12/KH-BCĐ", "12/TT-TTHU", "3/TTHU", "809-QĐ/TU", "12/KH-UBND-VP",
+                 "12/KHUBND", "12 /KH- UBND", "0012/QD-UBND", "12/KH-TTg", "12/kh-ubnd"]
+_NEAR_DATES = ["ngày 30/12/2020", "ngày 3/4/2021", "ngày 29/02/2021", "ngày 29102021", "ngày 1.2.2021",
+               "ngày, 30/12/2020", "30/12/2020", "ngày 30/12/20211", ""]
+_NEAR_TAIL = ["về", "cải", "cách", "năm", "2021", "ngày", "tháng", "Tháng", "thang", "6", "lớp", "nhiệm",
+              "vụ", "KH", "BC", "cv", "12", "Kế hoạch", "số", ";", ".", ",", "(", ")", "%", "/", "-",
+              "báo cáo", "http://a.vn/b", "www.a.vn", "tệp.pdf", "TTHC", "quý", "II", "người"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    bullet=st.sampled_from(["", "- ", "-", "1. ", "12) ", " ", "a"]),
+    word=st.sampled_from(_NEAR_WORDS), so=st.sampled_from(["số ", "", "so ", "Số: "]),
+    symbol=st.sampled_from(_NEAR_SYMBOLS) | st.from_regex(r"[0-9]{1,7}", fullmatch=True),
+    date=st.sampled_from(_NEAR_DATES),
+    tail=st.lists(st.sampled_from(_NEAR_TAIL), max_size=6),
+    glue=st.sampled_from([" ", "", ", "]), end=st.sampled_from(["", ";", ".", ",", " ", ";;"]),
+)
+def test_shortcuts_agree_with_the_general_parser(bullet: str, word: str, so: str, symbol: str, date: str,
+                                                 tail: list[str], glue: str, end: str) -> None:
+    """Lines at and around the two common forms read the same with and without the shortcuts."""
+    text = f"{bullet}{word} {so}{symbol} {date}{glue}{' '.join(tail)}{end}".replace("  ", " ")
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        quick, general = _both_ways(text, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert quick == general
