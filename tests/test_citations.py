@@ -555,3 +555,22 @@ def test_shortcuts_agree_with_the_general_parser(bullet: str, word: str, so: str
     finally:
         monkeypatch.undo()
     assert quick == general
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["PA 5912", "5912 b1", "", "Kế hoạch số 1/KH-UBND ngày 2/1/2021 về CCHC",
+                                 "500 cchc 2", "a\nBC 12\n13 x", "CV 397; 398", "\r\n", "bc 1467 thực hiện",
+                                 "  - 12 kế hoạch", "http://a.vn/x.pdf"]), max_size=6))
+def test_items_read_as_one_cell(items: list[str]) -> None:
+    """`parse_items` finds what `parse_evidence` finds in the items joined by newlines, item by item."""
+    from cchc_cli.citations import parse_items
+
+    starts, offset = [], 0
+    for item in items:
+        starts.append(offset)
+        offset += len(item) + 1
+    expected = []
+    for c in parse_evidence("\n".join(items)):
+        index = max(i for i, s in enumerate(starts) if s <= c.start)
+        expected.append((index, dataclasses.replace(c, start=c.start - starts[index], end=c.end - starts[index])))
+    assert parse_items(items) == expected

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Citation", "is_valid_date", "parse_evidence"]
+__all__ = ["Citation", "is_valid_date", "parse_evidence", "parse_items"]
 
 
 @dataclass(frozen=True)
@@ -750,6 +750,26 @@ def parse_evidence(text: str) -> list[Citation]:
 
 
 _LINES = re.compile(r"[^\r\n]+")
+
+
+def parse_items(items: list[str]) -> list[tuple[int, Citation]]:
+    """The citations of evidence items read as one cell, each with the index of its item; spans lie
+    within the item. The same as `parse_evidence` of the items joined by newlines (a bare "5912 b1"
+    keeps the type of the item before it), without the joining and the shifting back."""
+    out: list[tuple[int, Citation]] = []
+    prev_type: str | None = None
+    for index, item in enumerate(items):
+        if not item:
+            continue
+        if "\n" not in item and "\r" not in item:
+            found, prev_type = _parse_line(item, prev_type)
+            out.extend((index, c) for c in found)
+            continue
+        for lm in _LINES.finditer(item):
+            found, prev_type = _parse_line(lm.group(), prev_type)
+            base = lm.start()
+            out.extend((index, _shifted(c, base) if base else c) for c in found)
+    return out
 
 
 def _shifted(c: Citation, base: int) -> Citation:

@@ -6,7 +6,6 @@ after "PA 5912" keeps its type), then mapped back to the item they stand in, for
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import difflib
 import os
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from cchc_cli.citations import Citation, is_valid_date, parse_evidence
+from cchc_cli.citations import Citation, is_valid_date, parse_evidence, parse_items
 from cchc_cli.load import where
 from cchc_cli.messages import render
 from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
@@ -91,27 +90,20 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
 def cited_in(node: Criterion) -> list[Cited]:
     """Every citation in one criterion's evidence, in order.
 
-    Text items are parsed together (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
-    item gives its own citation, and stands in the joined text as an empty line.
+    Text items are read as one cell (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
+    item gives its own citation. A citation's span lies within its item.
     """
     if not node.evidence:
         return []
-    lines = [item if isinstance(item, str) else "" for item in node.evidence]
-    text = "\n".join(lines)
-    starts = []
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    found = []
-    for citation in parse_evidence(text):
-        index = bisect.bisect_right(starts, citation.start) - 1
-        found.append(Cited(citation, node, index, text[citation.start:citation.end]))
-    for index, item in enumerate(node.evidence):
-        if isinstance(item, EvidenceRef):
-            found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "")
-                         for c in _ref_citations(item))
-    found.sort(key=lambda c: (c.item, c.citation.start))
+    items = [item if isinstance(item, str) else "" for item in node.evidence]
+    found = [Cited(citation, node, index, items[index][citation.start:citation.end])
+             for index, citation in parse_items(items)]
+    refs = [(index, item) for index, item in enumerate(node.evidence) if isinstance(item, EvidenceRef)]
+    for index, item in refs:
+        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "")
+                     for c in _ref_citations(item))
+    if refs:
+        found.sort(key=lambda c: (c.item, c.citation.start))
     return found
 
 
@@ -228,12 +220,22 @@ class Document:
 
 def _fold(text: str) -> str:
     """Lower case without diacritics, for matching names the way people mistype them."""
+    if text.isascii():  # links and file names mostly: nothing to take off
+        return text.lower().strip()
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
 
 
 def index_documents(cited: list[Cited]) -> list[Document]:
     """Group citations into documents, most-cited (by number of criteria) first."""
+    documents = group_documents(cited)
+    documents.sort(key=lambda d: (-len(d.criteria), d.doc_type or "~", int(d.number or 0) if (d.number or "").isdigit()
+                                  else 0, d.label))
+    return documents
+
+
+def group_documents(cited: list[Cited]) -> list[Document]:
+    """Group citations into documents, in the order they are first cited."""
     documents: list[Document] = []
     by_key: dict[tuple[Any, ...], list[Document]] = {}
     for c in cited:
@@ -247,8 +249,6 @@ def index_documents(cited: list[Cited]) -> list[Document]:
             candidates.append(doc)
             documents.append(doc)
         doc.add(c)
-    documents.sort(key=lambda d: (-len(d.criteria), d.doc_type or "~", int(d.number or 0) if (d.number or "").isdigit()
-                                  else 0, d.label))
     return documents
 
 
