@@ -185,3 +185,13 @@ def test_load_file_reports_os_errors_generally(write, monkeypatch) -> None:  # t
     monkeypatch.setattr(os, "stat", lambda *_a, **_k: (_ for _ in ()).throw(OSError(5, "I/O error")))
     report = check_file(path)
     assert not report.readable and "I/O error" in report.problems[0].message
+
+
+def test_a_scorecard_field_inside_a_criterion_is_unknown_there() -> None:
+    """`unit` is a field of the scorecard: inside a criterion it is an unknown field, reported and
+    dropped (it once sent the repair round in circles and ended in an internal error)."""
+    text = MINIMAL.replace("    title: Lĩnh vực một\n", "    title: Lĩnh vực một\n    unit: true\n    year: 2021\n")
+    loaded = load_text(text, "c.yaml")
+    assert [(p.code, p.line, p.args["field"]) for p in loaded.problems] == [
+        ("unknown-field", 6, "unit"), ("unknown-field", 7, "year")]
+    assert loaded.card is not None and loaded.card.criteria[0].title == "Lĩnh vực một"

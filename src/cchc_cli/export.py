@@ -560,7 +560,7 @@ def _item_reads_back(item: str | EvidenceRef) -> bool:
 
 def _evidence_json(item: str | EvidenceRef) -> str | dict[str, str]:
     """An evidence item as JSON: the text, or the mapping's non-empty parts."""
-    return item if isinstance(item, str) else item.model_dump(exclude_none=True)
+    return item if isinstance(item, str) else item.to_dict()
 
 
 def _row_meta(entry: _Entry) -> dict[str, Any]:

@@ -49,7 +49,10 @@ from pydantic import ValidationError
 
 from cchc_cli import sheetmeta
 from cchc_cli.messages import VI, render
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard, evidence_item
+from cchc_cli import model
+from cchc_cli.model import evidence_item
+# Built with the spec's models, which validate what the cells and the hidden metadata hold.
+from cchc_cli.spec import Criterion, EvidenceRef, Scorecard, to_runtime
 from cchc_cli.numbers import NumberError, parse_decimal
 from cchc_cli.problems import Problem
 
@@ -948,7 +951,7 @@ class _Parser:
             order.append(draft)
             stack.extend(draft.children)
         for draft in reversed(order):  # children before parents
-            evidence: list[str | EvidenceRef] = []
+            evidence: list[str | model.EvidenceRef] = []
             if self.exact:
                 # The exporter writes an evidence mapping as one line ("1280/KH-UBND | ngày: …"): read it back.
                 evidence = [evidence_item(line) for line in evidence_lines(_join_parts(draft.evidence), True)]
@@ -1147,7 +1150,7 @@ class Imported:
     """The result of an import: the scorecard (None when no table could be read) and the problems."""
 
     file: str
-    card: Scorecard | None
+    card: model.Scorecard | None
     problems: list[Problem] = field(default_factory=list)
     #: False when the file could not be read at all (exit code 2).
     readable: bool = True
@@ -1180,7 +1183,7 @@ def parse_grid(grid: Grid, file: str, header: Header, unit: str | None = None,
         problems.append(Problem("import-no-unit", file))
     if fields["year"] is None:
         problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
-    return Imported(file, card, problems, source=str(grid.label))
+    return Imported(file, to_runtime(card), problems, source=str(grid.label))
 
 
 def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:

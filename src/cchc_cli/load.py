@@ -2,20 +2,24 @@
 
 Each node is validated on its own, so one bad value does not hide the problems of the rest of the
 tree: the bad value is reported and left out, and checking goes on with what was readable.
+
+A node whose values are all plainly right (text where text goes, points that parse, known fields,
+nothing missing) is built at once. Any other node goes to the Pydantic models of `cchc_cli.spec`,
+the format's definition, which accept what they accept and explain the rest: so the problems are
+theirs, and Pydantic is imported only for a file that needs it.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from cchc_cli.messages import render
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard
+from cchc_cli.model import REF_FIELDS, Criterion, EvidenceRef, Scorecard, ref_from_parts
+from cchc_cli.numbers import NumberError, parse_decimal
 from cchc_cli.problems import Problem
 from cchc_cli.yamlsrc import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
@@ -207,27 +211,40 @@ class _Builder:
                         for i, child in reversed(list(enumerate(kids[1].items))))
         return out
 
-    def _validate(self, cls: type[BaseModel], node: Map, path: str, exclude: str) -> Any:
-        """Validate one mapping's own fields; report errors, drop bad values and try again."""
+    def _validate(self, cls: type[Criterion] | type[Scorecard], node: Map, path: str, exclude: str) -> Any:
+        """Build one mapping's own fields; on a doubtful value, let the spec report and repair."""
         data: dict[str, Any] = {k: to_plain(v) for k, (_, v) in node.entries.items() if k != exclude}
         if exclude == "criteria" and "criteria" in node.entries:
             data["criteria"] = []
         here = Where(self.file, path, node.line, node.column, node.entries)
+        obj = (_plain_criterion if cls is Criterion else _plain_scorecard)(data)
+        if obj is None:
+            obj = self._validate_by_spec(cls, data, node, here)
+        obj._where = here
+        return obj
+
+    def _validate_by_spec(self, cls: type[Criterion] | type[Scorecard], data: dict[str, Any], node: Map,
+                          here: Where) -> Any:
+        """Validate with the spec's model: report its errors, drop bad values and try again."""
+        from pydantic import ValidationError
+
+        from cchc_cli import spec
+
+        model = spec.Criterion if cls is Criterion else spec.Scorecard
         for attempt in range(4):
             try:
-                obj = cls.model_validate(data)
+                obj = model.model_validate(data)
             except ValidationError as exc:
                 errors = exc.errors(include_url=False, include_context=True)
                 if attempt == 0:
-                    found = (self._problem(cls, here, node, err) for err in errors)
+                    found = (self._problem(model, here, node, err) for err in errors)
                     self.problems.extend(p for p in found if p is not None)
                 _repair(data, errors)
                 continue
-            obj._where = here
-            return obj
-        raise AssertionError(f"could not repair {path}")  # pragma: no cover - repair always converges
+            return spec.to_runtime(obj)
+        raise AssertionError(f"could not repair {here.path}")  # pragma: no cover - repair always converges
 
-    def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
+    def _problem(self, cls: Any, here: Where, node: Map, err: Any) -> Problem | None:
         """The problem for one validation error; None for a value already refused by the reader."""
         # Union tags ("text"/"ref") stand in the location but not in the file.
         loc = [part for part in err["loc"] if part not in _TAGS]
@@ -237,7 +254,7 @@ class _Builder:
         field = str(loc[-1]) if loc and isinstance(loc[-1], str) else name
         path = _join(here.path, ".".join(str(part) for part in loc))
         if kind == "extra_forbidden":
-            known = list(EvidenceRef.model_fields) if len(loc) > 1 else list(cls.model_fields)
+            known = list(REF_FIELDS) if len(loc) > 1 else list(cls.model_fields)
             line, col = (key.line, key.column) if key is not None else (here.line, here.column)
             return Problem("unknown-field", self.file, line, col, path, {
                 "field": field, "suggestion": _suggest(field, known)})
@@ -316,9 +333,104 @@ def _repair(data: dict[str, Any], errors: list[Any]) -> None:
         name = str(loc[0])
         if len(loc) > 1 and isinstance(loc[1], int) and isinstance(data.get(name), list):
             drop_items.setdefault(name, set()).add(loc[1])
+        elif err["type"] == "extra_forbidden":  # a criterion's "unit" is unknown, not a missing unit
+            data.pop(name, None)
         elif name in _PLACEHOLDERS:
             data[name] = _PLACEHOLDERS[name]
         else:
             data.pop(name, None)
     for name, indexes in drop_items.items():
         data[name] = [v for i, v in enumerate(data[name]) if i not in indexes]
+
+
+# --------------------------------------------------------------------------- the quick look
+# What the spec surely accepts, built without it. Anything else returns None: "ask the spec".
+# Scalars arrive as text (or None for a null), so these are the only shapes to recognise.
+
+_CRITERION_FIELDS = frozenset(f.name for f in fields(Criterion)) - {"children"}
+_SCORECARD_FIELDS = frozenset(f.name for f in fields(Scorecard))
+_LEVELS = frozenset({"tinh", "so", "huyen", "xa"})
+_BOOLS = {"true": True, "false": False}
+_DOUBT = object()
+
+
+def _text(value: Any, optional: bool) -> Any:
+    """Text as it is; None where the field may be empty; else doubt."""
+    if type(value) is str or (value is None and optional):
+        return value
+    return _DOUBT
+
+
+def _points(value: Any) -> Any:
+    """Points parsed from their text; None for an empty value; else doubt."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return _DOUBT
+    try:
+        return parse_decimal(value)
+    except NumberError:
+        return _DOUBT
+
+
+def _flag(data: dict[str, Any], name: str) -> Any:
+    """An absent flag is False; "true"/"false" in any case are what they say; else doubt."""
+    if name not in data:
+        return False
+    value = data[name]
+    return _BOOLS.get(value.lower(), _DOUBT) if type(value) is str else _DOUBT
+
+
+def _evidence(value: Any) -> list[str | EvidenceRef] | None:
+    """Evidence items: text, or a mapping `ref_from_parts` accepts; None on any doubt."""
+    if type(value) is not list:
+        return None
+    items: list[str | EvidenceRef] = []
+    for item in value:
+        if type(item) is str:
+            items.append(item)
+        elif type(item) is dict:
+            ref = ref_from_parts(item)
+            if ref is None:
+                return None
+            items.append(ref)
+        else:
+            return None
+    return items
+
+
+def _plain_criterion(data: dict[str, Any]) -> Criterion | None:
+    """The criterion of a mapping (without its children) when every value is plainly right."""
+    if not data.keys() <= _CRITERION_FIELDS or "id" not in data or "title" not in data:
+        return None
+    values = {"id": _text(data["id"], False), "title": _text(data["title"], False),
+              "tt": _text(data.get("tt"), True), "note": _text(data.get("note"), True),
+              "max": _points(data.get("max")), "score": _points(data.get("score")),
+              "split_unknown": _flag(data, "split_unknown"), "survey": _flag(data, "survey")}
+    if any(v is _DOUBT for v in values.values()):
+        return None
+    if "evidence" in data:
+        evidence = _evidence(data["evidence"])
+        if evidence is None:
+            return None
+        values["evidence"] = evidence
+    return Criterion(**values)
+
+
+def _plain_scorecard(data: dict[str, Any]) -> Scorecard | None:
+    """The scorecard's own fields (its criteria come apart) when every value is plainly right."""
+    if not data.keys() <= _SCORECARD_FIELDS or not {"unit", "year", "criteria"} <= data.keys():
+        return None
+    year = data["year"]
+    if type(year) is not str or len(year) != 4 or not year.isascii() or not year.isdigit() \
+            or not 1990 <= int(year) <= 2100:
+        return None
+    level = data.get("level")
+    if level is not None and (type(level) is not str or level not in _LEVELS):
+        return None
+    values = {"unit": _text(data["unit"], False), "title": _text(data.get("title"), True),
+              "report": _text(data.get("report"), True), "max": _points(data.get("max")),
+              "score": _points(data.get("score"))}
+    if any(v is _DOUBT for v in values.values()):
+        return None
+    return Scorecard(**values, year=int(year), level=level, criteria=[])

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from cchc_cli import safewrite
-from cchc_cli.model import Criterion, Scorecard
+from cchc_cli.model import REF_FIELDS, Criterion, Scorecard
 from cchc_cli.safewrite import OutputError
 
 #: The first line of every written scorecard: editors validate against the committed schema.
@@ -116,7 +116,7 @@ def _evidence(cited: Any, indent: str, out: list[str]) -> None:
         out.append(f"{indent}- {scalar(cited, indent)}")
         return
     inner = indent + INDENT
-    parts = [(name, getattr(cited, name)) for name in type(cited).model_fields]
+    parts = [(name, getattr(cited, name)) for name in REF_FIELDS]
     lines = [f"{name}: {scalar(str(value), inner)}" for name, value in parts if value is not None]
     out.append(f"{indent}- {lines[0]}")
     out.extend(f"{inner}{line}" for line in lines[1:])

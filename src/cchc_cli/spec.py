@@ -1,0 +1,162 @@
+"""The scorecard format: these Pydantic models are its single source.
+
+The JSON Schema is generated from them (`cchc schema`); the loader asks them about every value its
+quick look does not accept, so their errors are what users see; and the importer builds with them.
+What was read is then held in the plain classes of `cchc_cli.model`, which mirror these fields (a
+test compares them) and start without importing Pydantic.
+
+A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
+thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+                      WithJsonSchema, model_validator)
+from pydantic_core import PydanticCustomError
+
+from cchc_cli import model
+from cchc_cli.numbers import NumberError, parse_decimal
+
+
+def _points(value: Any) -> Any:
+    """Parse points from the scalar's text (``0,5``/``0.5``); refuse float so nothing rounds."""
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except NumberError as exc:
+            raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
+    return value  # the Decimal validator reports the wrong type
+
+
+#: Points as exact decimals: a YAML number (0.5) or text with a decimal comma ("0,5").
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_points),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(?:[.,]\d+)?\s*$"},
+        ],
+        "description": "Điểm: số thập phân, dấu phẩy hoặc dấu chấm (0,5 / 0.5 / 14).",
+    }),
+]
+
+#: A criterion id such as "1", "1.2", "1.2.3"; a "?" segment marks an id lost in the source.
+CriterionId = Annotated[
+    str,
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}],
+        "description": "Mã tiêu chí: \"1\", \"1.2\", 1.2.3; luôn đọc như văn bản (nên đặt trong ngoặc kép).",
+    }),
+]
+
+
+#: A date as officers write it (30/12/2020) or as ISO (2020-12-30); kept as written.
+DateText = Annotated[str, Field(pattern=model.DATE_PATTERN)]
+
+
+class EvidenceRef(BaseModel):
+    """An evidence item written precisely: which document, its date, subject, file and pages."""
+
+    # from_attributes: the importer hands over mappings read back as `model.EvidenceRef`.
+    model_config = ConfigDict(extra="forbid", title="Tài liệu kiểm chứng (chi tiết)", from_attributes=True)
+
+    doc: str | None = Field(None, description="Số, ký hiệu văn bản: \"1280/KH-UBND\" hoặc "
+                            "\"Kế hoạch số 1280/KH-UBND\".")
+    date: DateText | None = Field(None, description="Ngày ban hành: 30/12/2020 hoặc 2020-12-30.")
+    title: str | None = Field(None, description="Trích yếu nội dung.")
+    file: str | None = Field(None, description="Tệp tài liệu, đường dẫn tính từ thư mục --evidence-dir.")
+    pages: str | None = Field(None, description="Trang dẫn chứng, ví dụ \"3-5\".")
+    url: str | None = Field(None, description="Đường dẫn trên mạng.")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> EvidenceRef:
+        if not (self.doc or self.title or self.file or self.url):
+            raise ValueError("empty evidence mapping")
+        return self
+
+
+def checked_ref(parts: dict[str, Any]) -> model.EvidenceRef | None:
+    """The evidence mapping the spec makes of ``parts``, or None if it refuses them."""
+    try:
+        return to_runtime(EvidenceRef(**parts))
+    except ValueError:  # pydantic's ValidationError
+        return None
+
+
+def _evidence_kind(value: Any) -> str:
+    return "text" if isinstance(value, str) else "ref"
+
+
+#: An evidence item: a line of text as written, or a mapping with the document's details.
+Evidence = Annotated[
+    Union[Annotated[str, Tag("text")], Annotated[EvidenceRef, Tag("ref")]],
+    Discriminator(_evidence_kind),
+]
+
+
+class Criterion(BaseModel):
+    """A field, criterion or sub-criterion (one row of the form)."""
+
+    model_config = ConfigDict(extra="forbid", title="Tiêu chí")
+
+    id: CriterionId = Field(description="Mã tiêu chí, ví dụ \"1\", \"1.1.1\"; đoạn \"?\" là phần mã bị mất.")
+    tt: str | None = Field(None, description="Số thứ tự in ở cột TT của biểu mẫu (\"1\", \"VIII\").")
+    title: str = Field(description="Tên lĩnh vực / tiêu chí / tiêu chí thành phần.")
+    max: Points | None = Field(
+        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra.")
+    score: Points | None = Field(
+        None, description="Điểm tự đánh giá. Bỏ trống = chưa chấm (khác 0).")
+    split_unknown: bool = Field(
+        False, description="Chỉ biết tổng điểm của nhóm (dòng bị mất trong bản gốc): max/score của nút này "
+        "là số thật; các con chỉ có tên và tài liệu, không có điểm.")
+    survey: bool = Field(
+        False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
+        "tài liệu kiểm chứng.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
+        "{doc, date, title, file, pages, url}.")
+    note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
+    children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
+
+
+class Scorecard(BaseModel):
+    """One unit's scorecard for one year."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Bảng chấm điểm Chỉ số CCHC",
+        json_schema_extra={"$id": "https://cchc.invalid/schemas/scorecard.schema.json"},
+    )
+
+    unit: str = Field(description="Đơn vị được chấm, ví dụ \"UBND thành phố Thanh Hóa\".")
+    year: int = Field(ge=1990, le=2100, description="Năm đánh giá.")
+    level: Literal["tinh", "so", "huyen", "xa"] | None = Field(
+        None, description="Cấp: tinh (tỉnh/bộ), so (sở), huyen (huyện), xa (xã).")
+    title: str | None = Field(None, description="Tiêu đề bảng.")
+    report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
+    max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
+    score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
+    criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
+
+
+def to_runtime(obj: Any) -> Any:
+    """The `cchc_cli.model` object holding the same values as a spec object (a tree, deeply)."""
+    if isinstance(obj, EvidenceRef):
+        return model.EvidenceRef(**obj.__dict__)
+    if isinstance(obj, Criterion):
+        values = dict(obj.__dict__)
+        values["evidence"] = [item if isinstance(item, str) else to_runtime(item) for item in obj.evidence]
+        values["children"] = [to_runtime(child) for child in obj.children]
+        return model.Criterion(**values)
+    if isinstance(obj, Scorecard):
+        values = dict(obj.__dict__)
+        values["criteria"] = [to_runtime(child) for child in obj.criteria]
+        return model.Scorecard(**values)
+    raise TypeError(f"not a spec object: {type(obj).__name__}")
