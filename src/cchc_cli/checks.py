@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from cchc_cli import evidence
 from cchc_cli.evidence import Cited, all_cited
@@ -17,6 +16,9 @@ from cchc_cli.model import Criterion, Scorecard, iter_criteria
 from cchc_cli.numbers import decimal_places, format_points
 from cchc_cli.problems import FileReport, Problem, Report
 from cchc_cli.rollup import Row, rollup
+
+if TYPE_CHECKING:  # pathlib costs start-up time and is only needed with --evidence-dir
+    from pathlib import Path
 
 
 @dataclass

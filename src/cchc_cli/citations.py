@@ -797,9 +797,13 @@ _SHORTCUTS = True
 # về ...". Most citations are written so, and for them the general parser's answer is known without
 # trying its shapes one by one: the type word (exactly as listed, or all in lower case) is its own
 # only reading, the symbol its first alternative and the date the one after "ngày".
+# The type is any words before the number, then looked up (a long alternation takes milliseconds to
+# build): a type word as listed or in lower case, or a code in any case.
+_TYPE_WORDS = frozenset(w for word in _WORDS for w in (word, word.lower()))
+_TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
 _PRESCRIBED = re.compile(
-    "(?P<type>" + _alternation([re.escape(w) for word in _WORDS for w in (word, word.lower())]) + ")"
-    " số (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
+    r"(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?)"
+    "(?: số)? (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
     "(?:(?P<code>" + _alternation([re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES)
                                    for sps in t.values() for s in sps]) + ")"
     "-(?P<issuer>[A-ZĐ][A-Z0-9Đ]*)"
@@ -809,13 +813,18 @@ _PRESCRIBED = re.compile(
 )
 
 
+def _is_type(written: str) -> bool:
+    """Whether `written` is a type word or code the shortcuts read as the general parser does."""
+    return written in _TYPE_WORDS or written.upper() in _TYPE_CODES
+
+
 def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
     """The citation in the prescribed form at `pos`, if the clause (up to `end`) holds no other:
     what follows it has no "/" (no symbol) and no type word before a number (no short form). The
     caller has ruled out a file name and a URL in the clause."""
     text = line.text
     m = _PRESCRIBED.match(text, pos, end)
-    if m is None or (pos and _WORD_CHAR.match(text, pos - 1)):
+    if m is None or not _is_type(m.group("type")) or (pos and _WORD_CHAR.match(text, pos - 1)):
         return None
     after = m.end()
     if "/" in text[after:end] or (_DIGIT.search(text, after, end) and _TYPE_START.search(line.plain, after, end)):
@@ -831,13 +840,14 @@ def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
 # A whole line that is one prescribed citation and its subject (words, numbers and commas, and a
 # last ";", "." or ","): no clause break, URL, file name, or symbol can follow, and the subject holds
 # no short form if no type word stands before a number in it.
-_PRESCRIBED_LINE = re.compile(_PRESCRIBED.pattern + r"(?: (?P<subject>[^\W_]+(?:,? [^\W_]+)*))?[;.,]?")
+_PRESCRIBED_LINE = re.compile(r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern
+                              + r"(?:,? (?P<subject>[^\W_]+(?:,? [^\W_]+)*))?[;.,]?")
 
 
 def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     """`_parse_line`'s answer for a line that is one prescribed citation, or None for other lines."""
     m = _PRESCRIBED_LINE.fullmatch(line)
-    if m is None:
+    if m is None or not _is_type(m.group("type")):
         return None
     g = m.group
     subject = g("subject")
@@ -851,17 +861,15 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
         "issuer": g("issuer") or g("cissuer"), "unit": g("unit"),
         "date": (int(g("d")), int(g("m")), int(g("y"))),
         "date_text": g("date"), "subject": subject or "", "kind": "document",
-        "start": 0, "end": m.end("subject") if subject else m.end("date")}),), doc_type
+        "start": m.start("type"), "end": m.end("subject") if subject else m.end("date")}),), doc_type
 
 
 # A whole line that is one short citation and its subject, after a list number or dash: "7. cv 1475
 # đầu tư công;", "CV 397", "BC 1370 đầu tư công". With no digit after the number there is no date,
 # symbol or second citation; the number is a document number unless a unit word follows it.
-_SHORT_LINE = re.compile(
-    r"(?:[0-9]{1,3}[.)] |- )?(?P<type>"
-    + _alternation([re.escape(w) for word in _WORDS for w in (word, word.lower())]
-                   + [f"(?i:{re.escape(s)})" for sps in _CODES.values() for s in sps])
-    + r") (?P<num>[0-9]{1,6})(?: (?P<subject>[^\W\d_]+(?:,? [^\W\d_]+)*))?[;.,]?")
+_SHORT_LINE = re.compile(r"(?:[0-9]{1,3}[.)] |- )?(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?) (?P<num>[0-9]{1,6})"
+                         r"(?: (?P<subject>[^\W\d_]+(?:,? [^\W\d_]+)*))?[;.,]?")
+
 # First syllables of the unit words, and of "ngày"/"năm" (which also keep a number from being one).
 _UNIT_STARTS = tuple({_fold(u).split()[0] for u in _UNIT_WORDS} | {"ngay", "nam"})
 
@@ -871,10 +879,12 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     m = _SHORT_LINE.fullmatch(line)
     if m is None:
         return None
+    written = m.group("type")
+    if not _is_type(written):
+        return None
     subject = m.group("subject")
     if subject and subject.translate(_PLAIN_TABLE).replace("\u0300", "").startswith(_UNIT_STARTS):
         return None  # maybe a quantity ("báo cáo 6 tháng"): the general parser decides
-    written = m.group("type")
     doc_type = _canonical_type(written)
     return (_new_citation({
         "doc_type": doc_type, "type_word": written, "number": m.group("num"), "year": None,

@@ -7,14 +7,12 @@ after "PA 5912" keeps its type), then mapped back to the item they stand in, for
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from cchc_cli.citations import Citation, is_valid_date, parse_evidence, parse_items
 from cchc_cli.load import where
@@ -23,6 +21,9 @@ from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc_cli.numbers import format_points
 from cchc_cli.problems import Problem
 from cchc_cli.yamlsrc import Seq
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _REPORT_DATE = re.compile(r"ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I)
 #: Longest citation text quoted in a message.
@@ -301,6 +302,8 @@ def check_recognised(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
 
 
 def _files_in(folder: Path) -> list[Path]:
+    from pathlib import Path  # only with --evidence-dir: not paid at every start
+
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -310,6 +313,9 @@ def _files_in(folder: Path) -> list[Path]:
 
 def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path) -> Iterator[Problem]:
     """Cited files missing from ``folder`` (closest name suggested) and files nobody cites."""
+    import difflib
+    from pathlib import Path
+
     present = _files_in(folder)
     folded = {_fold(p.as_posix()): p for p in present}
     used: set[Path] = set()

@@ -11,10 +11,8 @@ theirs, and Pydantic is imported only for a file that needs it.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
 from cchc_cli.messages import render
@@ -107,7 +105,8 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
         if size > MAX_BYTES:
             return Loaded(name, None, [Problem("file-too-large", name, args={
                 "size": size, "limit": MAX_BYTES})], readable=False)
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return Loaded(name, None, [Problem("file-unreadable", name, args={"reason": _os_reason(exc)})],
                       readable=False)
@@ -316,6 +315,8 @@ def _suggest(name: str, known: list[str]) -> str:
     folded = name.strip().lower().replace(" ", "_").replace("-", "_")
     guess = _SYNONYMS.get(folded)
     if guess is None or guess not in known:
+        import difflib  # only for a misspelt field
+
         close = difflib.get_close_matches(folded, known, n=1, cutoff=0.6)
         guess = close[0] if close else None
     if guess:

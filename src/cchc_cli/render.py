@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -72,6 +71,8 @@ def github_lines(report: Report) -> list[str]:
 
 def dump_json(data: Any) -> str:
     """JSON as the CLI prints it: UTF-8 text kept readable, stable indentation."""
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
