@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 from cchc_cli.checks import check_files, discover
 from cchc_cli.cli import app
 from cchc_cli.render import github_lines
-from tests.conftest import CASES, ROOT, SHIPPED
+from tests.conftest import CASES, ROOT, SHIPPED, CliRunner
 
 
 @pytest.fixture

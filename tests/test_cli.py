@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cchc_cli import __version__, cli, messages
 from cchc_cli.checks import check_files, run_checks
 from cchc_cli.cli import app
 from cchc_cli.load import load_file
 from cchc_cli.messages import set_language
 from cchc_cli.render import total_json
 from cchc_cli.rollup import rollup
-from tests.conftest import CASES, MINIMAL, SHIPPED
+from tests.conftest import CASES, MINIMAL, SHIPPED, CliRunner, Result
 
 WARN_ONLY = MINIMAL.replace("    evidence: [KH 1]\n", "")
 
@@ -160,3 +161,166 @@ def test_error_messages_print_paths_with_brackets_verbatim(runner: CliRunner, tm
     result = runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(out)])
     assert result.exit_code == 2
     assert "[bold]x" in result.output
+
+
+# --- the argparse command line: start-up, usage errors and help in the user's language ----------
+
+ENGLISH_ARGPARSE = ("usage:", "error:", "positional arguments", "options:", "show this help", "required",
+                    "unrecognized", "invalid choice", "expected one argument")
+HEAVY = {"typer", "click", "rich", "pydantic", "yaml", "openpyxl", "xlsxwriter", "docx"}
+
+
+def _one_vietnamese_line(result: Result) -> str:
+    """The usage error a run printed: exit 2, one line on stderr, nothing on stdout, no English."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [word for word in ENGLISH_ARGPARSE if word in lines[0].lower()], lines[0]
+    return lines[0]
+
+
+def test_importing_the_cli_loads_no_heavy_module() -> None:
+    code = (f"import sys, cchc_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_console_script_version() -> None:
+    script = Path(sys.executable).with_name("cchc")
+    command = str(script) if script.exists() else shutil.which("cchc")
+    if command is None:
+        pytest.skip("the cchc console script is not installed")
+    done = subprocess.run([command, "--version"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"cchc {__version__}\n", "")
+
+
+def test_version_in_process(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"cchc {__version__}\n")
+
+
+def test_unknown_option_is_one_vietnamese_line(runner: CliRunner) -> None:
+    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--bogus", str(SHIPPED)]))
+    assert line == "cchc validate: lỗi: không nhận ra tham số: --bogus (xem hướng dẫn: cchc validate -h)"
+    line = _one_vietnamese_line(runner.invoke(app, ["--bogus", "validate", str(SHIPPED)]))
+    assert line.startswith("cchc: lỗi: không nhận ra tham số: --bogus")
+
+
+def test_missing_argument_is_one_vietnamese_line(runner: CliRunner) -> None:
+    line = _one_vietnamese_line(runner.invoke(app, ["validate"]))
+    assert "thiếu tham số bắt buộc: ĐƯỜNG_DẪN" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["import", "bang.docx"]))
+    assert "thiếu tham số bắt buộc: -o/--output" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["total", str(SHIPPED), "--format"]))
+    assert "tham số -f/--format: thiếu giá trị" in line
+
+
+def test_bad_values_are_refused_in_vietnamese(runner: CliRunner, tmp_path: Path) -> None:
+    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--jobs", "0", str(SHIPPED)]))
+    assert "tham số -j/--jobs: 0 nhỏ hơn 1" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["validate", "-j", "x", str(SHIPPED)]))
+    assert "tham số -j/--jobs: 'x' không phải số nguyên" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--evidence-dir", str(tmp_path / "none"),
+                                                    str(SHIPPED)]))
+    assert f"tham số --evidence-dir: không có thư mục '{tmp_path / 'none'}'" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["evidence", str(SHIPPED), "--evidence-dir", str(SHIPPED)]))
+    assert "không phải thư mục" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["validate", "-f", "xml", str(SHIPPED)]))
+    assert "giá trị 'xml' không hợp lệ (chọn một trong: 'text', 'json', 'github')" in line
+    line = _one_vietnamese_line(runner.invoke(app, ["import", "a.xlsx", "-o", "b.yaml", "--year", "1989"]))
+    assert "tham số --year: 1989 nằm ngoài khoảng cho phép, từ 1990 đến 2100" in line
+    _one_vietnamese_line(runner.invoke(app, ["import", "a.xlsx", "-o", "b.yaml", "--table", "0"]))
+    _one_vietnamese_line(runner.invoke(app, ["lệnh-lạ"]))
+    _one_vietnamese_line(runner.invoke(app, ["schema", "thừa"]))
+
+
+def test_english_usage_errors_and_help(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--lang", "en", "validate"])
+    assert result.exit_code == 2
+    assert result.stderr == ("cchc validate: error: the following arguments are required: PATH "
+                             "(see cchc validate -h)\n")
+    result = runner.invoke(app, ["validate", "--jobs", "0", str(SHIPPED)], env={"CCHC_LANG": "en"})
+    assert result.exit_code == 2 and "argument -j/--jobs: 0 is below 1" in result.stderr
+    result = runner.invoke(app, ["--lang=en", "total", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert result.stdout.startswith("usage: cchc total")
+    assert "Show this help message and exit." in result.stdout and "Output format: text or json." in result.stdout
+
+
+def test_bad_language_in_the_environment(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", str(SHIPPED)], env={"CCHC_LANG": "fr"})
+    assert result.exit_code == 2 and "Ngôn ngữ 'fr' không hợp lệ" in result.stderr
+    assert runner.invoke(app, ["--version"], env={"CCHC_LANG": "fr"}).exit_code == 0  # as click's eager --version
+
+
+def test_no_arguments_shows_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(app, [], env={"COLUMNS": "200"})
+    assert result.exit_code == 2  # click's no_args_is_help exit code, kept
+    assert result.stdout.startswith("cách dùng: cchc ")
+    for command in ["validate", "total", "export", "evidence", "schema", "import", "--lang", "--version"]:
+        assert command in result.stdout
+    assert "Kiểm tra, tính điểm và xuất bảng chấm điểm" in result.stdout
+
+
+def test_every_command_help_lists_its_options_in_vietnamese(runner: CliRunner) -> None:
+    options = {
+        "validate": ["--format", "-f", "--strict", "--jobs", "-j", "--evidence-dir", "ĐƯỜNG_DẪN"],
+        "total": ["--format", "--depth", "TỆP", "(mặc định: text)"],
+        "export": ["--xlsx", "--force", "--evidence-dir"],
+        "evidence": ["--format", "--evidence-dir"],
+        "schema": [],
+        "import": ["--output", "-o", "--table", "--sheet", "--unit", "--year", "--force"],
+    }
+    for command, expected in options.items():
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and result.stderr == ""
+        assert result.stdout.startswith(f"cách dùng: cchc {command} ")
+        for option in ["-h, --help", "Hiện phần hướng dẫn này rồi thoát.", *expected]:
+            assert option in result.stdout, (command, option)
+        assert not [w for w in ENGLISH_ARGPARSE if w in result.stdout.lower()], result.stdout
+
+
+def test_paths_may_follow_options(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    warn = write(WARN_ONLY)
+    result = runner.invoke(app, ["validate", str(SHIPPED), "--strict", str(warn), "-f", "json"])
+    assert result.exit_code == 1
+    assert [f["file"] for f in json.loads(result.stdout)["files"]] == [str(SHIPPED), str(warn)]
+
+
+def test_message_tables_have_the_same_keys() -> None:
+    assert set(messages.VI) == set(messages.EN)
+
+
+def test_argparse_strings_are_all_translated() -> None:
+    """Every message argparse can show a user (on the running Python) has an entry in both tables."""
+    import argparse
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(argparse))
+    msgids = {node.args[0].value for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("_", "ngettext") and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    # Mistakes in building a parser, and argparse.FileType (unused here): never shown to a user of cchc.
+    for_developers = {m for m in msgids if m.startswith(("conflicting", "cannot", "invalid conflict_resolution",
+                                                        "mutually exclusive", "dest= is required", "'required'",
+                                                        ".__call__", "%r is not callable", "invalid option string",
+                                                        "can't open", "argument \"-\" with mode",
+                                                        "argument '-' with mode"))}
+    missing = msgids - for_developers - set(cli._ARGPARSE_KEYS)
+    assert not missing
+    for key in cli._ARGPARSE_KEYS.values():
+        assert key in messages.VI and key in messages.EN
+
+
+def test_interrupt_exits_130(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cchc_cli.checks as checks
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checks, "check_files", interrupted)
+    assert runner.invoke(app, ["validate", str(SHIPPED)]).exit_code == 130

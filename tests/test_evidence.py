@@ -6,14 +6,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from cchc_cli.checks import check_file
 from cchc_cli.cli import app
 from cchc_cli.evidence import all_cited, cited_in, index_documents, report_date
 from cchc_cli.load import load_file, load_text
 from cchc_cli.model import iter_criteria
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, CliRunner
 
 
 def shipped():  # type: ignore[no-untyped-def]

@@ -10,12 +10,11 @@ import os
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from cchc_cli.checks import run_checks
 from cchc_cli.cli import app
 from cchc_cli.load import decode, load_text
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, CliRunner
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,7 +20,6 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from cchc_cli.cli import app
 from cchc_cli.export import write_xlsx
@@ -30,7 +29,7 @@ from cchc_cli.messages import set_language
 from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc_cli.rollup import rollup
 from cchc_cli.writer import dump_scorecard
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, CliRunner
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "60"))

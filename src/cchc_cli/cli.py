@@ -1,26 +1,36 @@
-"""The command line: parse options, call the core, render, choose the exit code. Nothing else."""
+"""The command line: parse options, call the core, render, choose the exit code. Nothing else.
+
+Parsing is the standard library's argparse: a start-up costs a few milliseconds instead of the
+~100 ms typer and pydantic took. Only the standard library, ``cchc_cli.messages`` and the version
+are imported here at module level; every command imports what it needs (Rich only when it really
+prints a table or a progress bar).
+"""
 
 from __future__ import annotations
 
+import argparse
+import errno
 import gc
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
-
-import typer
+from typing import IO, Any, NoReturn
 
 from cchc_cli import __version__
 from cchc_cli.messages import LANGUAGES, render, set_language
 
-app = typer.Typer(
-    help=render("app.help"),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+PROG = "cchc"
+
+
+class Exit(Exception):
+    """Leave a command with an exit code; ``run`` turns it into its return value."""
+
+    def __init__(self, code: int = 0) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class OutputFormat(str, Enum):
@@ -50,40 +60,18 @@ def _stderr() -> Any:
     return Console(stderr=True, highlight=False)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def _fail(message: str, code: int = 2) -> Exit:
     _stderr().print(f"cchc: {message}", style="red", soft_wrap=True, markup=False)
-    return typer.Exit(code)
+    return Exit(code)
 
 
-def _version(value: bool) -> None:
-    if value:
-        print(f"cchc {__version__}")
-        raise typer.Exit(0)
+# --------------------------------------------------------------------------------------------
+# The commands
+# --------------------------------------------------------------------------------------------
 
-
-@app.callback()
-def _main(
-    lang: Annotated[str, typer.Option("--lang", help=render("opt.lang"), envvar="CCHC_LANG")] = "vi",
-    version: Annotated[Optional[bool], typer.Option("--version", help=render("opt.version"),
-                                                    callback=_version, is_eager=True)] = None,
-) -> None:
-    if lang not in LANGUAGES:
-        raise _fail(render("err.bad-lang", value=lang, allowed=", ".join(LANGUAGES)))
-    set_language(lang)
-
-
-@app.command("validate", help=render("cmd.validate"))
-def validate(
-    paths: Annotated[list[Path], typer.Argument(help=render("arg.paths"), show_default=False)],
-    output_format: Annotated[Optional[ReportFormat], typer.Option(
-        "--format", "-f", help=render("opt.report-format"), show_default=False)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help=render("opt.strict"))] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help=render("opt.jobs"),
-                                                show_default=False)] = None,
-    evidence_dir: Annotated[Optional[Path], typer.Option(
-        "--evidence-dir", help=render("opt.evidence-dir"), show_default=False, exists=True, file_okay=False,
-        dir_okay=True)] = None,
-) -> None:
+def validate(paths: list[Path], output_format: ReportFormat | None = None, strict: bool = False,
+             jobs: int | None = None, evidence_dir: Path | None = None) -> None:
+    """``cchc validate PATH...``: check files and folders, every problem in one pass."""
     from cchc_cli.checks import check_files, discover
     from cchc_cli.render import dump_json, github_lines, print_report_text
 
@@ -101,7 +89,7 @@ def validate(
         print("\n".join(github_lines(report)))
     else:
         print_report_text(report, sys.stdout, color=sys.stdout.isatty())
-    raise typer.Exit(report.exit_code(strict))
+    raise Exit(report.exit_code(strict))
 
 
 def _with_progress(files: list[str], workers: int, evidence_dir: Path | None = None) -> Any:
@@ -116,13 +104,8 @@ def _with_progress(files: list[str], workers: int, evidence_dir: Path | None = N
                            evidence_dir=evidence_dir)
 
 
-@app.command("total", help=render("cmd.total"))
-def total(
-    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
-    = OutputFormat.text,
-    depth: Annotated[Optional[int], typer.Option("--depth", min=1, help=render("opt.depth"))] = None,
-) -> None:
+def total(file: Path, output_format: OutputFormat = OutputFormat.text, depth: int | None = None) -> None:
+    """``cchc total FILE``: recompute every sum and compare with the declared ones."""
     from cchc_cli.checks import run_checks
     from cchc_cli.load import load_file
     from cchc_cli.numbers import format_points
@@ -136,7 +119,7 @@ def total(
     if loaded.card is None:
         for problem in report.problems:
             _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
-        raise typer.Exit(2 if not loaded.readable else 1)
+        raise Exit(2 if not loaded.readable else 1)
     root = rollup(loaded.card)
     if output_format is OutputFormat.json:
         print(dump_json(total_json(str(file), loaded.card, root, report.problems)))
@@ -152,19 +135,11 @@ def total(
         for problem in errors:
             if problem.code not in ("max-mismatch", "score-mismatch"):
                 _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
-    raise typer.Exit(1 if errors else 0)
+    raise Exit(1 if errors else 0)
 
 
-@app.command("export", help=render("cmd.export"))
-def export(
-    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
-    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help=render("opt.xlsx"), show_default=False)]
-    = None,
-    force: Annotated[bool, typer.Option("--force", help=render("opt.force"))] = False,
-    evidence_dir: Annotated[Optional[Path], typer.Option(
-        "--evidence-dir", help=render("opt.export-evidence-dir"), show_default=False, exists=True,
-        file_okay=False, dir_okay=True)] = None,
-) -> None:
+def export(file: Path, xlsx: Path | None = None, force: bool = False, evidence_dir: Path | None = None) -> None:
+    """``cchc export FILE --xlsx OUT``: write the official Excel workbook."""
     from cchc_cli.checks import run_checks
     from cchc_cli.export import ExportError, write_xlsx
     from cchc_cli.load import load_file
@@ -178,7 +153,7 @@ def export(
     if loaded.card is None or report.errors:
         for problem in report.problems:
             _stderr().print(problem_line(problem), soft_wrap=True, markup=False)
-        raise typer.Exit(2 if not loaded.readable else 1)
+        raise Exit(2 if not loaded.readable else 1)
     try:
         notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force,
                              evidence_dir=evidence_dir)
@@ -189,15 +164,9 @@ def export(
     _stderr().print(render("export.done", path=xlsx), soft_wrap=True, markup=False)
 
 
-@app.command("evidence", help=render("cmd.evidence"))
-def evidence_index(
-    file: Annotated[Path, typer.Argument(help=render("arg.file"), show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help=render("opt.format"))]
-    = OutputFormat.text,
-    evidence_dir: Annotated[Optional[Path], typer.Option(
-        "--evidence-dir", help=render("opt.evidence-dir"), show_default=False, exists=True, file_okay=False,
-        dir_okay=True)] = None,
-) -> None:
+def evidence_index(file: Path, output_format: OutputFormat = OutputFormat.text,
+                   evidence_dir: Path | None = None) -> None:
+    """``cchc evidence FILE``: the table of cited documents, with the citation warnings."""
     from cchc_cli.checks import run_checks
     from cchc_cli.evidence import all_cited, index_documents
     from cchc_cli.load import load_file
@@ -207,7 +176,7 @@ def evidence_index(
     if loaded.card is None:
         for problem in loaded.problems:
             _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
-        raise typer.Exit(2 if not loaded.readable else 1)
+        raise Exit(2 if not loaded.readable else 1)
     documents = index_documents(all_cited(loaded.card))
     report = run_checks(loaded, evidence_dir)
     evidence_codes = [p for p in report.problems if p.code.startswith("evidence-")]
@@ -218,29 +187,19 @@ def evidence_index(
         _stdout().print(evidence_table(loaded.card, documents))
         for problem in evidence_codes:
             _stderr().print(problem_line(problem), style="yellow", soft_wrap=True, markup=False)
-    raise typer.Exit(1 if report.errors else 0)
+    raise Exit(1 if report.errors else 0)
 
 
-@app.command("schema", help=render("cmd.schema"))
 def schema() -> None:
+    """``cchc schema``: print the JSON Schema of the YAML format."""
     from cchc_cli.schema import schema_text
 
     sys.stdout.write(schema_text())
 
 
-@app.command("import", help=render("cmd.import"))
-def import_table(
-    file: Annotated[Path, typer.Argument(help=render("arg.import-file"), show_default=False)],
-    out: Annotated[Path, typer.Option("--output", "-o", help=render("opt.import-out"), show_default=False)],
-    table: Annotated[Optional[int], typer.Option("--table", min=1, help=render("opt.table"),
-                                                 show_default=False)] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help=render("opt.sheet"), show_default=False)]
-    = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help=render("opt.unit"), show_default=False)] = None,
-    year: Annotated[Optional[int], typer.Option("--year", min=1990, max=2100, help=render("opt.year"),
-                                                show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help=render("opt.force"))] = False,
-) -> None:
+def import_table(file: Path, out: Path, table: int | None = None, sheet: str | None = None,
+                 unit: str | None = None, year: int | None = None, force: bool = False) -> None:
+    """``cchc import FILE -o OUT``: read a Word/Excel scoring table into a YAML scorecard."""
     from cchc_cli.checks import run_checks
     from cchc_cli.importer import ImportOptionError, import_file
     from cchc_cli.load import load_text
@@ -260,7 +219,7 @@ def import_table(
     if imported.card is None:
         for problem in found:
             _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
-        raise typer.Exit(2)
+        raise Exit(2)
     text = dump_scorecard(imported.card)
     # Check what will be written exactly as validate will read it, with locations in the output.
     written = run_checks(load_text(text, str(out)))
@@ -274,7 +233,305 @@ def import_table(
     count = sum(1 for _ in iter_criteria(imported.card.criteria))
     _stderr().print(render("import.done", path=out, source=imported.source, count=count, errors=report.errors,
                            warnings=report.warnings), soft_wrap=True, markup=False)
-    raise typer.Exit(report.exit_code())
+    raise Exit(report.exit_code())
+
+
+# --------------------------------------------------------------------------------------------
+# argparse in the user's language
+# --------------------------------------------------------------------------------------------
+
+# argparse asks gettext for its own words; while cchc parses, these msgids come from messages.py
+# instead. A msgid not listed (a developer error, or a newer Python's new string) stays English.
+_ARGPARSE_KEYS: dict[str, str] = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positionals",
+    "options": "argparse.options",
+    "subcommands": "argparse.subcommands",
+    "%(heading)s:": "argparse.heading",
+    " (default: %(default)s)": "argparse.default",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "argparse.unknown-parser",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "not allowed with argument %s": "argparse.not-allowed-with",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
+    "ignored explicit argument %r": "argparse.ignored-explicit",
+    "the following arguments are required: %s": "argparse.required",
+    "one of the arguments %s is required": "argparse.one-of-required",
+    "expected one argument": "argparse.expected-one",
+    "expected at most one argument": "argparse.expected-at-most-one",
+    "expected at least one argument": "argparse.expected-at-least-one",
+    "expected %s argument": "argparse.expected-n",
+    "expected %s arguments": "argparse.expected-n-plural",
+    "unexpected option string: %s": "argparse.unexpected-option",
+    "invalid %(type)s value: %(value)r": "argparse.invalid-type",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid-choice",
+    "invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)":
+        "argparse.invalid-choice-closest",
+    "argument '%(argument_name)s' is deprecated": "argparse.deprecated-argument",
+    "option '%(option)s' is deprecated": "argparse.deprecated-option",
+    "command '%(parser_name)s' is deprecated": "argparse.deprecated-command",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "%(prog)s: warning: %(message)s\n": "argparse.warning",
+}
+
+
+def _gettext(msgid: str) -> str:
+    """argparse's ``_``: its English msgid in the current language."""
+    key = _ARGPARSE_KEYS.get(msgid)
+    return render(key) if key else msgid
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    """argparse's ``ngettext``: the English form for ``count``, then translated."""
+    return _gettext(singular if count == 1 else plural)
+
+
+@contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """Route argparse's gettext through ``render`` while cchc builds and runs its parsers.
+
+    Swapped for the call only, so another argparse user in the same process (pytest) is untouched.
+    """
+    module: Any = argparse
+    saved = module._, module.ngettext
+    module._, module.ngettext = _gettext, _ngettext
+    try:
+        yield
+    finally:
+        module._, module.ngettext = saved
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, listing the commands themselves rather than a 'COMMAND' line above them."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return self._join_parts([self._format_action(sub) for sub in action._get_subactions()])
+        return super()._format_action(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line in the user's language and which never exits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("allow_abbrev", False)  # as click: '--stri' is not '--strict'
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Bad usage: one line on stderr, exit code 2 (no usage block, no traceback)."""
+        sys.stderr.write(render("cli.usage-error", prog=self.prog, message=message) + "\n")
+        raise Exit(2)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        """After -h or --version: end the run through ``Exit`` so ``run`` can return the code."""
+        if message:
+            sys.stderr.write(message)
+        raise Exit(status)
+
+
+class _CommandParser(_Parser):
+    """A command's parser: reports its own unknown arguments (with its own name) at once.
+
+    With ``loose`` set, stray plain words are more of the positional list, so ``validate a --strict b``
+    checks a and b as click did (argparse alone takes one run of positionals only).
+    """
+
+    loose: str | None = None
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        found, extras = super().parse_known_args(args, namespace)
+        if self.loose is not None:
+            words = [e for e in extras if not e.startswith("-")]
+            extras = [e for e in extras if e.startswith("-")]
+            if words and not extras:
+                getattr(found, self.loose).extend(Path(w) for w in words)
+        if extras:
+            self.error(_gettext("unrecognized arguments: %s") % " ".join(extras))
+        return found, []
+
+
+def _help(key: str, note: str = "") -> str:
+    """A help text for argparse, which applies %-formatting to it."""
+    return " ".join(filter(None, (render(key), note))).replace("%", "%%")
+
+
+def _int_in(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``), with the message in the user's language."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(render("cli.not-an-integer", value=text)) from None
+        if high is None and value < low:
+            raise argparse.ArgumentTypeError(render("cli.int-min", value=value, min=low))
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(render("cli.int-range", value=value, min=low, max=high))
+        return value
+
+    return parse
+
+
+def _existing_dir(text: str) -> Path:
+    """An argparse type: a folder that exists."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(render("cli.dir-missing", path=text))
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(render("cli.not-a-dir", path=text))
+    return path
+
+
+def _build() -> _Parser:
+    """The parser of the program and its commands, in the current language (call inside ``_argparse_speaks``)."""
+    parser = _Parser(prog=PROG, description=render("app.help"))
+    parser.add_argument("--lang", metavar=render("cli.metavar-lang"),
+                        help=_help("opt.lang", render("cli.env-default", env="CCHC_LANG", value="vi")))
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}", help=_help("opt.version"))
+    commands = parser.add_subparsers(title=render("cli.commands"), dest="command", required=True, prog=PROG,
+                                     metavar=render("cli.metavar-command"), parser_class=_CommandParser)
+
+    def command(name: str, help_key: str, handler: Callable[..., None],
+                formats: type[Enum] | None = None) -> _CommandParser:
+        sub: _CommandParser = commands.add_parser(name, help=_help(help_key), description=render(help_key))
+        sub.set_defaults(handler=handler, formats=formats)
+        return sub
+
+    file_metavar, dir_metavar = render("cli.metavar-file"), render("cli.metavar-dir")
+    n_metavar, name_metavar = render("cli.metavar-n"), render("cli.metavar-name")
+    text_default = render("cli.default", value="text")
+
+    sub = command("validate", "cmd.validate", validate, ReportFormat)
+    sub.loose = "paths"
+    sub.add_argument("paths", nargs="+", type=Path, metavar=render("cli.metavar-path"), help=_help("arg.paths"))
+    sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in ReportFormat],
+                     help=_help("opt.report-format"))
+    sub.add_argument("--strict", action="store_true", help=_help("opt.strict"))
+    sub.add_argument("-j", "--jobs", type=_int_in(1), metavar=n_metavar, help=_help("opt.jobs"))
+    sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar, help=_help("opt.evidence-dir"))
+
+    sub = command("total", "cmd.total", total, OutputFormat)
+    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in OutputFormat],
+                     default="text", help=_help("opt.format", text_default))
+    sub.add_argument("--depth", type=_int_in(1), metavar=n_metavar, help=_help("opt.depth"))
+
+    sub = command("export", "cmd.export", export)
+    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("--xlsx", type=Path, metavar=file_metavar, help=_help("opt.xlsx"))
+    sub.add_argument("--force", action="store_true", help=_help("opt.force"))
+    sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar,
+                     help=_help("opt.export-evidence-dir"))
+
+    sub = command("evidence", "cmd.evidence", evidence_index, OutputFormat)
+    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in OutputFormat],
+                     default="text", help=_help("opt.format", text_default))
+    sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar, help=_help("opt.evidence-dir"))
+
+    command("schema", "cmd.schema", schema)
+
+    sub = command("import", "cmd.import", import_table)
+    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.import-file"))
+    sub.add_argument("-o", "--output", dest="out", type=Path, required=True, metavar=file_metavar,
+                     help=_help("opt.import-out"))
+    sub.add_argument("--table", type=_int_in(1), metavar=n_metavar, help=_help("opt.table"))
+    sub.add_argument("--sheet", metavar=name_metavar, help=_help("opt.sheet"))
+    sub.add_argument("--unit", metavar=name_metavar, help=_help("opt.unit"))
+    sub.add_argument("--year", type=_int_in(1990, 2100), metavar=render("cli.metavar-year"), help=_help("opt.year"))
+    sub.add_argument("--force", action="store_true", help=_help("opt.force"))
+    return parser
+
+
+def _scan_language(argv: Sequence[str]) -> tuple[str | None, bool]:
+    """The ``--lang`` given before the command, and whether -h/--help/--version comes before it.
+
+    Read ahead of argparse so that help and error messages are already in that language.
+    """
+    lang: str | None = None
+    eager = False
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--lang" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            lang = argv[i + 1]
+            i += 1
+        elif token.startswith("--lang="):
+            lang = token.partition("=")[2]
+        elif token in ("-h", "--help", "--version"):
+            eager = True
+        elif token == "--" or not token.startswith("-"):
+            break  # the command: what follows is its own
+        i += 1
+    return lang, eager
+
+
+def _parse(argv: list[str]) -> tuple[Callable[..., None], dict[str, Any]]:
+    """The command to run and its arguments; raises ``Exit`` for help, --version and bad usage."""
+    env = os.environ.get("CCHC_LANG") or None  # click also took an empty variable for unset
+    given, eager = _scan_language(argv)
+    lang = given if given is not None else env or "vi"
+    set_language(lang if lang in LANGUAGES else env if env in LANGUAGES else "vi")
+    with _argparse_speaks():
+        parser = _build()
+        if not argv:
+            parser.print_help()
+            raise Exit(2)  # click's no_args_is_help: the help, but still a usage error
+        if lang not in LANGUAGES and not eager:
+            raise _fail(render("err.bad-lang", value=lang, allowed=", ".join(LANGUAGES)))
+        found = vars(parser.parse_args(argv))
+    handler = found.pop("handler")
+    formats = found.pop("formats")
+    for name in ("lang", "command"):
+        found.pop(name, None)
+    if formats is not None and found["output_format"] is not None:
+        found["output_format"] = formats(found["output_format"])
+    return handler, found
+
+
+class _QuietFlush:
+    """A stream whose flush ignores a reader that went away (``cchc ... | head``), as click did."""
+
+    def __init__(self, wrapped: IO[str]) -> None:
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        try:
+            self.wrapped.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: the process's arguments), run the command, return its exit code.
+
+    Never calls ``sys.exit``; an unexpected exception propagates (``main`` turns it into exit code 3).
+    """
+    try:
+        handler, arguments = _parse(list(sys.argv[1:] if argv is None else argv))
+        handler(**arguments)
+    except Exit as exc:
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        sys.stdout = _QuietFlush(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = _QuietFlush(sys.stderr)  # type: ignore[assignment]
+        return 1
+    return 0
+
+
+app = run  # the name the tests (and the typer version) call the command line by
 
 
 def main() -> None:
@@ -286,9 +543,7 @@ def main() -> None:
     # (mypy raises its thresholds for the same reason.) Workers inherit this when they fork.
     gc.set_threshold(200_000, 30, 30)
     try:
-        app(standalone_mode=True)
-    except SystemExit:
-        raise
+        code = run()
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
@@ -297,3 +552,4 @@ def main() -> None:
         _stderr().print(render("err.internal", error=f"{type(exc).__name__}: {exc}"), style="red",
                         soft_wrap=True, markup=False)
         sys.exit(3)
+    sys.exit(code)
