@@ -647,7 +647,7 @@ def versions(python: str) -> str:
     """Versions of the libraries that decide cchc's speed."""
     code = ("from importlib.metadata import version as v\n"
             "import yaml\n"
-            "print(', '.join(f'{n} {v(n)}' for n in ('cchc', 'pyyaml', 'pydantic', 'typer', 'rich')),"
+            "print(', '.join(f'{n} {v(n)}' for n in ('cchc', 'pyyaml', 'pydantic', 'rich')),"
             " '(libyaml: ' + str(yaml.__with_libyaml__) + ')')")
     return run_text([python, "-c", code])
 
@@ -734,13 +734,12 @@ def main(argv: list[str] | None = None) -> int:
         steps = {
             "s0": Command("python -c pass", [python, "-c", "pass"]),
             "s1": Command("import yaml", [python, "-c", "import yaml"]),
-            "s2": Command("import pydantic", [python, "-c", "import pydantic"]),
-            "s3": Command("import typer, rich.console (+ typer._adapters if any)",
-                          [python, "-c", "import typer, rich.console\ntry:\n    import typer._adapters\n"
-                                         "except ImportError:\n    pass"]),
+            # What validate avoids on a clean file: Pydantic, and Rich when its output is not a terminal.
+            "s2": Command("import pydantic (not by validate of a clean file)", [python, "-c", "import pydantic"]),
+            "s3": Command("import rich.console (not when piped)", [python, "-c", "import rich.console"]),
             "s4": Command("import cchc_cli.cli", [python, "-c", "import cchc_cli.cli"]),
-            "s5": Command("import cchc_cli.cli, cchc_cli.checks",
-                          [python, "-c", "import cchc_cli.cli, cchc_cli.checks"]),
+            "s5": Command("import cchc_cli.cli, checks, render",
+                          [python, "-c", "import cchc_cli.cli, cchc_cli.checks, cchc_cli.render"]),
             "s6": Command("cchc --version", [cchc_s, "--version"]),
         }
         commands = list(cmds.values()) + list(steps.values())

@@ -187,6 +187,17 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_validating_a_clean_file_piped_loads_no_heavy_module() -> None:
+    """The cold start of `cchc validate` pays for YAML and cchc only: no Pydantic (nothing to
+    explain), no Rich (not a terminal), none of the export or import libraries."""
+    code = ("import sys\nfrom cchc_cli.cli import run\ncode = run(['validate', sys.argv[1]])\n"
+            f"print(code, sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY - {'yaml'}!r}), "
+            "file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(SHIPPED)], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "0 []", done.stderr
+    assert "0 lỗi" in done.stdout
+
+
 def test_console_script_version() -> None:
     script = Path(sys.executable).with_name("cchc")
     command = str(script) if script.exists() else shutil.which("cchc")
