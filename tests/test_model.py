@@ -3,6 +3,7 @@ against the spec's own validation."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import subprocess
 import sys
@@ -12,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_cli import load, model, spec
 from cchc_cli.load import load_text
 from tests.conftest import CASES, ROOT, SHIPPED
-from tests.test_fuzz import LINES, scalars
+from tests.test_fuzz import BASE
 
 PAIRS = [(model.Scorecard, spec.Scorecard), (model.Criterion, spec.Criterion),
          (model.EvidenceRef, spec.EvidenceRef)]
@@ -68,32 +70,76 @@ def test_quick_look_agrees_with_the_spec_on_every_case(path: Path) -> None:
     assert_agree(path.read_text(encoding="utf-8"))
 
 
-# Values a field may be given, around what the quick look accepts and what it leaves to the spec.
-VALUES = st.sampled_from([
-    "true", "True", "TRUE", "false", "yes", "on", "1", "0", " true", "2021", "2021.0", " 2021", "02021", "1989",
-    "2100", "2101", "tinh", "Tinh", "xa ", "0,5", "0.5", "1.10", "-1", "1e3", ".nan", "", "~", "null", '""',
-    "[]", "{}", "[a, b]", "{doc: x}", "{date: 30/12/2020}", "{doc: x, date: 30/12/2020}",
-    "{doc: x, date: 2020-12-30}", "{doc: x, date: '30/12/2020 '}", "{doc: x, date: 31-12-2020}",
-    "{doc: x, when: y}", "{doc: ~, title: ~}", "[KH 1, {doc: x, pages: 3-5}]", "[KH 1, ~]", "[[a]]",
-    "{url: 'http://a.vn'}", "[{file: a.pdf}, {doc: '', title: t}]", "|\n      text", "'quoted'",
-])
-FIELDS = st.sampled_from(["unit", "year", "level", "title", "report", "max", "score", "id", "tt",
-                          "split_unknown", "survey", "evidence", "note", "children", "criteria", "mã"])
+# Values a field may be given, around what the quick look accepts and what it leaves to the spec
+# (Python values, written into the YAML by PyYAML: True is written `true`, None `null`).
+ODD = [None, "", [], {}, ["a"], {"a": 1}, True, 7, "1.10", "yes", "text\nmore"]
+POOLS: dict[str, list[Any]] = {
+    "text": ["x", " x ", "2021-12-25", *ODD],
+    "year": [2021, "2021", 1989, 1990, 2100, 2101, "2021.0", " 2021", "02021", "+2021", "२०२१", "2_021", *ODD],
+    "level": ["tinh", "so", "huyen", "xa", "Tinh", "xa ", "tỉnh", *ODD],
+    "points": ["0,5", 0.5, "14", "1.10", "0,4991", "1,000.5", "1.000,5", -1, "-0", "1e3", ".nan", "99%",
+               " 1 ", "0.5 ", "１", *ODD],
+    "flag": [True, False, "TRUE", "False", "yes", "no", "on", "off", "1", "0", "t", " true", "truee", *ODD],
+    "evidence": ["KH 1", ["KH 1", "BC 2"], ["KH 1", None], [["a"]], [1], [{"doc": "x"}], [{"date": "30/12/2020"}],
+                 [{"doc": "x", "date": "30/12/2020"}], [{"doc": "x", "date": "2020-12-30"}],
+                 [{"doc": "x", "date": "30/12/2020 "}], [{"doc": "x", "date": " 2020-12-30"}],
+                 [{"doc": "x", "date": "31-12-2020"}], [{"doc": "x", "date": "３0/12/2020"}],
+                 [{"doc": "x", "date": "30/12/2020\n"}], [{"doc": "x", "when": "y"}], [{"doc": None, "title": None}],
+                 [{"doc": "", "url": "http://a.vn"}], [{"doc": ["x"]}], [{"doc": 12}], [{"title": "", "file": "a.pdf"}],
+                 ["KH 1", {"doc": "x", "pages": "3-5"}], [{}], *ODD],
+    "children": [[{"id": "1.1.9", "title": "t", "max": 1}], [None], ["x"], *ODD],
+}
+CARD_FIELDS = {"unit": "text", "year": "year", "level": "level", "title": "text", "report": "text",
+               "max": "points", "score": "points", "criteria": "children", "mã": "text"}
+CRITERION_FIELDS = {"id": "text", "tt": "text", "title": "text", "max": "points", "score": "points",
+                    "split_unknown": "flag", "survey": "flag", "evidence": "evidence", "note": "text",
+                    "children": "children", "ten": "text"}
+BASE_CARD = yaml.safe_load(BASE)
+EDITS = ([("card", name, value) for name, pool in CARD_FIELDS.items() for value in POOLS[pool]]
+         + [(where, name, value) for where in ("field", "leaf") for name, pool in CRITERION_FIELDS.items()
+            for value in POOLS[pool]])
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.integers(min_value=0, max_value=len(LINES) - 1), FIELDS, VALUES | scalars, st.booleans())
-def test_quick_look_agrees_with_the_spec(i: int, name: str, value: str, as_new_key: bool) -> None:
-    """A field given any value, or a new key, anywhere in the first field of the real table: the
-    same card and the same problems, with and without the quick look."""
-    lines = list(LINES)
-    line = lines[i]
-    indent = line[: len(line) - len(line.lstrip(" -"))].replace("-", " ")
-    if as_new_key or ": " not in line:
-        lines.insert(i + 1, f"{indent}{name}: {value}\n")
-    else:
-        lines[i] = f"{line.split(': ', 1)[0]}: {value}\n"
-    assert_agree("".join(lines))
+def edited(edits: list[tuple[str, str, Any]], drop: bool = False) -> str:
+    """The real table's first field with `edits` made: (where: card/field/leaf/any criterion's
+    index, field, value); with `drop`, the fields are taken away instead."""
+    card = copy.deepcopy(BASE_CARD)
+    nodes: list[dict[str, Any]] = []
+    todo = list(card["criteria"])
+    while todo:
+        node = todo.pop(0)
+        nodes.append(node)
+        todo.extend(node.get("children", []))
+    leaf = next(n for n in nodes if not n.get("children"))
+    for where, name, value in edits:
+        node = {"card": card, "field": nodes[0], "leaf": leaf}.get(where) if isinstance(where, str) else nodes[where % len(nodes)]
+        assert node is not None
+        if drop:
+            node.pop(name, None)
+        else:
+            node[name] = value
+    return yaml.safe_dump(card, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.parametrize(("where", "name", "value"), EDITS, ids=[f"{w}-{n}-{v!r}"[:60] for w, n, v in EDITS])
+def test_quick_look_agrees_with_the_spec_on_each_value(where: str, name: str, value: Any) -> None:
+    """Every field of the scorecard, of a criterion with children and of a leaf, given each value
+    of its pool: the same card and the same problems with and without the quick look."""
+    assert_agree(edited([(where, name, value)]))
+
+
+@pytest.mark.parametrize(("where", "name"), [(w, n) for w, n, _ in dict.fromkeys((w, n, None) for w, n, _ in EDITS)])
+def test_quick_look_agrees_with_the_spec_without_each_field(where: str, name: str) -> None:
+    assert_agree(edited([(where, name, None)], drop=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.sampled_from(sorted({**CARD_FIELDS, **CRITERION_FIELDS})),
+                          st.sampled_from([v for pool in POOLS.values() for v in pool]) | st.text(max_size=8)),
+                min_size=1, max_size=4))
+def test_quick_look_agrees_with_the_spec(edits: list[tuple[int, str, Any]]) -> None:
+    """Several edits at once, anywhere in the first field of the real table."""
+    assert_agree(edited(edits))
 
 
 def test_quick_look_reads_the_shipped_scorecard_alone(monkeypatch: pytest.MonkeyPatch) -> None:
