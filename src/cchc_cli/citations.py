@@ -829,12 +829,18 @@ def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
     after = m.end()
     if "/" in text[after:end] or (_DIGIT.search(text, after, end) and _TYPE_START.search(line.plain, after, end)):
         return None  # another citation may follow: let the general parser read the clause
+    return _Head(pos, after, "document", **_prescribed_fields(m))
+
+
+def _prescribed_fields(m: re.Match[str]) -> dict[str, object]:
+    """A `_PRESCRIBED` match read as the fields of its citation that `_Head` and `Citation` share,
+    in `Citation`'s order."""
     g = m.group
-    year = g("year")
-    code = g("code")
-    return _Head(pos, after, "document", g("type"), _canonical_type(g("type")), g("num"),
-                 int(year) if year else None, _CODE_OF[code.upper()] if code else None,
-                 g("issuer") or g("cissuer"), g("unit"), (int(g("d")), int(g("m")), int(g("y"))), g("date"))
+    year, code = g("year"), g("code")
+    return {"doc_type": _canonical_type(g("type")), "type_word": g("type"), "number": g("num"),
+            "year": int(year) if year else None, "code_type": _CODE_OF[code.upper()] if code else None,
+            "issuer": g("issuer") or g("cissuer"), "unit": g("unit"),
+            "date": (int(g("d")), int(g("m")), int(g("y"))), "date_text": g("date")}
 
 
 # A whole line that is one prescribed citation and its subject (words, numbers and commas, and a
@@ -849,19 +855,13 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
     m = _PRESCRIBED_LINE.fullmatch(line)
     if m is None or not _is_type(m.group("type")):
         return None
-    g = m.group
-    subject = g("subject")
+    subject = m.group("subject")
     if subject and _DIGIT.search(subject) and _TYPE_START.search(line.translate(_PLAIN_TABLE), m.end("date")):
         return None
-    doc_type = _canonical_type(g("type"))
-    year, code = g("year"), g("code")
-    return (_new_citation({
-        "doc_type": doc_type, "type_word": g("type"), "number": g("num"),
-        "year": int(year) if year else None, "code_type": _CODE_OF[code.upper()] if code else None,
-        "issuer": g("issuer") or g("cissuer"), "unit": g("unit"),
-        "date": (int(g("d")), int(g("m")), int(g("y"))),
-        "date_text": g("date"), "subject": subject or "", "kind": "document",
-        "start": m.start("type"), "end": m.end("subject") if subject else m.end("date")}),), doc_type
+    fields = _prescribed_fields(m)
+    citation = _new_citation({**fields, "subject": subject or "", "kind": "document", "start": m.start("type"),
+                              "end": m.end("subject") if subject else m.end("date")})
+    return (citation,), citation.doc_type
 
 
 # A whole line that is one short citation and its subject, after a list number or dash: "7. cv 1475

@@ -16,11 +16,13 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from cchc_cli import __version__
 from cchc_cli.messages import LANGUAGES, render, set_language
+
+if TYPE_CHECKING:  # pathlib costs ~3 ms at every start; validate does without it
+    from pathlib import Path
 
 PROG = "cchc"
 
@@ -69,7 +71,7 @@ def _fail(message: str, code: int = 2) -> Exit:
 # The commands
 # --------------------------------------------------------------------------------------------
 
-def validate(paths: list[Path], output_format: ReportFormat | None = None, strict: bool = False,
+def validate(paths: list[str], output_format: ReportFormat | None = None, strict: bool = False,
              jobs: int | None = None, evidence_dir: Path | None = None) -> None:
     """``cchc validate PATH...``: check files and folders, every problem in one pass."""
     from cchc_cli.checks import check_files, discover
@@ -77,7 +79,7 @@ def validate(paths: list[Path], output_format: ReportFormat | None = None, stric
 
     if output_format is None:
         output_format = ReportFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ReportFormat.text
-    files = discover([str(p) for p in paths])
+    files = discover(paths)
     workers = jobs or os.cpu_count() or 1
     if sys.stderr.isatty() and len(files) > 1:
         report = _with_progress(files, workers, evidence_dir)
@@ -348,7 +350,7 @@ class _CommandParser(_Parser):
             words = [e for e in extras if not e.startswith("-")]
             extras = [e for e in extras if e.startswith("-")]
             if words and not extras:
-                getattr(found, self.loose).extend(Path(w) for w in words)
+                getattr(found, self.loose).extend(words)
         if extras:
             self.error(_gettext("unrecognized arguments: %s") % " ".join(extras))
         return found, []
@@ -376,9 +378,16 @@ def _int_in(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def _path(text: str) -> Path:
+    """An argparse type: a path (pathlib is imported only when a command takes one)."""
+    from pathlib import Path
+
+    return Path(text)
+
+
 def _existing_dir(text: str) -> Path:
     """An argparse type: a folder that exists."""
-    path = Path(text)
+    path = _path(text)
     if not path.exists():
         raise argparse.ArgumentTypeError(render("cli.dir-missing", path=text))
     if not path.is_dir():
@@ -407,7 +416,7 @@ def _build() -> _Parser:
 
     sub = command("validate", "cmd.validate", validate, ReportFormat)
     sub.loose = "paths"
-    sub.add_argument("paths", nargs="+", type=Path, metavar=render("cli.metavar-path"), help=_help("arg.paths"))
+    sub.add_argument("paths", nargs="+", metavar=render("cli.metavar-path"), help=_help("arg.paths"))
     sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in ReportFormat],
                      help=_help("opt.report-format"))
     sub.add_argument("--strict", action="store_true", help=_help("opt.strict"))
@@ -415,20 +424,20 @@ def _build() -> _Parser:
     sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar, help=_help("opt.evidence-dir"))
 
     sub = command("total", "cmd.total", total, OutputFormat)
-    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("file", type=_path, metavar=file_metavar, help=_help("arg.file"))
     sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in OutputFormat],
                      default="text", help=_help("opt.format", text_default))
     sub.add_argument("--depth", type=_int_in(1), metavar=n_metavar, help=_help("opt.depth"))
 
     sub = command("export", "cmd.export", export)
-    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
-    sub.add_argument("--xlsx", type=Path, metavar=file_metavar, help=_help("opt.xlsx"))
+    sub.add_argument("file", type=_path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("--xlsx", type=_path, metavar=file_metavar, help=_help("opt.xlsx"))
     sub.add_argument("--force", action="store_true", help=_help("opt.force"))
     sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar,
                      help=_help("opt.export-evidence-dir"))
 
     sub = command("evidence", "cmd.evidence", evidence_index, OutputFormat)
-    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.file"))
+    sub.add_argument("file", type=_path, metavar=file_metavar, help=_help("arg.file"))
     sub.add_argument("-f", "--format", dest="output_format", choices=[f.value for f in OutputFormat],
                      default="text", help=_help("opt.format", text_default))
     sub.add_argument("--evidence-dir", type=_existing_dir, metavar=dir_metavar, help=_help("opt.evidence-dir"))
@@ -436,8 +445,8 @@ def _build() -> _Parser:
     command("schema", "cmd.schema", schema)
 
     sub = command("import", "cmd.import", import_table)
-    sub.add_argument("file", type=Path, metavar=file_metavar, help=_help("arg.import-file"))
-    sub.add_argument("-o", "--output", dest="out", type=Path, required=True, metavar=file_metavar,
+    sub.add_argument("file", type=_path, metavar=file_metavar, help=_help("arg.import-file"))
+    sub.add_argument("-o", "--output", dest="out", type=_path, required=True, metavar=file_metavar,
                      help=_help("opt.import-out"))
     sub.add_argument("--table", type=_int_in(1), metavar=n_metavar, help=_help("opt.table"))
     sub.add_argument("--sheet", metavar=name_metavar, help=_help("opt.sheet"))
