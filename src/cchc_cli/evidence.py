@@ -1,7 +1,7 @@
 """Evidence that can be checked: the citations of every criterion, their checks, and the document index.
 
-Citations are parsed per criterion from all its evidence items at once (so "5912 b1" on the line
-after "PA 5912" keeps its type), then mapped back to the item they stand in, for its location.
+Citations are parsed per criterion from all its evidence items read as one cell (so "5912 b1" on
+the line after "PA 5912" keeps its type), each kept with the item it stands in, for its location.
 """
 
 from __future__ import annotations
