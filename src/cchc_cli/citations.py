@@ -55,6 +55,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
 __all__ = ["Citation", "is_valid_date", "parse_evidence", "parse_items"]
 
@@ -197,7 +198,8 @@ for _cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
 def _translation(mapping: dict[int, str]) -> str:
     """`mapping` as a str indexed by code point, up to the last it changes: `str.translate` reads it
     twice as fast as a dict (and leaves any later character as it is)."""
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for cp in sorted(mapping):
         out += (_IDENTITY[last:cp], mapping[cp])
         last = cp + 1
@@ -832,7 +834,21 @@ def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
     return _Head(pos, after, "document", **_prescribed_fields(m))
 
 
-def _prescribed_fields(m: re.Match[str]) -> dict[str, object]:
+class _Fields(TypedDict):
+    """The fields of a citation that `_Head` and `Citation` share, as the shortcuts read them."""
+
+    doc_type: str | None
+    type_word: str
+    number: str
+    year: int | None
+    code_type: str | None
+    issuer: str | None
+    unit: str | None
+    date: tuple[int, int, int]
+    date_text: str
+
+
+def _prescribed_fields(m: re.Match[str]) -> _Fields:
     """A `_PRESCRIBED` match read as the fields of its citation that `_Head` and `Citation` share,
     in `Citation`'s order."""
     g = m.group
@@ -901,9 +917,9 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
     under dozens of criteria), and the result depends only on the line and the inherited type.
     """
     if _SHORTCUTS:
-        found = _prescribed_line(line) or _short_line(line)
-        if found is not None:
-            return found
+        quick = _prescribed_line(line) or _short_line(line)
+        if quick is not None:
+            return quick
     urls = _url_spans(line)
     copies = _Line(line)
     heads: list[_Head] = []

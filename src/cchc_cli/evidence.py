@@ -304,7 +304,7 @@ def check_recognised(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
 def _files_in(folder: Path) -> list[Path]:
     from pathlib import Path  # only with --evidence-dir: not paid at every start
 
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root, f).relative_to(folder) for f in sorted(files) if not f.startswith("."))

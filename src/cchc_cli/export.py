@@ -740,10 +740,10 @@ class _Writer:
             self.removed.append((xl_rowcol_to_cell(entry.first, col), removed))
         for col, length in entry.lengths.items():
             if length > CELL_LIMIT:
-                parts = len(entry.texts[col])
+                count = len(entry.texts[col])
                 self.notices.append(render(
                     "export.notice-split", cell=xl_rowcol_to_cell(entry.first, col), id=entry.label,
-                    length=length, limit=CELL_LIMIT, rows=f"{entry.first + 2}–{entry.first + parts}"))
+                    length=length, limit=CELL_LIMIT, rows=f"{entry.first + 2}–{entry.first + count}"))
 
     def points(self, entry: _Entry, rows: dict[int, int]) -> None:
         """Max and score: constants on a leaf or group, live formulas on a node with children."""

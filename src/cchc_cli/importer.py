@@ -40,6 +40,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from dataclasses import field as _field  # for _Draft, whose attribute `field` hides the name
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -643,16 +644,16 @@ class _Draft:
     field: bool
     max: Decimal | None = None
     score: Decimal | None = None
-    evidence: list[str] = field(default_factory=list)  # raw cell texts, one per row
-    notes: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)  # name parts on continuation rows (exact)
-    tts: list[str] = field(default_factory=list)  # TT parts on continuation rows (exact)
-    children: list[_Draft] = field(default_factory=list)
+    evidence: list[str] = _field(default_factory=list)  # raw cell texts, one per row
+    notes: list[str] = _field(default_factory=list)
+    titles: list[str] = _field(default_factory=list)  # name parts on continuation rows (exact)
+    tts: list[str] = _field(default_factory=list)  # TT parts on continuation rows (exact)
+    children: list[_Draft] = _field(default_factory=list)
     parent: _Draft | None = None
     #: The row's hidden metadata (see cchc_cli.sheetmeta), and the texts of its cells as read, per
     #: column kind over the row and its continuation rows, to tell whether someone changed them.
     meta: dict[str, Any] | None = None
-    cells: dict[str, list[str]] = field(default_factory=dict)
+    cells: dict[str, list[str]] = _field(default_factory=dict)
 
 
 #: The text columns whose cells the metadata's digests cover, and the value each one shows.

@@ -219,7 +219,8 @@ class _Builder:
         obj = (_plain_criterion if cls is Criterion else _plain_scorecard)(data)
         if obj is None:
             obj = self._validate_by_spec(cls, data, node, here)
-        obj._where = here
+        # The location rides on the node without being one of its fields (not compared, not dumped).
+        obj._where = here  # type: ignore[misc]
         return obj
 
     def _validate_by_spec(self, cls: type[Criterion] | type[Scorecard], data: dict[str, Any], node: Map,
