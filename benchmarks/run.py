@@ -544,7 +544,7 @@ def _short(arg: str) -> str:
 
 def importtime(python: str, file: Path, top: int = 20) -> list[tuple[int, int, int, str]]:
     """(self µs, cumulative µs, nesting level, module) of the heaviest imports of ``cchc validate FILE``."""
-    argv = [python, "-X", "importtime", "-m", "cchc_cli", "validate", str(file)]
+    argv = [python, "-X", "importtime", "-m", "cchc", "validate", str(file)]
     subprocess.run(argv, capture_output=True, env=ENV)  # bytecode cached, as in the measured runs
     done = subprocess.run(argv, capture_output=True, text=True, env=ENV)
     rows = []
@@ -737,9 +737,9 @@ def main(argv: list[str] | None = None) -> int:
             # What validate avoids on a clean file: Pydantic, and Rich when its output is not a terminal.
             "s2": Command("import pydantic (not by validate of a clean file)", [python, "-c", "import pydantic"]),
             "s3": Command("import rich.console (not when piped)", [python, "-c", "import rich.console"]),
-            "s4": Command("import cchc_cli.cli", [python, "-c", "import cchc_cli.cli"]),
-            "s5": Command("import cchc_cli.cli, checks, render",
-                          [python, "-c", "import cchc_cli.cli, cchc_cli.checks, cchc_cli.render"]),
+            "s4": Command("import cchc.cli.app", [python, "-c", "import cchc.cli.app"]),
+            "s5": Command("import cchc.cli.app, checks, render",
+                          [python, "-c", "import cchc.cli.app, cchc.checks, cchc.cli.reporters"]),
             "s6": Command("cchc --version", [cchc_s, "--version"]),
         }
         commands = list(cmds.values()) + list(steps.values())
@@ -769,9 +769,9 @@ def main(argv: list[str] | None = None) -> int:
         commit = run_text(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
         if run_text(["git", "status", "--porcelain", "--untracked-files=no"]):
             commit += " (working tree has uncommitted changes)"
-        imported = run_text([python, "-c", "import cchc_cli; print(cchc_cli.__file__)"])
+        imported = run_text([python, "-c", "import cchc; print(cchc.__file__)"])
         if not imported.startswith(str(src)):
-            print(f"run.py: cchc_cli was imported from {imported}, not from the snapshot {src}", file=sys.stderr)
+            print(f"run.py: cchc was imported from {imported}, not from the snapshot {src}", file=sys.stderr)
         commit += (f"; measured a snapshot of src/ taken at the start "
                    f"(sha256 of its .py files: {source_fingerprint(src)})")
         meta = {
@@ -856,7 +856,7 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         "",
         "## Where the time goes: heaviest imports of `cchc validate` (shipped scorecard)",
         "",
-        "From `python -X importtime -m cchc_cli validate FILE`, by cumulative time (one run, so noisy).",
+        "From `python -X importtime -m cchc validate FILE`, by cumulative time (one run, so noisy).",
         "",
         "| module | nesting level (0 = imported by cchc or at start-up) | cumulative ms | self ms |",
         "| --- | ---: | ---: | ---: |",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_cli.messages import set_language
+from cchc.messages import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scorecards" / "tp-thanh-hoa-2021.yaml"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc_cli.checks import check_files, discover
-from cchc_cli.cli import app
-from cchc_cli.render import github_lines
+from cchc.checks import check_files, discover
+from cchc.cli.app import app
+from cchc.cli.reporters import github_lines
 from tests.conftest import CASES, ROOT, SHIPPED, CliRunner
 
 
@@ -68,7 +68,7 @@ def test_github_format_is_default_under_actions(runner: CliRunner, tree: Path) -
 
 
 def test_github_escaping() -> None:
-    from cchc_cli.problems import FileReport, Problem, Report
+    from cchc.problems import FileReport, Problem, Report
 
     report = Report([FileReport("a,b:c%.yaml", [Problem("yaml-syntax", "a,b:c%.yaml", 1, 2, args={
         "detail": "50%\nnext"})])])
@@ -86,7 +86,7 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tree: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     import sys
 
-    from cchc_cli import cli
+    from cchc.cli import app as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     report = cli._with_progress(discover([str(tree)]), 1)

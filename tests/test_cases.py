@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc_cli.checks import check_file
-from cchc_cli.problems import CODES
+from cchc.checks import check_file
+from cchc.problems import CODES
 from tests.conftest import CASES
 
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z0-9-]+)$", re.M)

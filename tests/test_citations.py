@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.citations import Citation, is_valid_date, parse_evidence
+from cchc.evidence.citations import Citation, is_valid_date, parse_evidence
 
 # Fields every citation has; tests compare all of them except the span.
 _DEFAULTS: dict[str, Any] = {
@@ -360,7 +360,7 @@ def test_folded_copies_read_letters_as_letter_classes() -> None:
     the head patterns read (codes, issuers, digits, "\\w") as it was."""
     import re
 
-    from cchc_cli import citations as cit
+    from cchc.evidence import citations as cit
 
     # What the copies replace: a case-insensitive class per vowel (and d) of every lower-case
     # letter of U+00C0-U+1EFF that `_fold` turns into it, each letter followed by any marks.
@@ -473,7 +473,7 @@ def test_never_raises_and_spans_are_sane(text: str) -> None:
 
 def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Citation], list[Citation]]:
     """`text` parsed with the shortcuts for the prescribed and short forms, and without them."""
-    from cchc_cli import citations
+    from cchc.evidence import citations
 
     citations._parse_line.cache_clear()
     quick = parse_evidence(text)
@@ -492,8 +492,8 @@ def _real_lines() -> list[str]:
     root = Path(__file__).resolve().parents[1]
     seed = root.parent / "shared" / "seed" / "000_c2020b226bdf0663.txt"
     lines = seed.read_text(encoding="utf-8").splitlines() if seed.exists() else []
-    from cchc_cli.load import load_file
-    from cchc_cli.model import iter_criteria
+    from cchc.scorecard.load import load_file
+    from cchc.scorecard.model import iter_criteria
 
     card = load_file(root / "scorecards" / "tp-thanh-hoa-2021.yaml").card
     assert card is not None
@@ -511,7 +511,7 @@ def test_shortcuts_read_real_lines_as_the_general_parser_does(monkeypatch: pytes
 
 
 def test_shortcuts_are_taken_for_the_common_forms() -> None:
-    from cchc_cli.citations import _prescribed_line, _short_line
+    from cchc.evidence.citations import _prescribed_line, _short_line
 
     assert _prescribed_line("Kế hoạch số 1280/KH-UBND ngày 30/12/2020 về cải cách hành chính năm 2021;")
     assert _prescribed_line("Công văn số 886/UBND-VP ngày 10/01/2020 thu chi ngân sách")
@@ -563,7 +563,7 @@ def test_shortcuts_agree_with_the_general_parser(bullet: str, word: str, so: str
                                  "  - 12 kế hoạch", "http://a.vn/x.pdf"]), max_size=6))
 def test_items_read_as_one_cell(items: list[str]) -> None:
     """`parse_items` finds what `parse_evidence` finds in the items joined by newlines, item by item."""
-    from cchc_cli.citations import parse_items
+    from cchc.evidence.citations import parse_items
 
     starts, offset = [], 0
     for item in items:

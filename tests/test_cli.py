@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from cchc_cli import __version__, cli, messages
-from cchc_cli.checks import check_files, run_checks
-from cchc_cli.cli import app
-from cchc_cli.load import load_file
-from cchc_cli.messages import set_language
-from cchc_cli.render import total_json
-from cchc_cli.rollup import rollup
+from cchc import __version__
+
+from cchc.cli import app as cli
+
+from cchc import messages
+from cchc.checks import check_files, run_checks
+from cchc.cli.app import app
+from cchc.scorecard.load import load_file
+from cchc.messages import set_language
+from cchc.cli.reporters import total_json
+from cchc.scorecard.rollup import rollup
 from tests.conftest import CASES, MINIMAL, SHIPPED, CliRunner, Result
 
 WARN_ONLY = MINIMAL.replace("    evidence: [KH 1]\n", "")
@@ -127,8 +131,8 @@ def test_help_for_every_command(runner: CliRunner) -> None:
 
 def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) \
         -> None:
-    import cchc_cli.checks as checks
-    from cchc_cli import cli
+    import cchc.checks as checks
+    from cchc.cli import app as cli
 
     def boom(_paths: list[str]) -> None:
         raise RuntimeError("boom")
@@ -143,11 +147,11 @@ def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, caps
 
 
 def test_python_dash_m_and_console_script() -> None:
-    result = subprocess.run([sys.executable, "-m", "cchc_cli", "validate", str(SHIPPED)],
+    result = subprocess.run([sys.executable, "-m", "cchc", "validate", str(SHIPPED)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "0 lỗi" in result.stdout
-    version = subprocess.run([sys.executable, "-m", "cchc_cli", "--version"], capture_output=True, text=True,
+    version = subprocess.run([sys.executable, "-m", "cchc", "--version"], capture_output=True, text=True,
                              check=False)
     assert version.stdout.startswith("cchc ")
 
@@ -182,7 +186,7 @@ def _one_vietnamese_line(result: Result) -> str:
 
 
 def test_importing_the_cli_loads_no_heavy_module() -> None:
-    code = (f"import sys, cchc_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
+    code = (f"import sys, cchc.cli.app; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -190,7 +194,7 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
 def test_validating_a_clean_file_piped_loads_no_heavy_module() -> None:
     """The cold start of `cchc validate` pays for YAML and cchc only: no Pydantic (nothing to
     explain), no Rich (not a terminal), no pathlib, none of the export or import libraries."""
-    code = ("import sys\nfrom cchc_cli.cli import run\ncode = run(['validate', sys.argv[1]])\n"
+    code = ("import sys\nfrom cchc.cli.app import run\ncode = run(['validate', sys.argv[1]])\n"
             f"print(code, sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY - {'yaml'} | {'pathlib'}!r}), "
             "file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(SHIPPED)], capture_output=True, text=True, check=True)
@@ -200,7 +204,7 @@ def test_validating_a_clean_file_piped_loads_no_heavy_module() -> None:
 
 def test_main_raises_the_cycle_collector_thresholds() -> None:
     """Bulk checks make tens of thousands of acyclic objects: main() collects cycles less often."""
-    code = ("import gc, sys\nsys.argv = ['cchc', '--version']\nfrom cchc_cli.cli import main\n"
+    code = ("import gc, sys\nsys.argv = ['cchc', '--version']\nfrom cchc.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold(), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "(200000, 30, 30)"
@@ -336,7 +340,7 @@ def test_argparse_strings_are_all_translated() -> None:
 
 
 def test_interrupt_exits_130(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cchc_cli.checks as checks
+    import cchc.checks as checks
 
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cchc_cli.problems import CODES
+from cchc.problems import CODES
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

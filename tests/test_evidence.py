@@ -6,11 +6,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from cchc_cli.checks import check_file
-from cchc_cli.cli import app
-from cchc_cli.evidence import all_cited, cited_in, index_documents, report_date
-from cchc_cli.load import load_file, load_text
-from cchc_cli.model import iter_criteria
+from cchc.checks import check_file
+from cchc.cli.app import app
+from cchc.evidence.cited import all_cited, cited_in, index_documents, report_date
+from cchc.scorecard.load import load_file, load_text
+from cchc.scorecard.model import iter_criteria
 from tests.conftest import SHIPPED, CliRunner
 
 
@@ -135,7 +135,7 @@ def test_evidence_command_with_folder_and_bad_input(tmp_path: Path) -> None:
 
 
 def test_mapping_items_round_trip_through_one_line() -> None:
-    from cchc_cli.model import EvidenceRef, evidence_item
+    from cchc.scorecard.model import EvidenceRef, evidence_item
 
     ref = EvidenceRef(doc="1280/KH-UBND", date="2020-12-30", title="Kế hoạch CCHC | năm 2021",
                       file="evidence/kh-1280.pdf", pages="3-5")

@@ -22,14 +22,14 @@ import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc_cli import export as export_module
-from cchc_cli import safewrite
-from cchc_cli.cli import app
-from cchc_cli.export import CELL_LIMIT, ROW_LINES, ExportError, split_text, write_xlsx
-from cchc_cli.load import load_file
-from cchc_cli.messages import set_language
-from cchc_cli.model import Criterion, Scorecard, iter_criteria
-from cchc_cli.rollup import rollup
+from cchc.xlsx import export as export_module
+from cchc import output as safewrite
+from cchc.cli.app import app
+from cchc.xlsx.export import CELL_LIMIT, ROW_LINES, ExportError, split_text, write_xlsx
+from cchc.scorecard.load import load_file
+from cchc.messages import set_language
+from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
+from cchc.scorecard.rollup import rollup
 from tests.conftest import SHIPPED, CliRunner
 
 HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Ghi chú"]
@@ -511,7 +511,7 @@ def test_input_is_byte_identical_after_export(tmp_path: Path) -> None:
 
 
 def test_validate_and_total_do_not_import_xlsxwriter() -> None:
-    code = ("import contextlib, io, sys\nfrom cchc_cli.cli import run\n"
+    code = ("import contextlib, io, sys\nfrom cchc.cli.app import run\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    assert run(['total', {str(SHIPPED)!r}]) == 0\n"
             f"    assert run(['validate', {str(SHIPPED)!r}]) == 0\n"
@@ -541,7 +541,7 @@ def _link_target(cell: Cell, workbook: Path) -> Path | str:
 
 
 def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) -> None:
-    from cchc_cli.evidence import all_cited, index_documents, index_row
+    from cchc.evidence.cited import all_cited, index_documents, index_row
 
     book = openpyxl.load_workbook(shipped_xlsx)
     assert book.sheetnames[:2] == ["Bảng chấm điểm", "Tài liệu kiểm chứng"]

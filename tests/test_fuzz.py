@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.checks import run_checks
-from cchc_cli.cli import app
-from cchc_cli.load import decode, load_text
+from cchc.checks import run_checks
+from cchc.cli.app import app
+from cchc.scorecard.load import decode, load_text
 from tests.conftest import SHIPPED, CliRunner
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "150"))

@@ -21,14 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.cli import app
-from cchc_cli.export import write_xlsx
-from cchc_cli.importer import Imported, ImportOptionError, fold, import_file, key, roman, split_name
-from cchc_cli.load import load_file
-from cchc_cli.messages import set_language
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
-from cchc_cli.rollup import rollup
-from cchc_cli.writer import dump_scorecard
+from cchc.cli.app import app
+from cchc.xlsx.export import write_xlsx
+from cchc.importers.importer import Imported, ImportOptionError, fold, import_file, key, roman, split_name
+from cchc.scorecard.load import load_file
+from cchc.messages import set_language
+from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
+from cchc.scorecard.rollup import rollup
+from cchc.scorecard.dump import dump_scorecard
 from tests.conftest import SHIPPED, CliRunner
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -510,7 +510,7 @@ def exported(card: Scorecard, tmp: Path) -> Path:
 
 def representable(card: Scorecard) -> dict[str, Any]:
     """What the exported workbook gives back of ``card``: all of it. The visible form carries what it
-    shows and the metadata the export hides (cchc_cli.sheetmeta) the rest: ids, titles in their own
+    shows and the metadata the export hides (cchc.xlsx.layout) the rest: ids, titles in their own
     case, TT and notes that are "" rather than absent, points with their precision, declared totals
     that differ from the sums, level, a title without the year, evidence text that looks like a
     mapping line, characters Excel refuses, the flags.
@@ -743,8 +743,8 @@ cell_values = st.one_of(
 def test_any_table_gives_a_card_and_located_problems(tmp_path: Path, rows: Rows) -> None:
     """Whatever the rows hold, the import never raises, every cell problem names its cell, and the
     scorecard it returns writes and loads back."""
-    from cchc_cli.load import load_text
-    from cchc_cli.writer import dump_scorecard
+    from cchc.scorecard.load import load_text
+    from cchc.scorecard.dump import dump_scorecard
 
     clean = [[v if not isinstance(v, str) else "".join(ch for ch in v if ch >= " " or ch in "\n\t") for v in row]
              for row in rows]

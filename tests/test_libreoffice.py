@@ -21,10 +21,10 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from cchc_cli import export
-from cchc_cli.export import write_xlsx
-from cchc_cli.load import load_file
-from cchc_cli.rollup import Row, rollup
+from cchc.xlsx import export
+from cchc.xlsx.export import write_xlsx
+from cchc.scorecard.load import load_file
+from cchc.scorecard.rollup import Row, rollup
 from tests.conftest import SHIPPED
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -123,8 +123,8 @@ def test_the_workbook_saved_by_libreoffice_still_imports_as_the_scorecard(
     """An officer opens the workbook and saves it: LibreOffice recalculates the sums, drops the
     creator, makes the very hidden sheet merely hidden. The hidden metadata still gives back the
     very scorecard."""
-    from cchc_cli.importer import import_file
-    from cchc_cli.writer import dump_scorecard
+    from cchc.importers.importer import import_file
+    from cchc.scorecard.dump import dump_scorecard
 
     xlsx, _ = shipped_export
     saved = convert(xlsx, "xlsx:Calc MS Excel 2007 XML", tmp_path)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc_cli.checks import check_file
-from cchc_cli.load import MAX_BYTES, load_file, load_text, where
-from cchc_cli.yamlsrc import MAX_DEPTH, Map, parse
+from cchc.checks import check_file
+from cchc.scorecard.load import MAX_BYTES, load_file, load_text, where
+from cchc.scorecard.reader import MAX_DEPTH, Map, parse
 from tests.conftest import MINIMAL
 
 
@@ -81,7 +81,7 @@ def test_one_bad_value_does_not_hide_others() -> None:
     text = MINIMAL.replace("score: 90", "score: 9O") + "  - id: \"2\"\n    title: Hai\n    max: -1\n"
     report_codes = {p.code for p in load_text(text, "x.yaml").problems}
     assert "bad-number" in report_codes
-    from cchc_cli.checks import run_checks
+    from cchc.checks import run_checks
     all_codes = {p.code for p in run_checks(load_text(text, "x.yaml")).problems}
     assert {"bad-number", "score-negative", "unscored"} <= all_codes
 

@@ -17,8 +17,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_cli import load, model, spec
-from cchc_cli.load import load_text
+from cchc.scorecard import load
+
+from cchc.scorecard import model
+
+from cchc.scorecard import spec
+from cchc.scorecard.load import load_text
 from tests.conftest import CASES, ROOT, SHIPPED
 from tests.test_fuzz import BASE
 
@@ -152,7 +156,7 @@ def test_quick_look_reads_the_shipped_scorecard_alone(monkeypatch: pytest.Monkey
 
 
 def test_checking_a_clean_file_does_not_import_pydantic() -> None:
-    code = ("import sys; from cchc_cli.checks import check_files; r = check_files([sys.argv[1]]); "
+    code = ("import sys; from cchc.checks import check_files; r = check_files([sys.argv[1]]); "
             "print(r.errors, 'pydantic' in sys.modules)")
     clean = subprocess.run([sys.executable, "-c", code, str(SHIPPED)], capture_output=True, text=True,
                            check=True, cwd=ROOT)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.numbers import NumberError, format_points, matches_declared, parse_decimal, percent
+from cchc.scorecard.numbers import NumberError, format_points, matches_declared, parse_decimal, percent
 
 
 @pytest.mark.parametrize(("text", "value"), [

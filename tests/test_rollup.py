@@ -7,9 +7,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.load import load_file, load_text
-from cchc_cli.model import Criterion, Scorecard
-from cchc_cli.rollup import mismatches, rollup
+from cchc.scorecard.load import load_file, load_text
+from cchc.scorecard.model import Criterion, Scorecard
+from cchc.scorecard.rollup import mismatches, rollup
 from tests.conftest import SHIPPED
 
 

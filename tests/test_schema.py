@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from cchc_cli.schema import schema_text
+from cchc.scorecard.schema import schema_text
 from tests.conftest import ROOT, SHIPPED
 
 COMMITTED = ROOT / "schemas" / "scorecard.schema.json"

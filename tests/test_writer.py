@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.load import load_file, load_text
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard
-from cchc_cli.writer import MODELINE, WriteError, dump_scorecard, points, scalar, write_text_atomic
+from cchc.scorecard.load import load_file, load_text
+from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard
+from cchc.scorecard.dump import MODELINE, WriteError, dump_scorecard, points, scalar, write_text_atomic
 from tests.conftest import SHIPPED
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "150"))
@@ -182,7 +182,7 @@ def test_atomic_write_refuses_the_input_and_other_suffixes(tmp_path: Path) -> No
 
 def test_export_and_import_write_through_one_safe_writer(tmp_path: Path) -> None:
     """Both commands refuse with the same error type, and an overwritten file keeps its permissions."""
-    from cchc_cli.export import ExportError
+    from cchc.xlsx.export import ExportError
 
     assert WriteError is ExportError
     out = tmp_path / "out.yaml"

@@ -16,8 +16,8 @@ from typing import Union
 
 import yaml
 
-from cchc_cli.messages import render
-from cchc_cli.problems import Problem
+from cchc.messages import render
+from cchc.problems import Problem
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _Loader

@@ -1,7 +1,7 @@
 """The command line: parse options, call the core, render, choose the exit code. Nothing else.
 
 Parsing is the standard library's argparse: a start-up costs a few milliseconds instead of the
-~100 ms typer and pydantic took. Only the standard library, ``cchc_cli.messages`` and the version
+~100 ms typer and pydantic took. Only the standard library, ``cchc.messages`` and the version
 are imported here at module level; every command imports what it needs (Rich only when it really
 prints a table or a progress bar).
 """
@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from cchc_cli import __version__
-from cchc_cli.messages import LANGUAGES, render, set_language
+from cchc import __version__
+from cchc.messages import LANGUAGES, render, set_language
 
 if TYPE_CHECKING:  # pathlib costs ~3 ms at every start; validate does without it
     from pathlib import Path
@@ -74,8 +74,8 @@ def _fail(message: str, code: int = 2) -> Exit:
 def validate(paths: list[str], output_format: ReportFormat | None = None, strict: bool = False,
              jobs: int | None = None, evidence_dir: Path | None = None) -> None:
     """``cchc validate PATH...``: check files and folders, every problem in one pass."""
-    from cchc_cli.checks import check_files, discover
-    from cchc_cli.render import dump_json, github_lines, print_report_text
+    from cchc.checks import check_files, discover
+    from cchc.cli.reporters import dump_json, github_lines, print_report_text
 
     if output_format is None:
         output_format = ReportFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ReportFormat.text
@@ -98,7 +98,7 @@ def _with_progress(files: list[str], workers: int, evidence_dir: Path | None = N
     """Check files with a Rich progress bar on stderr (only on a terminal)."""
     from rich.progress import Progress
 
-    from cchc_cli.checks import check_files
+    from cchc.checks import check_files
 
     with Progress(console=_stderr(), transient=True) as progress:
         task = progress.add_task(render("progress.checking"), total=len(files))
@@ -108,12 +108,12 @@ def _with_progress(files: list[str], workers: int, evidence_dir: Path | None = N
 
 def total(file: Path, output_format: OutputFormat = OutputFormat.text, depth: int | None = None) -> None:
     """``cchc total FILE``: recompute every sum and compare with the declared ones."""
-    from cchc_cli.checks import run_checks
-    from cchc_cli.load import load_file
-    from cchc_cli.numbers import format_points
-    from cchc_cli.problems import Severity
-    from cchc_cli.render import dump_json, problem_line, total_json, total_table
-    from cchc_cli.rollup import mismatches, rollup
+    from cchc.checks import run_checks
+    from cchc.scorecard.load import load_file
+    from cchc.scorecard.numbers import format_points
+    from cchc.problems import Severity
+    from cchc.cli.reporters import dump_json, problem_line, total_json, total_table
+    from cchc.scorecard.rollup import mismatches, rollup
 
     loaded = load_file(file)
     report = run_checks(loaded)
@@ -142,11 +142,11 @@ def total(file: Path, output_format: OutputFormat = OutputFormat.text, depth: in
 
 def export(file: Path, xlsx: Path | None = None, force: bool = False, evidence_dir: Path | None = None) -> None:
     """``cchc export FILE --xlsx OUT``: write the official Excel workbook."""
-    from cchc_cli.checks import run_checks
-    from cchc_cli.export import ExportError, write_xlsx
-    from cchc_cli.load import load_file
-    from cchc_cli.render import problem_line
-    from cchc_cli.rollup import rollup
+    from cchc.checks import run_checks
+    from cchc.xlsx.export import ExportError, write_xlsx
+    from cchc.scorecard.load import load_file
+    from cchc.cli.reporters import problem_line
+    from cchc.scorecard.rollup import rollup
 
     if xlsx is None:
         raise _fail(render("err.need-xlsx"))
@@ -169,10 +169,10 @@ def export(file: Path, xlsx: Path | None = None, force: bool = False, evidence_d
 def evidence_index(file: Path, output_format: OutputFormat = OutputFormat.text,
                    evidence_dir: Path | None = None) -> None:
     """``cchc evidence FILE``: the table of cited documents, with the citation warnings."""
-    from cchc_cli.checks import run_checks
-    from cchc_cli.evidence import all_cited, index_documents
-    from cchc_cli.load import load_file
-    from cchc_cli.render import dump_json, evidence_table, problem_line
+    from cchc.checks import run_checks
+    from cchc.evidence.cited import all_cited, index_documents
+    from cchc.scorecard.load import load_file
+    from cchc.cli.reporters import dump_json, evidence_table, problem_line
 
     loaded = load_file(file)
     if loaded.card is None:
@@ -194,7 +194,7 @@ def evidence_index(file: Path, output_format: OutputFormat = OutputFormat.text,
 
 def schema() -> None:
     """``cchc schema``: print the JSON Schema of the YAML format."""
-    from cchc_cli.schema import schema_text
+    from cchc.scorecard.schema import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -202,13 +202,13 @@ def schema() -> None:
 def import_table(file: Path, out: Path, table: int | None = None, sheet: str | None = None,
                  unit: str | None = None, year: int | None = None, force: bool = False) -> None:
     """``cchc import FILE -o OUT``: read a Word/Excel scoring table into a YAML scorecard."""
-    from cchc_cli.checks import run_checks
-    from cchc_cli.importer import ImportOptionError, import_file
-    from cchc_cli.load import load_text
-    from cchc_cli.model import iter_criteria
-    from cchc_cli.problems import FileReport, Problem, Report
-    from cchc_cli.render import problem_line
-    from cchc_cli.writer import WriteError, check_target, dump_scorecard, write_text_atomic
+    from cchc.checks import run_checks
+    from cchc.importers.importer import ImportOptionError, import_file
+    from cchc.scorecard.load import load_text
+    from cchc.scorecard.model import iter_criteria
+    from cchc.problems import FileReport, Problem, Report
+    from cchc.cli.reporters import problem_line
+    from cchc.scorecard.dump import WriteError, check_target, dump_scorecard, write_text_atomic
 
     if table is not None and sheet is not None:
         raise _fail(render("err.import-both"))

@@ -2,7 +2,7 @@
 
 The JSON Schema is generated from them (`cchc schema`); the loader asks them about every value its
 quick look does not accept, so their errors are what users see; and the importer builds with them.
-What was read is then held in the plain classes of `cchc_cli.model`, which mirror these fields (a
+What was read is then held in the plain classes of `cchc.scorecard.model`, which mirror these fields (a
 test compares them) and start without importing Pydantic.
 
 A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
@@ -18,8 +18,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
-from cchc_cli import model
-from cchc_cli.numbers import NumberError, parse_decimal
+from cchc.scorecard import model
+from cchc.scorecard.numbers import NumberError, parse_decimal
 
 
 def _points(value: Any) -> Any:
@@ -147,7 +147,7 @@ class Scorecard(BaseModel):
 
 
 def to_runtime(obj: Any) -> Any:
-    """The `cchc_cli.model` object holding the same values as a spec object (a tree, deeply)."""
+    """The `cchc.scorecard.model` object holding the same values as a spec object (a tree, deeply)."""
     if isinstance(obj, EvidenceRef):
         return model.EvidenceRef(**obj.__dict__)
     if isinstance(obj, Criterion):

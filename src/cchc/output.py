@@ -21,7 +21,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from cchc_cli.messages import render
+from cchc.messages import render
 
 __all__ = ["OutputError", "check_target", "same_file", "write_atomic"]
 

@@ -1,6 +1,6 @@
 """The scorecard in memory: plain classes that every part of cchc reads and writes.
 
-The format itself is defined by the Pydantic models in `cchc_cli.spec`, its single source: the
+The format itself is defined by the Pydantic models in `cchc.scorecard.spec`, its single source: the
 JSON Schema is generated from them, and values that a quick look cannot accept are validated and
 explained by them. These classes hold what was read, with the same fields, names, order and
 defaults (a test fails when the two drift apart). They import nothing heavy, so that `cchc validate`
@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang",
                               "url": "url"}
 
-#: A date as officers write it (30/12/2020) or as ISO (2020-12-30), as `cchc_cli.spec` defines it.
+#: A date as officers write it (30/12/2020) or as ISO (2020-12-30), as `cchc.scorecard.spec` defines it.
 DATE_PATTERN = r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$"
 # The dates accepted without asking the spec: its pattern with ASCII digits and spaces only, which
 # Python's and Pydantic's regex engines read alike.
@@ -91,7 +91,7 @@ def evidence_item(text: str) -> str | EvidenceRef:
             return text
     ref = ref_from_parts(found)
     if ref is None:
-        from cchc_cli.spec import checked_ref  # Pydantic decides the unusual cases
+        from cchc.scorecard.spec import checked_ref  # Pydantic decides the unusual cases
 
         ref = checked_ref(found)
     return text if ref is None else ref

@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterator
 
-from cchc_cli.citations import Citation, is_valid_date, parse_evidence, parse_items
-from cchc_cli.load import where
-from cchc_cli.messages import render
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard, iter_criteria
-from cchc_cli.numbers import format_points
-from cchc_cli.problems import Problem
-from cchc_cli.yamlsrc import Seq
+from cchc.evidence.citations import Citation, is_valid_date, parse_evidence, parse_items
+from cchc.scorecard.load import where
+from cchc.messages import render
+from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
+from cchc.scorecard.numbers import format_points
+from cchc.problems import Problem
+from cchc.scorecard.reader import Seq
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,7 +4,7 @@ Each node is validated on its own, so one bad value does not hide the problems o
 tree: the bad value is reported and left out, and checking goes on with what was readable.
 
 A node whose values are all plainly right (text where text goes, points that parse, known fields,
-nothing missing) is built at once. Any other node goes to the Pydantic models of `cchc_cli.spec`,
+nothing missing) is built at once. Any other node goes to the Pydantic models of `cchc.scorecard.spec`,
 the format's definition, which accept what they accept and explain the rest: so the problems are
 theirs, and Pydantic is imported only for a file that needs it.
 """
@@ -15,11 +15,11 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from cchc_cli.messages import render
-from cchc_cli.model import REF_FIELDS, Criterion, EvidenceRef, Scorecard, ref_from_parts
-from cchc_cli.numbers import NumberError, parse_decimal
-from cchc_cli.problems import Problem
-from cchc_cli.yamlsrc import Map, Node, Scalar, Seq, kind_of, parse, to_plain
+from cchc.messages import render
+from cchc.scorecard.model import REF_FIELDS, Criterion, EvidenceRef, Scorecard, ref_from_parts
+from cchc.scorecard.numbers import NumberError, parse_decimal
+from cchc.problems import Problem
+from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.
 MAX_BYTES = 2 * 1024 * 1024
@@ -228,7 +228,7 @@ class _Builder:
         """Validate with the spec's model: report its errors, drop bad values and try again."""
         from pydantic import ValidationError
 
-        from cchc_cli import spec
+        from cchc.scorecard import spec
 
         model = spec.Criterion if cls is Criterion else spec.Scorecard
         for attempt in range(4):

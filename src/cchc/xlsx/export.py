@@ -49,7 +49,7 @@ each node's first row, so continuation rows never count. A cell over Excel's cha
 a notice naming the cell and the rows that continue it. The title rows, which cannot continue, are cut
 at the limit with a "…" marker and a notice.
 
-Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc_cli.sheetmeta): a
+Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc.xlsx.layout): a
 hidden column after "Ghi chú" (outside the print area) holds each node's id and what its visible
 cells cannot carry; a very hidden sheet "cchc" holds the top-level fields.
 
@@ -58,7 +58,7 @@ evidence`` does (type, number, dates, subject, the criteria citing it, their cou
 first), plus the cited file or link; with an evidence folder, a cited file found in it is a
 hyperlink (relative to the workbook), and a cited web address always is one.
 
-Writing (cchc_cli.safewrite): refuses the input file as output, a suffix other than .xlsx, an existing
+Writing (cchc.output): refuses the input file as output, a suffix other than .xlsx, an existing
 file unless ``overwrite``, and a missing directory; writes into a temporary file in the output
 directory, syncs it, then moves it into place. A failure leaves no partial output and no temporary
 file; the input is only ever read by the loader, never opened here.
@@ -82,13 +82,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from cchc_cli import safewrite, sheetmeta
-from cchc_cli.evidence import Cited, all_cited, index_documents, index_row
-from cchc_cli.messages import render
-from cchc_cli.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
-from cchc_cli.numbers import format_points
-from cchc_cli.rollup import Row
-from cchc_cli.safewrite import OutputError
+from cchc import output as safewrite
+
+from cchc.xlsx import layout as sheetmeta
+from cchc.evidence.cited import Cited, all_cited, index_documents, index_row
+from cchc.messages import render
+from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
+from cchc.scorecard.numbers import format_points
+from cchc.scorecard.rollup import Row
+from cchc.output import OutputError
 
 __all__ = ["ExportError", "build_xlsx", "clean_text", "split_text", "write_xlsx"]
 
@@ -142,7 +144,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
 TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
 LAST_COL = len(COLUMNS) - 1
-#: The hidden column right after "Ghi chú": each node's metadata (see cchc_cli.sheetmeta).
+#: The hidden column right after "Ghi chú": each node's metadata (see cchc.xlsx.layout).
 META_COL = LAST_COL + 1
 #: The evidence index sheet's columns: header message key and width in characters. Together as
 #: wide as the form, so both sheets print at the same scale.
@@ -171,7 +173,7 @@ _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\r": "\n"})
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-#: A user error while exporting (the output is the input, exists, ...): see cchc_cli.safewrite.
+#: A user error while exporting (the output is the input, exists, ...): see cchc.output.
 ExportError = OutputError
 
 
@@ -535,7 +537,7 @@ def sum_formula(rows: list[int], col: int, blank_when_empty: bool = False) -> st
 
 # --- metadata -----------------------------------------------------------------------------------
 #
-# What the hidden column and the hidden sheet hold: see cchc_cli.sheetmeta. A value is stored only
+# What the hidden column and the hidden sheet hold: see cchc.xlsx.layout. A value is stored only
 # when the visible cells would not give it back exactly; storing one more than needed costs only
 # room, so the tests below err towards storing.
 
@@ -987,7 +989,7 @@ def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, ov
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
     ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
-    ExportError for every user error: see cchc_cli.safewrite for what is refused.
+    ExportError for every user error: see cchc.output for what is refused.
     """
     out = Path(out)
     safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,

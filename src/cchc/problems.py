@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from cchc_cli.messages import render
+from cchc.messages import render
 
 
 class Severity(str, Enum):

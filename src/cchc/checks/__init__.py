@@ -8,14 +8,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from cchc_cli import evidence
-from cchc_cli.evidence import Cited, all_cited
-from cchc_cli.load import Loaded, load_file, where
-from cchc_cli.messages import render
-from cchc_cli.model import Criterion, Scorecard, iter_criteria
-from cchc_cli.numbers import decimal_places, format_points
-from cchc_cli.problems import FileReport, Problem, Report
-from cchc_cli.rollup import Row, rollup
+from cchc.evidence import cited as evidence
+from cchc.evidence.cited import Cited, all_cited
+from cchc.scorecard.load import Loaded, load_file, where
+from cchc.messages import render
+from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
+from cchc.scorecard.numbers import decimal_places, format_points
+from cchc.problems import FileReport, Problem, Report
+from cchc.scorecard.rollup import Row, rollup
 
 if TYPE_CHECKING:  # pathlib costs start-up time and is only needed with --evidence-dir
     from pathlib import Path

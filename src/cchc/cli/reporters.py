@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cchc_cli.evidence import Document, index_row
-from cchc_cli.messages import render
-from cchc_cli.model import Scorecard
-from cchc_cli.numbers import format_points
-from cchc_cli.problems import Problem, Report, Severity
-from cchc_cli.rollup import Row
+from cchc.evidence.cited import Document, index_row
+from cchc.messages import render
+from cchc.scorecard.model import Scorecard
+from cchc.scorecard.numbers import format_points
+from cchc.problems import Problem, Report, Severity
+from cchc.scorecard.rollup import Row
 
 if TYPE_CHECKING:  # rich is imported only where it draws, so piped output starts fast
     from rich.table import Table

@@ -2,7 +2,7 @@
 
 PyYAML's emitter cannot be told to keep the format's key order per model, to write points with a
 decimal comma, or to quote exactly the scalars a YAML reader would misread, so the document is
-written here, line by line. What comes out loads back (``cchc_cli.load.load_text``) into an equal
+written here, line by line. What comes out loads back (``cchc.scorecard.load.load_text``) into an equal
 scorecard; the tests check that with generated scorecards full of awkward text.
 
 - The schema modeline comes first, so editors with the YAML language server check the file.
@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from cchc_cli import safewrite
-from cchc_cli.model import REF_FIELDS, Criterion, Scorecard
-from cchc_cli.safewrite import OutputError
+from cchc import output as safewrite
+from cchc.scorecard.model import REF_FIELDS, Criterion, Scorecard
+from cchc.output import OutputError
 
 #: The first line of every written scorecard: editors validate against the committed schema.
 MODELINE = "# yaml-language-server: $schema=../schemas/scorecard.schema.json"
@@ -176,7 +176,7 @@ def dump_scorecard(card: Scorecard) -> str:
 
 # --- writing the file -----------------------------------------------------------------------------
 
-#: A user error while writing (the output is the input, exists, ...): see cchc_cli.safewrite.
+#: A user error while writing (the output is the input, exists, ...): see cchc.output.
 WriteError = OutputError
 
 #: What a scorecard file may be called.

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
-from cchc_cli.model import Criterion, Scorecard
-from cchc_cli.numbers import matches_declared, percent
+from cchc.scorecard.model import Criterion, Scorecard
+from cchc.scorecard.numbers import matches_declared, percent
 
 
 @dataclass

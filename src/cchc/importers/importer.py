@@ -29,7 +29,7 @@ Workbooks written by ``cchc export`` (creator "cchc") are read exactly: text ver
 the fields, and rows continued by the exporter ("(tiếp theo 1.2)", cut lines marked with "…") are
 joined back. What the form cannot show (a field's id and the case of its title, declared totals,
 the points' precision, ``level``, …) comes from the metadata the export hides in the workbook (see
-cchc_cli.sheetmeta), but only where the visible cells still hold what the export wrote: a cell
+cchc.xlsx.layout), but only where the visible cells still hold what the export wrote: a cell
 someone edited is read as shown. The export's evidence index sheet is not read.
 """
 
@@ -48,14 +48,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cchc_cli import sheetmeta
-from cchc_cli.messages import VI, render
-from cchc_cli import model
-from cchc_cli.model import evidence_item
+from cchc.xlsx import layout as sheetmeta
+from cchc.messages import VI, render
+from cchc.scorecard import model
+from cchc.scorecard.model import evidence_item
 # Built with the spec's models, which validate what the cells and the hidden metadata hold.
-from cchc_cli.spec import Criterion, EvidenceRef, Scorecard, to_runtime
-from cchc_cli.numbers import NumberError, parse_decimal
-from cchc_cli.problems import Problem
+from cchc.scorecard.spec import Criterion, EvidenceRef, Scorecard, to_runtime
+from cchc.scorecard.numbers import NumberError, parse_decimal
+from cchc.problems import Problem
 
 __all__ = ["CellRef", "Imported", "ImportOptionError", "import_file", "fold", "read_docx", "read_xlsx",
            "parse_grid"]
@@ -264,7 +264,7 @@ class Grid:
     preamble: list[str] = field(default_factory=list)
     #: Written by ``cchc export``: text is verbatim and the layout is the exporter's.
     exact: bool = False
-    #: The top-level metadata ``cchc export`` hid in the workbook (see cchc_cli.sheetmeta), if any.
+    #: The top-level metadata ``cchc export`` hid in the workbook (see cchc.xlsx.layout), if any.
     meta: dict[str, Any] | None = None
 
 
@@ -445,7 +445,7 @@ def _extent(sheet: Any) -> tuple[int, int]:
 
 
 def _read_meta(book: Any) -> dict[str, Any] | None:
-    """The top-level metadata ``cchc export`` hides in its sheet "cchc" (see cchc_cli.sheetmeta);
+    """The top-level metadata ``cchc export`` hides in its sheet "cchc" (see cchc.xlsx.layout);
     None when there is none, it is not hidden, or it cannot be read (then nothing of it is used)."""
     if sheetmeta.SHEET not in book.sheetnames:
         return None
@@ -650,7 +650,7 @@ class _Draft:
     tts: list[str] = _field(default_factory=list)  # TT parts on continuation rows (exact)
     children: list[_Draft] = _field(default_factory=list)
     parent: _Draft | None = None
-    #: The row's hidden metadata (see cchc_cli.sheetmeta), and the texts of its cells as read, per
+    #: The row's hidden metadata (see cchc.xlsx.layout), and the texts of its cells as read, per
     #: column kind over the row and its continuation rows, to tell whether someone changed them.
     meta: dict[str, Any] | None = None
     cells: dict[str, list[str]] = _field(default_factory=dict)
@@ -997,7 +997,7 @@ def _meta_number(stored: Any, shown: Decimal | None) -> tuple[bool, Decimal | No
 
 
 def _from_meta(draft: _Draft, shown: dict[str, Any]) -> dict[str, Any]:
-    """What a row's hidden metadata gives back that its visible cells cannot (see cchc_cli.sheetmeta):
+    """What a row's hidden metadata gives back that its visible cells cannot (see cchc.xlsx.layout):
     each stored value whose cells still hold what the export wrote, and the flags."""
     meta = draft.meta or {}
     found: dict[str, Any] = {}
@@ -1194,7 +1194,7 @@ def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:
 
 
 def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None]) -> dict[str, Any]:
-    """What the hidden sheet gives back of the top-level fields (see cchc_cli.sheetmeta): the title
+    """What the hidden sheet gives back of the top-level fields (see cchc.xlsx.layout): the title
     and year while the first title row holds what the export wrote, the unit and report while the
     second does, the level, and each declared total while the total row shows what it showed."""
     meta = grid.meta or {}

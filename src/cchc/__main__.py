@@ -1,0 +1,5 @@
+"""Allow ``python -m cchc``."""
+
+from cchc.cli.app import main
+
+main()
