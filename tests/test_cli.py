@@ -191,17 +191,6 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_validating_a_clean_file_piped_loads_no_heavy_module() -> None:
-    """The cold start of `cchc validate` pays for YAML and cchc only: no Pydantic (nothing to
-    explain), no Rich (not a terminal), no pathlib, none of the export or import libraries."""
-    code = ("import sys\nfrom cchc.cli.app import run\ncode = run(['validate', sys.argv[1]])\n"
-            f"print(code, sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY - {'yaml'} | {'pathlib'}!r}), "
-            "file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code, str(SHIPPED)], capture_output=True, text=True, check=True)
-    assert done.stderr.strip() == "0 []", done.stderr
-    assert "0 lỗi" in done.stdout
-
-
 def test_main_raises_the_cycle_collector_thresholds() -> None:
     """Bulk checks make tens of thousands of acyclic objects: main() collects cycles less often."""
     code = ("import gc, sys\nsys.argv = ['cchc', '--version']\nfrom cchc.cli.app import main\n"

@@ -63,7 +63,8 @@ criteria:
 """
     loaded = load_text(text, "x.yaml")
     assert loaded.card is not None
-    found = cited_in(loaded.card.criteria[0])
+    node = loaded.card.criteria[0]
+    found = cited_in(node, loaded.locations(node))
     assert [(c.item, c.citation.doc_type, c.citation.number) for c in found] == [
         (0, "PA", "5912"), (1, "PA", "5912"), (3, "CV", "7148")]
     assert [c.location() for c in found] == [(9, 9), (10, 9), (12, 9)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import asdict
+
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -520,13 +520,13 @@ def representable(card: Scorecard) -> dict[str, Any]:
     lower case), for which the visible cells speak; and an id holding characters Excel refuses,
     whose row is then read like a row of a table cchc did not write.
     """
-    return asdict(card)
+    return card.model_dump()
 
 
 def assert_same(got: Scorecard, card: Scorecard) -> None:
     """The same scorecard: equal models, and the same YAML (which also compares the precision of
     the points: 0,50 is not 0,5 there)."""
-    assert asdict(got) == representable(card)
+    assert got.model_dump() == representable(card)
     assert dump_scorecard(got) == dump_scorecard(card)
 
 
@@ -771,7 +771,7 @@ def test_cli_import_writes_a_scorecard_that_validates(runner: CliRunner, tmp_pat
     assert "total-not-100" in result.output  # the written file is checked as validate checks it
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/scorecard.schema.json\nunit: UBND xã A\n")
-    assert asdict(load_file(out).card) == asdict(imported(source).card)
+    assert load_file(out).card.model_dump() == imported(source).card.model_dump()
 
 
 def test_cli_refuses_existing_output_without_force(runner: CliRunner, tmp_path: Path) -> None:

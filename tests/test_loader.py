@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cchc.checks import check_file
-from cchc.scorecard.load import MAX_BYTES, load_file, load_text, where
+from cchc.scorecard.load import MAX_BYTES, load_file, load_text
 from cchc.scorecard.reader import MAX_DEPTH, Map, parse
 from tests.conftest import MINIMAL
 
@@ -23,9 +23,22 @@ def test_positions_of_nodes_and_values() -> None:
     loaded = load_text(MINIMAL, "x.yaml")
     assert loaded.card is not None and not loaded.problems
     node = loaded.card.criteria[0]
+    where = loaded.locations
     assert (where(node).line, where(node).column) == (4, 5)
     assert where(node).at("score") == (7, 12)
     assert where(node).path == "criteria[0]"
+
+
+def test_locations_stand_beside_the_model() -> None:
+    """Two equal scorecards read at different places compare equal; each keeps its own locations."""
+    first = load_text(MINIMAL, "a.yaml")
+    second = load_text("\n\n" + MINIMAL, "b.yaml")
+    assert first.card is not None and second.card is not None
+    assert first.card == second.card
+    a, b = first.card.criteria[0], second.card.criteria[0]
+    assert (first.locations(a).line + 2, first.locations(a).file) == (second.locations(b).line, "a.yaml")
+    assert second.locations(b).file == "b.yaml"
+    assert first.locations(b).line == 0  # an object of another file is not located here
 
 
 def test_scalars_stay_as_written() -> None:

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from cchc.evidence import cited as evidence
 from cchc.evidence.cited import Cited, all_cited
-from cchc.scorecard.load import Loaded, load_file, where
+from cchc.scorecard.load import Loaded, Locations, load_file
 from cchc.messages import render
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.numbers import decimal_places, format_points
 from cchc.problems import FileReport, Problem, Report
 from cchc.scorecard.rollup import Row, rollup
 
-if TYPE_CHECKING:  # pathlib costs start-up time and is only needed with --evidence-dir
+if TYPE_CHECKING:
     from pathlib import Path
 
 
@@ -27,13 +27,15 @@ class Context:
 
     card: Scorecard
     root: Row
+    #: Where each node stands in the file.
+    where: Locations
     #: Folder holding the evidence files, when the user gave one (--evidence-dir).
     evidence_dir: Path | None = None
 
     @cached_property
     def cited(self) -> list[Cited]:
         """Every citation in the evidence, parsed once for all the evidence checks."""
-        return all_cited(self.card)
+        return all_cited(self.card, self.where)
 
     def nodes(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
         """Every criterion with its depth and parent."""
@@ -61,7 +63,7 @@ def check_leaf_max(ctx: Context) -> Iterator[Problem]:
     """A leaf needs its max, except inside a split_unknown group."""
     for node, _, parent in ctx.nodes():
         if node.is_leaf and node.max is None and not ctx.in_split_group(parent):
-            yield where(node).problem("missing-max", None, id=node.id)
+            yield ctx.where(node).problem("missing-max", None, id=node.id)
 
 
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
@@ -69,7 +71,7 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
     first: dict[str, Criterion] = {}
     for node, _, _ in ctx.nodes():
         if node.id in first:
-            yield where(node).problem("duplicate-id", "id", id=node.id, first_line=where(first[node.id]).at("id")[0])
+            yield ctx.where(node).problem("duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0])
         else:
             first[node.id] = node
 
@@ -81,7 +83,7 @@ def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
             continue
         prefix = _known_prefix(parent.id)
         if prefix and not node.id.startswith(prefix + "."):
-            yield where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+            yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
 
 
 def check_ranges(ctx: Context) -> Iterator[Problem]:
@@ -92,10 +94,10 @@ def check_ranges(ctx: Context) -> Iterator[Problem]:
         for name in ("max", "score"):
             value = getattr(node, name)
             if value is not None and value < 0:
-                yield where(node).problem("score-negative", name, field=name, id=label,
+                yield ctx.where(node).problem("score-negative", name, field=name, id=label,
                                           value=format_points(value))
         if node.max is not None and node.score is not None and node.score > node.max >= 0:
-            yield where(node).problem("score-above-max", "score", id=label, score=format_points(node.score),
+            yield ctx.where(node).problem("score-above-max", "score", id=label, score=format_points(node.score),
                                       max=format_points(node.max))
 
 
@@ -103,12 +105,12 @@ def check_split_groups(ctx: Context) -> Iterator[Problem]:
     """A split_unknown group declares its own points; its children carry none."""
     for node, _, parent in ctx.nodes():
         if node.split_unknown and (node.max is None or node.score is None):
-            yield where(node).problem("split-needs-points", "split_unknown", id=node.id)
+            yield ctx.where(node).problem("split-needs-points", "split_unknown", id=node.id)
         if ctx.in_split_group(parent):
             assert parent is not None
             for name in ("max", "score"):
                 if getattr(node, name) is not None:
-                    yield where(node).problem("split-child-points", name, id=node.id, parent=parent.id, field=name)
+                    yield ctx.where(node).problem("split-child-points", name, id=node.id, parent=parent.id, field=name)
 
 
 def check_sums(ctx: Context) -> Iterator[Problem]:
@@ -117,10 +119,10 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
         label = render("label.criterion", id=row.node.id) if row.node is not None else render("label.total")
         if not row.max_ok:
-            yield where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
+            yield ctx.where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
                                         computed=format_points(row.max))
         if not row.score_ok:
-            yield where(target).problem("score-mismatch", "score", id=label,
+            yield ctx.where(target).problem("score-mismatch", "score", id=label,
                                         declared=format_points(row.declared_score),
                                         computed=format_points(row.score) or "0")
 
@@ -129,7 +131,7 @@ def check_unscored(ctx: Context) -> Iterator[Problem]:
     """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored."""
     for node, _, parent in ctx.nodes():
         if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent):
-            yield where(node).problem("unscored", None, id=node.id)
+            yield ctx.where(node).problem("unscored", None, id=node.id)
 
 
 def check_evidence(ctx: Context) -> Iterator[Problem]:
@@ -140,13 +142,13 @@ def check_evidence(ctx: Context) -> Iterator[Problem]:
             continue
         if node.evidence or node.note or any(child.evidence for child in node.children):
             continue
-        yield where(node).problem("no-evidence", "score", id=node.id, score=format_points(node.score))
+        yield ctx.where(node).problem("no-evidence", "score", id=node.id, score=format_points(node.score))
 
 
 def check_total_max(ctx: Context) -> Iterator[Problem]:
     """Warn when the table's maximum is not the usual 100."""
     if ctx.card.criteria and ctx.root.max != Decimal(100):
-        yield where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
+        yield ctx.where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
                                       max=format_points(ctx.root.max))
 
 
@@ -157,7 +159,7 @@ def check_decimals(ctx: Context) -> Iterator[Problem]:
         for name in ("max", "score"):
             value = getattr(node, name)
             if value is not None and decimal_places(value) > 4:
-                yield where(node).problem("too-many-decimals", name, value=format(value, "f").replace(".", ","))
+                yield ctx.where(node).problem("too-many-decimals", name, value=format(value, "f").replace(".", ","))
 
 
 def check_citation_dates(ctx: Context) -> Iterator[Problem]:
@@ -177,14 +179,14 @@ def check_citation_date_conflicts(ctx: Context) -> Iterator[Problem]:
 
 def check_citations_recognised(ctx: Context) -> Iterator[Problem]:
     """Points backed by evidence in which no citation can be recognised, and no note."""
-    return evidence.check_recognised(ctx.card, ctx.cited)
+    return evidence.check_recognised(ctx.card, ctx.cited, ctx.where)
 
 
 def check_evidence_files(ctx: Context) -> Iterator[Problem]:
     """With --evidence-dir: cited files that are missing, files nobody cites."""
     if ctx.evidence_dir is None:
         return iter(())
-    return evidence.check_evidence_dir(ctx.card, ctx.cited, ctx.evidence_dir)
+    return evidence.check_evidence_dir(ctx.card, ctx.cited, ctx.evidence_dir, ctx.where)
 
 
 #: Every check, in the order they run. Add new checks here.
@@ -211,7 +213,7 @@ def run_checks(loaded: Loaded, evidence_dir: Path | None = None) -> FileReport:
     """Every problem of one loaded file: reading and shape problems, then every check."""
     problems = list(loaded.problems)
     if loaded.card is not None:
-        ctx = Context(loaded.card, rollup(loaded.card), evidence_dir)
+        ctx = Context(loaded.card, rollup(loaded.card), loaded.locations, evidence_dir)
         for check in CHECKS:
             problems.extend(check(ctx))
     problems.sort(key=Problem.sort_key)

@@ -179,7 +179,7 @@ def evidence_index(file: Path, output_format: OutputFormat = OutputFormat.text,
         for problem in loaded.problems:
             _stderr().print(problem_line(problem), style="red", soft_wrap=True, markup=False)
         raise Exit(2 if not loaded.readable else 1)
-    documents = index_documents(all_cited(loaded.card))
+    documents = index_documents(all_cited(loaded.card, loaded.locations))
     report = run_checks(loaded, evidence_dir)
     evidence_codes = [p for p in report.problems if p.code.startswith("evidence-")]
     if output_format is OutputFormat.json:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterator
 
 from cchc.evidence.citations import Citation, is_valid_date, parse_evidence, parse_items
-from cchc.scorecard.load import where
+from cchc.scorecard.load import Locations, Where
 from cchc.messages import render
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.numbers import format_points
@@ -38,10 +38,12 @@ class Cited:
     node: Criterion
     item: int
     text: str  # the citation as written (its span in the item)
+    #: Where the criterion stands in its file.
+    where: Where
 
     def location(self) -> tuple[int, int]:
         """Line and column of the evidence item (of the criterion when unknown)."""
-        here = where(self.node)
+        here = self.where
         entry = here.entries.get("evidence")
         if entry and isinstance(entry[1], Seq) and self.item < len(entry[1].items):
             item = entry[1].items[self.item]
@@ -55,7 +57,7 @@ class Cited:
     def problem(self, code: str, /, **args: Any) -> Problem:
         """A problem at this citation's evidence item."""
         line, column = self.location()
-        here = where(self.node)
+        here = self.where
         return Problem(code, here.file, line, column, f"{here.path}.evidence[{self.item}]", args)
 
 
@@ -88,7 +90,7 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
                     subject=ref.title or base.subject, kind=kind, start=0, end=len(doc_text))]
 
 
-def cited_in(node: Criterion) -> list[Cited]:
+def cited_in(node: Criterion, here: Where) -> list[Cited]:
     """Every citation in one criterion's evidence, in order.
 
     Text items are read as one cell (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
@@ -97,20 +99,21 @@ def cited_in(node: Criterion) -> list[Cited]:
     if not node.evidence:
         return []
     items = [item if isinstance(item, str) else "" for item in node.evidence]
-    found = [Cited(citation, node, index, items[index][citation.start:citation.end])
+    found = [Cited(citation, node, index, items[index][citation.start:citation.end], here)
              for index, citation in parse_items(items)]
     refs = [(index, item) for index, item in enumerate(node.evidence) if isinstance(item, EvidenceRef)]
     for index, item in refs:
-        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "")
+        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here)
                      for c in _ref_citations(item))
     if refs:
         found.sort(key=lambda c: (c.item, c.citation.start))
     return found
 
 
-def all_cited(card: Scorecard) -> list[Cited]:
-    """Every citation of the scorecard, in table order."""
-    return [c for node, _, _ in iter_criteria(card.criteria) for c in cited_in(node)]
+def all_cited(card: Scorecard, where: Locations | None = None) -> list[Cited]:
+    """Every citation of the scorecard, in table order (located when ``where`` is given)."""
+    where = where or Locations("<memory>")
+    return [c for node, _, _ in iter_criteria(card.criteria) for c in cited_in(node, where(node))]
 
 
 def report_date(card: Scorecard) -> datetime.date | None:
@@ -284,7 +287,7 @@ def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
                                 other=_date_text(first.citation.date), other_line=first.location()[0])
 
 
-def check_recognised(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
+def check_recognised(card: Scorecard, cited: list[Cited], where: Locations) -> Iterator[Problem]:
     """A scored criterion whose evidence holds no recognisable citation and that has no note."""
     recognised = {id(c.node) for c in cited if c.citation.number is not None or c.citation.kind != "document"}
     for node, _, parent in iter_criteria(card.criteria):
@@ -311,7 +314,7 @@ def _files_in(folder: Path) -> list[Path]:
     return found
 
 
-def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path) -> Iterator[Problem]:
+def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where: Locations) -> Iterator[Problem]:
     """Cited files missing from ``folder`` (closest name suggested) and files nobody cites."""
     import difflib
     from pathlib import Path

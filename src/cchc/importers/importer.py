@@ -53,7 +53,7 @@ from cchc.messages import VI, render
 from cchc.scorecard import model
 from cchc.scorecard.model import evidence_item
 # Built with the spec's models, which validate what the cells and the hidden metadata hold.
-from cchc.scorecard.spec import Criterion, EvidenceRef, Scorecard, to_runtime
+from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard
 from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.problems import Problem
 
@@ -1184,7 +1184,7 @@ def parse_grid(grid: Grid, file: str, header: Header, unit: str | None = None,
         problems.append(Problem("import-no-unit", file))
     if fields["year"] is None:
         problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
-    return Imported(file, to_runtime(card), problems, source=str(grid.label))
+    return Imported(file, card, problems, source=str(grid.label))
 
 
 def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:

@@ -1,24 +1,24 @@
-"""Read a scorecard file into models, returning every problem found on the way (never raising).
+"""Read a scorecard file into the models, returning every problem found on the way (never raising).
 
-Each node is validated on its own, so one bad value does not hide the problems of the rest of the
-tree: the bad value is reported and left out, and checking goes on with what was readable.
+Each mapping of the YAML tree is validated on its own by its Pydantic model (the scorecard's own
+fields, then each criterion without its children), so one bad value does not hide the problems of the
+rest of the tree: Pydantic's errors become located problems, the bad value is left out (or a required
+one replaced by a stand-in) and validation is repeated, and checking goes on with what was readable.
 
-A node whose values are all plainly right (text where text goes, points that parse, known fields,
-nothing missing) is built at once. Any other node goes to the Pydantic models of `cchc.scorecard.spec`,
-the format's definition, which accept what they accept and explain the rest: so the problems are
-theirs, and Pydantic is imported only for a file that needs it.
+Where each model object stands in the file is kept in a `Locations` table beside the models.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from cchc.messages import render
-from cchc.scorecard.model import REF_FIELDS, Criterion, EvidenceRef, Scorecard, ref_from_parts
-from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.problems import Problem
+from cchc.scorecard.model import FIRST_YEAR, REF_FIELDS, Criterion, Scorecard
 from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.
@@ -46,7 +46,7 @@ _SYNONYMS = {
 }
 
 # Stand-ins for required values that were missing or unreadable, so checking can go on.
-_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "", "unit": "", "year": 1990, "criteria": []}
+_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "", "unit": "", "year": FIRST_YEAR, "criteria": []}
 
 
 @dataclass
@@ -78,21 +78,41 @@ class Where:
         return Problem(code, self.file, line, col, path, args)
 
 
-def where(node: Criterion | Scorecard) -> Where:
-    """The location the loader attached to ``node`` (a default when built in code)."""
-    found = node._where
-    return found if isinstance(found, Where) else Where("<memory>", "", 0, 0)
+class Locations:
+    """Where each model object of one file stands: a table beside the models, so that two equal
+    scorecards compare equal wherever they were read from. Entries hold their object, which keeps
+    its ``id`` from being reused while the table lives."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._table: dict[int, tuple[Criterion | Scorecard, Where]] = {}
+
+    def add(self, obj: Criterion | Scorecard, here: Where) -> None:
+        """Record where ``obj`` was read."""
+        self._table[id(obj)] = (obj, here)
+
+    def __call__(self, obj: Criterion | Scorecard) -> Where:
+        """Where ``obj`` stands; the file's start for an object built in code."""
+        entry = self._table.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            return Where(self.file, "", 0, 0)
+        return entry[1]
 
 
 @dataclass
 class Loaded:
-    """The result of loading one file: the scorecard (None if unusable) and the problems."""
+    """The result of loading one file: the scorecard (None if unusable), its locations, the problems."""
 
     file: str
     card: Scorecard | None
     problems: list[Problem] = field(default_factory=list)
     #: False when the file could not be read at all.
     readable: bool = True
+    locations: Locations = field(default_factory=lambda: Locations("<memory>"))
+
+    def __post_init__(self) -> None:
+        if self.locations.file == "<memory>":
+            self.locations.file = self.file
 
 
 def load_file(path: str | os.PathLike[str]) -> Loaded:
@@ -161,7 +181,7 @@ def load_text(text: str, file: str = "<text>") -> Loaded:
         return Loaded(file, None, problems)
     builder = _Builder(file, problems)
     card = builder.scorecard(root)
-    return Loaded(file, card, problems)
+    return Loaded(file, card, problems, locations=builder.locations)
 
 
 class _Builder:
@@ -170,6 +190,7 @@ class _Builder:
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
+        self.locations = Locations(file)
 
     def scorecard(self, root: Map) -> Scorecard:
         card = self._validate(Scorecard, root, "", exclude="criteria")
@@ -211,40 +232,26 @@ class _Builder:
         return out
 
     def _validate(self, cls: type[Criterion] | type[Scorecard], node: Map, path: str, exclude: str) -> Any:
-        """Build one mapping's own fields; on a doubtful value, let the spec report and repair."""
+        """Build one mapping's own fields: report Pydantic's errors, drop bad values and try again."""
         data: dict[str, Any] = {k: to_plain(v) for k, (_, v) in node.entries.items() if k != exclude}
         if exclude == "criteria" and "criteria" in node.entries:
             data["criteria"] = []
         here = Where(self.file, path, node.line, node.column, node.entries)
-        obj = (_plain_criterion if cls is Criterion else _plain_scorecard)(data)
-        if obj is None:
-            obj = self._validate_by_spec(cls, data, node, here)
-        # The location rides on the node without being one of its fields (not compared, not dumped).
-        obj._where = here  # type: ignore[misc]
-        return obj
-
-    def _validate_by_spec(self, cls: type[Criterion] | type[Scorecard], data: dict[str, Any], node: Map,
-                          here: Where) -> Any:
-        """Validate with the spec's model: report its errors, drop bad values and try again."""
-        from pydantic import ValidationError
-
-        from cchc.scorecard import spec
-
-        model = spec.Criterion if cls is Criterion else spec.Scorecard
         for attempt in range(4):
             try:
-                obj = model.model_validate(data)
+                obj = cls.model_validate(data)
             except ValidationError as exc:
                 errors = exc.errors(include_url=False, include_context=True)
                 if attempt == 0:
-                    found = (self._problem(model, here, node, err) for err in errors)
+                    found = (self._problem(cls, here, node, err) for err in errors)
                     self.problems.extend(p for p in found if p is not None)
                 _repair(data, errors)
                 continue
-            return spec.to_runtime(obj)
+            self.locations.add(obj, here)
+            return obj
         raise AssertionError(f"could not repair {here.path}")  # pragma: no cover - repair always converges
 
-    def _problem(self, cls: Any, here: Where, node: Map, err: Any) -> Problem | None:
+    def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
         """The problem for one validation error; None for a value already refused by the reader."""
         # Union tags ("text"/"ref") stand in the location but not in the file.
         loc = [part for part in err["loc"] if part not in _TAGS]
@@ -343,96 +350,3 @@ def _repair(data: dict[str, Any], errors: list[Any]) -> None:
             data.pop(name, None)
     for name, indexes in drop_items.items():
         data[name] = [v for i, v in enumerate(data[name]) if i not in indexes]
-
-
-# --------------------------------------------------------------------------- the quick look
-# What the spec surely accepts, built without it. Anything else returns None: "ask the spec".
-# Scalars arrive as text (or None for a null), so these are the only shapes to recognise.
-
-_CRITERION_FIELDS = frozenset(f.name for f in fields(Criterion)) - {"children"}
-_SCORECARD_FIELDS = frozenset(f.name for f in fields(Scorecard))
-_LEVELS = frozenset({"tinh", "so", "huyen", "xa"})
-_BOOLS = {"true": True, "false": False}
-_DOUBT = object()
-
-
-def _text(value: Any, optional: bool) -> Any:
-    """Text as it is; None where the field may be empty; else doubt."""
-    if type(value) is str or (value is None and optional):
-        return value
-    return _DOUBT
-
-
-def _points(value: Any) -> Any:
-    """Points parsed from their text; None for an empty value; else doubt."""
-    if value is None:
-        return None
-    if type(value) is not str:
-        return _DOUBT
-    try:
-        return parse_decimal(value)
-    except NumberError:
-        return _DOUBT
-
-
-def _flag(data: dict[str, Any], name: str) -> Any:
-    """An absent flag is False; "true"/"false" in any case are what they say; else doubt."""
-    if name not in data:
-        return False
-    value = data[name]
-    return _BOOLS.get(value.lower(), _DOUBT) if type(value) is str else _DOUBT
-
-
-def _evidence(value: Any) -> list[str | EvidenceRef] | None:
-    """Evidence items: text, or a mapping `ref_from_parts` accepts; None on any doubt."""
-    if type(value) is not list:
-        return None
-    items: list[str | EvidenceRef] = []
-    for item in value:
-        if type(item) is str:
-            items.append(item)
-        elif type(item) is dict:
-            ref = ref_from_parts(item)
-            if ref is None:
-                return None
-            items.append(ref)
-        else:
-            return None
-    return items
-
-
-def _plain_criterion(data: dict[str, Any]) -> Criterion | None:
-    """The criterion of a mapping (without its children) when every value is plainly right."""
-    if not data.keys() <= _CRITERION_FIELDS or "id" not in data or "title" not in data:
-        return None
-    values = {"id": _text(data["id"], False), "title": _text(data["title"], False),
-              "tt": _text(data.get("tt"), True), "note": _text(data.get("note"), True),
-              "max": _points(data.get("max")), "score": _points(data.get("score")),
-              "split_unknown": _flag(data, "split_unknown"), "survey": _flag(data, "survey")}
-    if any(v is _DOUBT for v in values.values()):
-        return None
-    if "evidence" in data:
-        evidence = _evidence(data["evidence"])
-        if evidence is None:
-            return None
-        values["evidence"] = evidence
-    return Criterion(**values)
-
-
-def _plain_scorecard(data: dict[str, Any]) -> Scorecard | None:
-    """The scorecard's own fields (its criteria come apart) when every value is plainly right."""
-    if not data.keys() <= _SCORECARD_FIELDS or not {"unit", "year", "criteria"} <= data.keys():
-        return None
-    year = data["year"]
-    if type(year) is not str or len(year) != 4 or not year.isascii() or not year.isdigit() \
-            or not 1990 <= int(year) <= 2100:
-        return None
-    level = data.get("level")
-    if level is not None and (type(level) is not str or level not in _LEVELS):
-        return None
-    values = {"unit": _text(data["unit"], False), "title": _text(data.get("title"), True),
-              "report": _text(data.get("report"), True), "max": _points(data.get("max")),
-              "score": _points(data.get("score"))}
-    if any(v is _DOUBT for v in values.values()):
-        return None
-    return Scorecard(**values, year=int(year), level=level, criteria=[])

@@ -1,10 +1,9 @@
-"""The scorecard in memory: plain classes that every part of cchc reads and writes.
+"""The scorecard format: these Pydantic models are its single source.
 
-The format itself is defined by the Pydantic models in `cchc.scorecard.spec`, its single source: the
-JSON Schema is generated from them, and values that a quick look cannot accept are validated and
-explained by them. These classes hold what was read, with the same fields, names, order and
-defaults (a test fails when the two drift apart). They import nothing heavy, so that `cchc validate`
-starts in a few tens of milliseconds: Pydantic is imported only when a file has a problem to explain.
+The JSON Schema is generated from them (`cchc schema`); the loader asks them about every value its
+quick look does not accept, so their errors are what users see; and the importer builds with them.
+What was read is then held in the plain classes of `cchc.scorecard.model`, which mirror these fields (a
+test compares them) and start without importing Pydantic.
 
 A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
 thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
@@ -12,33 +11,85 @@ thành phần) below. Leaves carry the points; a node with children declares tot
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Annotated, Any, Literal, Union, get_args
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError,
+                      WithJsonSchema, model_validator)
+from pydantic_core import PydanticCustomError
+
+from cchc.scorecard.numbers import NumberError, parse_decimal
+
+#: The years a scorecard may be for, and the levels of unit, as the format defines them.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+Level = Literal["tinh", "so", "huyen", "xa"]
+LEVELS: tuple[str, ...] = get_args(Level)
 
 #: Labels of the parts of an evidence mapping written as one line (export, import, messages).
 REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang",
                               "url": "url"}
 
-#: A date as officers write it (30/12/2020) or as ISO (2020-12-30), as `cchc.scorecard.spec` defines it.
+#: A date as officers write it (30/12/2020) or as ISO (2020-12-30); kept as written.
 DATE_PATTERN = r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$"
-# The dates accepted without asking the spec: its pattern with ASCII digits and spaces only, which
-# Python's and Pydantic's regex engines read alike.
-_PLAIN_DATE = re.compile(r" *(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}) *")
 
 
-@dataclass(kw_only=True)
-class EvidenceRef:
+def _points(value: Any) -> Any:
+    """Parse points from the scalar's text (``0,5``/``0.5``); refuse float so nothing rounds."""
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except NumberError as exc:
+            raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
+    return value  # the Decimal validator reports the wrong type
+
+
+#: Points as exact decimals: a YAML number (0.5) or text with a decimal comma ("0,5").
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_points),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(?:[.,]\d+)?\s*$"},
+        ],
+        "description": "Điểm: số thập phân, dấu phẩy hoặc dấu chấm (0,5 / 0.5 / 14).",
+    }),
+]
+
+#: A criterion id such as "1", "1.2", "1.2.3"; a "?" segment marks an id lost in the source.
+CriterionId = Annotated[
+    str,
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}],
+        "description": "Mã tiêu chí: \"1\", \"1.2\", 1.2.3; luôn đọc như văn bản (nên đặt trong ngoặc kép).",
+    }),
+]
+
+
+DateText = Annotated[str, Field(pattern=DATE_PATTERN)]
+
+
+class EvidenceRef(BaseModel):
     """An evidence item written precisely: which document, its date, subject, file and pages."""
 
-    doc: str | None = None
-    date: str | None = None
-    title: str | None = None
-    file: str | None = None
-    pages: str | None = None
-    url: str | None = None
+    model_config = ConfigDict(extra="forbid", title="Tài liệu kiểm chứng (chi tiết)")
+
+    doc: str | None = Field(None, description="Số, ký hiệu văn bản: \"1280/KH-UBND\" hoặc "
+                            "\"Kế hoạch số 1280/KH-UBND\".")
+    date: DateText | None = Field(None, description="Ngày ban hành: 30/12/2020 hoặc 2020-12-30.")
+    title: str | None = Field(None, description="Trích yếu nội dung.")
+    file: str | None = Field(None, description="Tệp tài liệu, đường dẫn tính từ thư mục --evidence-dir.")
+    pages: str | None = Field(None, description="Trang dẫn chứng, ví dụ \"3-5\".")
+    url: str | None = Field(None, description="Đường dẫn trên mạng.")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> EvidenceRef:
+        if not (self.doc or self.title or self.file or self.url):
+            raise ValueError("empty evidence mapping")
+        return self
 
     def __str__(self) -> str:
         """One line: the document ("-" if none), then the labelled parts ("… | ngày: 30/12/2020 | tệp: …")."""
@@ -48,29 +99,11 @@ class EvidenceRef:
 
     def to_dict(self) -> dict[str, str]:
         """The parts that are set, as the YAML mapping writes them."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
-
-
-def ref_from_parts(parts: dict[str, Any]) -> EvidenceRef | None:
-    """An evidence mapping from its parts, when the spec surely accepts them as they are: known
-    parts, each text or empty, a plain date, something naming the document (doc, title, file or
-    url). None means "ask the spec", which accepts or explains."""
-    if not parts.keys() <= _REF_FIELDS:
-        return None
-    for value in parts.values():
-        if value is not None and type(value) is not str:
-            return None
-    date = parts.get("date")
-    if date is not None and not _PLAIN_DATE.fullmatch(date):
-        return None
-    if not (parts.get("doc") or parts.get("title") or parts.get("file") or parts.get("url")):
-        return None
-    return EvidenceRef(**parts)
+        return self.model_dump(exclude_none=True)
 
 
 #: The parts of an evidence mapping, in the format's order.
-REF_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(EvidenceRef))
-_REF_FIELDS = frozenset(REF_FIELDS)
+REF_FIELDS: tuple[str, ...] = tuple(EvidenceRef.model_fields)
 
 
 def evidence_item(text: str) -> str | EvidenceRef:
@@ -79,7 +112,7 @@ def evidence_item(text: str) -> str | EvidenceRef:
     if len(parts) < 2:
         return text
     labels = {label: name for name, label in REF_LABELS.items()}
-    found: dict[str, str | None] = {}
+    found: dict[str, str] = {}
     for i, part in enumerate(parts):
         label, sep, value = part.partition(": ")
         if sep and label in labels and labels[label] not in found:
@@ -89,31 +122,46 @@ def evidence_item(text: str) -> str | EvidenceRef:
                 found["doc"] = part
         else:
             return text
-    ref = ref_from_parts(found)
-    if ref is None:
-        from cchc.scorecard.spec import checked_ref  # Pydantic decides the unusual cases
-
-        ref = checked_ref(found)
-    return text if ref is None else ref
+    try:
+        return EvidenceRef.model_validate(found)
+    except ValidationError:
+        return text
 
 
-@dataclass(kw_only=True)
-class Criterion:
+def _evidence_kind(value: Any) -> str:
+    return "text" if isinstance(value, str) else "ref"
+
+
+#: An evidence item: a line of text as written, or a mapping with the document's details.
+Evidence = Annotated[
+    Union[Annotated[str, Tag("text")], Annotated[EvidenceRef, Tag("ref")]],
+    Discriminator(_evidence_kind),
+]
+
+
+class Criterion(BaseModel):
     """A field, criterion or sub-criterion (one row of the form)."""
 
-    id: str
-    tt: str | None = None
-    title: str
-    max: Decimal | None = None
-    score: Decimal | None = None
-    split_unknown: bool = False
-    survey: bool = False
-    evidence: list[str | EvidenceRef] = field(default_factory=list)
-    note: str | None = None
-    children: list[Criterion] = field(default_factory=list)
+    model_config = ConfigDict(extra="forbid", title="Tiêu chí")
 
-    # Where the node stands in its file; set by the loader, not part of the format or of equality.
-    _where: ClassVar[Any] = None
+    id: CriterionId = Field(description="Mã tiêu chí, ví dụ \"1\", \"1.1.1\"; đoạn \"?\" là phần mã bị mất.")
+    tt: str | None = Field(None, description="Số thứ tự in ở cột TT của biểu mẫu (\"1\", \"VIII\").")
+    title: str = Field(description="Tên lĩnh vực / tiêu chí / tiêu chí thành phần.")
+    max: Points | None = Field(
+        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra.")
+    score: Points | None = Field(
+        None, description="Điểm tự đánh giá. Bỏ trống = chưa chấm (khác 0).")
+    split_unknown: bool = Field(
+        False, description="Chỉ biết tổng điểm của nhóm (dòng bị mất trong bản gốc): max/score của nút này "
+        "là số thật; các con chỉ có tên và tài liệu, không có điểm.")
+    survey: bool = Field(
+        False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
+        "tài liệu kiểm chứng.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
+        "{doc, date, title, file, pages, url}.")
+    note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
+    children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
 
     @property
     def is_leaf(self) -> bool:
@@ -121,20 +169,24 @@ class Criterion:
         return not self.children
 
 
-@dataclass(kw_only=True)
-class Scorecard:
+class Scorecard(BaseModel):
     """One unit's scorecard for one year."""
 
-    unit: str
-    year: int
-    level: str | None = None
-    title: str | None = None
-    report: str | None = None
-    max: Decimal | None = None
-    score: Decimal | None = None
-    criteria: list[Criterion]
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Bảng chấm điểm Chỉ số CCHC",
+        json_schema_extra={"$id": "https://cchc.invalid/schemas/scorecard.schema.json"},
+    )
 
-    _where: ClassVar[Any] = None
+    unit: str = Field(description="Đơn vị được chấm, ví dụ \"UBND thành phố Thanh Hóa\".")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Năm đánh giá.")
+    level: Level | None = Field(
+        None, description="Cấp: tinh (tỉnh/bộ), so (sở), huyen (huyện), xa (xã).")
+    title: str | None = Field(None, description="Tiêu đề bảng.")
+    report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
+    max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
+    score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
+    criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
 
 
 def iter_criteria(nodes: list[Criterion], depth: int = 1,

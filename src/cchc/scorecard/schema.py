@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cchc.scorecard.spec import Scorecard
+from cchc.scorecard.model import Scorecard
 
 
 def scorecard_schema() -> dict[str, Any]:
