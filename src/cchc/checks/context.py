@@ -1,0 +1,59 @@
+"""What every check is given: the scorecard, its recomputed rows, its locations, the citations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from cchc.evidence.cited import Cited, all_cited
+from cchc.problems import Problem
+from cchc.scorecard.load import Locations
+from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
+from cchc.scorecard.rollup import Row
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass
+class Context:
+    """What every check may look at: the scorecard, its recomputed rows, the citations."""
+
+    card: Scorecard
+    root: Row
+    #: Where each node stands in the file.
+    where: Locations
+    #: Folder holding the evidence files, when the user gave one (--evidence-dir).
+    evidence_dir: Path | None = None
+
+    @cached_property
+    def cited(self) -> list[Cited]:
+        """Every citation in the evidence, parsed once for all the evidence checks."""
+        return all_cited(self.card, self.where)
+
+    def nodes(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
+        """Every criterion with its depth and parent."""
+        return iter_criteria(self.card.criteria)
+
+    def in_split_group(self, parent: Criterion | None) -> bool:
+        """True for the children of a ``split_unknown`` group (they carry no points)."""
+        return parent is not None and parent.split_unknown
+
+
+
+
+
+def _known_prefix(node_id: str) -> str:
+    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
+    parts = []
+    for part in node_id.split("."):
+        if part.strip() == "?":
+            break
+        parts.append(part)
+    return ".".join(parts)
+
+
+#: A check: yields the problems it finds, located through ``ctx.where``.
+Check = Callable[[Context], Iterator[Problem]]

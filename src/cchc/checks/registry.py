@@ -1,0 +1,30 @@
+"""The explicit list of checks, in the order they run. To add a check, write it in the module of its
+kind (structure, arithmetic, evidence, or a new one) and list it here."""
+
+from __future__ import annotations
+
+from cchc.checks.arithmetic import check_decimals, check_sums, check_total_max
+from cchc.checks.context import Check
+from cchc.checks.evidence import (check_citation_date_conflicts, check_citation_dates, check_citation_types,
+                                  check_citations_recognised, check_evidence, check_evidence_files)
+from cchc.checks.structure import (check_duplicate_ids, check_ids_under_parent, check_leaf_max, check_ranges,
+                                   check_split_groups, check_unscored)
+
+#: Every check, in the order they run. Add new checks here.
+CHECKS: list[Check] = [
+    check_leaf_max,
+    check_duplicate_ids,
+    check_ids_under_parent,
+    check_ranges,
+    check_split_groups,
+    check_sums,
+    check_unscored,
+    check_evidence,
+    check_total_max,
+    check_decimals,
+    check_citation_dates,
+    check_citation_types,
+    check_citation_date_conflicts,
+    check_citations_recognised,
+    check_evidence_files,
+]

@@ -1,0 +1,82 @@
+"""Running the checks: one file, or many files and folders (in parallel when there are enough)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from cchc.checks.registry import CHECKS
+from cchc.checks.context import Context
+from cchc.problems import FileReport, Problem, Report
+from cchc.scorecard.load import Loaded, load_file
+from cchc.scorecard.rollup import rollup
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def run_checks(loaded: Loaded, evidence_dir: Path | None = None) -> FileReport:
+    """Every problem of one loaded file: reading and shape problems, then every check."""
+    problems = list(loaded.problems)
+    if loaded.card is not None:
+        ctx = Context(loaded.card, rollup(loaded.card), loaded.locations, evidence_dir)
+        for check in CHECKS:
+            problems.extend(check(ctx))
+    problems.sort(key=Problem.sort_key)
+    return FileReport(loaded.file, problems, readable=loaded.readable)
+
+
+def check_file(path: str | os.PathLike[str], evidence_dir: Path | None = None) -> FileReport:
+    """Load and check one file."""
+    return run_checks(load_file(path), evidence_dir)
+
+
+#: Below this many files per worker, starting processes costs more than it saves.
+PARALLEL_MIN_PER_JOB = 8
+SUFFIXES = (".yaml", ".yml")
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Files as given, folders expanded to the ``*.yaml``/``*.yml`` files below them, sorted.
+
+    A path that does not exist is kept, so that it is reported as unreadable.
+    """
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def check_files(paths: list[str], jobs: int = 1,
+                on_done: Callable[[FileReport], None] | None = None,
+                evidence_dir: Path | None = None) -> Report:
+    """Check every file (in ``jobs`` processes when there are enough); one bad file never hides others.
+
+    ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
+    """
+    reports: list[FileReport] = []
+    if jobs > 1 and len(paths) >= jobs * PARALLEL_MIN_PER_JOB:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork shares the already imported modules with the workers, so they start at once.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        chunk = max(1, len(paths) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for report in pool.map(check_file, paths, [evidence_dir] * len(paths), chunksize=chunk):
+                reports.append(report)
+                if on_done:
+                    on_done(report)
+        return Report(reports)
+    for path in paths:
+        reports.append(check_file(path, evidence_dir))
+        if on_done:
+            on_done(reports[-1])
+    return Report(reports)

@@ -1,0 +1,82 @@
+"""Checks of the tree's shape: ids, required maxima, ranges, split groups, unscored leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cchc.checks.context import Context
+from cchc.messages import render
+from cchc.problems import Problem
+from cchc.scorecard.model import Criterion, Scorecard
+from cchc.scorecard.numbers import format_points
+
+
+def _known_prefix(node_id: str) -> str:
+    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
+    parts = []
+    for part in node_id.split("."):
+        if part.strip() == "?":
+            break
+        parts.append(part)
+    return ".".join(parts)
+
+
+def check_leaf_max(ctx: Context) -> Iterator[Problem]:
+    """A leaf needs its max, except inside a split_unknown group."""
+    for node, _, parent in ctx.nodes():
+        if node.is_leaf and node.max is None and not ctx.in_split_group(parent):
+            yield ctx.where(node).problem("missing-max", None, id=node.id)
+
+
+def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    """Every id once in the whole table."""
+    first: dict[str, Criterion] = {}
+    for node, _, _ in ctx.nodes():
+        if node.id in first:
+            yield ctx.where(node).problem("duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0])
+        else:
+            first[node.id] = node
+
+
+def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
+    """A child's id starts with its parent's id ("1.2.3" under "1.2" or "1")."""
+    for node, _, parent in ctx.nodes():
+        if parent is None:
+            continue
+        prefix = _known_prefix(parent.id)
+        if prefix and not node.id.startswith(prefix + "."):
+            yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+
+
+def check_ranges(ctx: Context) -> Iterator[Problem]:
+    """No negative points; no self score above its max."""
+    items: list[tuple[Criterion | Scorecard, str]] = [(ctx.card, render("label.total"))]
+    items.extend((node, render("label.criterion", id=node.id)) for node, _, _ in ctx.nodes())
+    for node, label in items:
+        for name in ("max", "score"):
+            value = getattr(node, name)
+            if value is not None and value < 0:
+                yield ctx.where(node).problem("score-negative", name, field=name, id=label,
+                                          value=format_points(value))
+        if node.max is not None and node.score is not None and node.score > node.max >= 0:
+            yield ctx.where(node).problem("score-above-max", "score", id=label, score=format_points(node.score),
+                                      max=format_points(node.max))
+
+
+def check_split_groups(ctx: Context) -> Iterator[Problem]:
+    """A split_unknown group declares its own points; its children carry none."""
+    for node, _, parent in ctx.nodes():
+        if node.split_unknown and (node.max is None or node.score is None):
+            yield ctx.where(node).problem("split-needs-points", "split_unknown", id=node.id)
+        if ctx.in_split_group(parent):
+            assert parent is not None
+            for name in ("max", "score"):
+                if getattr(node, name) is not None:
+                    yield ctx.where(node).problem("split-child-points", name, id=node.id, parent=parent.id, field=name)
+
+
+def check_unscored(ctx: Context) -> Iterator[Problem]:
+    """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored."""
+    for node, _, parent in ctx.nodes():
+        if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent):
+            yield ctx.where(node).problem("unscored", None, id=node.id)
