@@ -209,3 +209,28 @@ def test_a_scorecard_field_inside_a_criterion_is_unknown_there() -> None:
     assert [(p.code, p.line, p.args["field"]) for p in loaded.problems] == [
         ("unknown-field", 6, "unit"), ("unknown-field", 7, "year")]
     assert loaded.card is not None and loaded.card.criteria[0].title == "Lĩnh vực một"
+
+
+@pytest.mark.parametrize(("text", "where", "says"), [
+    ("unit: X\ncriteria:\n\t- id: 1\n", (3, 1), "dùng dấu cách, không dùng tab"),
+    ("unit: X\ntitle: Tiêu chí: công khai\n", (2, 8), 'title: "Tiêu chí: công khai"'),
+    ('unit: "X\nyear: 2021\ncriteria:\n  - id: "1"\n    title: a\n', (1, 7), "không được đóng"),
+    ("criteria:\n  - id: '1'\n    title: a\n   max: 1\n", (4, 4), "dòng 4 không khớp với dòng 3"),
+    ("unit: X\n  year: 2021\n", (2, 3), "dòng 2 không khớp với dòng 1"),
+    ("evidence: [a, b\nx: 1\n", (1, 11), "thiếu dấu ']'"),
+])
+def test_yaml_syntax_errors_name_their_cause(text: str, where: tuple[int, int], says: str) -> None:
+    (problem,) = load_text(text, "x.yaml").problems
+    assert (problem.code, (problem.line, problem.column)) == ("yaml-syntax", where)
+    assert says in problem.message
+
+
+def test_yaml_syntax_errors_in_english() -> None:
+    from cchc.messages import set_language
+
+    set_language("en")
+    try:
+        (problem,) = load_text("unit: X\ncriteria:\n\t- id: 1\n", "x.yaml").problems
+        assert problem.message == "YAML syntax error: line 3 is indented with a tab; use spaces, not tabs"
+    finally:
+        set_language("vi")

@@ -39,6 +39,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "wrong-type": (E, "a value of the wrong type"),
     "bad-value": (E, "a value outside the allowed choices"),
     "bad-number": (E, "a number that is not a plain decimal"),
+    "empty-text": (E, "a required text (unit, id, title) that is empty or only spaces"),
     # the tree
     "missing-max": (E, "a leaf criterion without max points"),
     "duplicate-id": (E, "two criteria with the same id"),

@@ -17,10 +17,11 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
     for row in ctx.root.walk():
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
         label = render("label.criterion", id=row.node.id) if row.node is not None else render("label.total")
-        if not row.max_ok:
+        unknown = ctx.unreadable_below
+        if not row.max_ok and id(target) not in unknown["max"]:
             yield ctx.where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
                                         computed=format_points(row.max))
-        if not row.score_ok:
+        if not row.score_ok and id(target) not in unknown["score"]:
             yield ctx.where(target).problem("score-mismatch", "score", id=label,
                                         declared=format_points(row.declared_score),
                                         computed=format_points(row.score) or "0")
@@ -28,7 +29,7 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
 
 def check_total_max(ctx: Context) -> Iterator[Problem]:
     """Warn when the table's maximum is not the usual 100."""
-    if ctx.card.criteria and ctx.root.max != Decimal(100):
+    if ctx.card.criteria and ctx.root.max != Decimal(100) and id(ctx.card) not in ctx.unreadable_below["max"]:
         yield ctx.where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
                                       max=format_points(ctx.root.max))
 

@@ -37,6 +37,28 @@ class Context:
         """Every criterion with its depth and parent."""
         return iter_criteria(self.card.criteria)
 
+    def unreadable(self, node: Criterion | Scorecard, name: str) -> bool:
+        """True when ``name`` was written on ``node`` but could not be read (already reported)."""
+        return name in self.where(node).refused
+
+    @cached_property
+    def unreadable_below(self) -> dict[str, set[int]]:
+        """For "max" and "score": the ids (``id()``) of the nodes, and of the card, whose subtree holds
+        a value of that name that could not be read; their sums are unknown, not wrong."""
+        found: dict[str, set[int]] = {"max": set(), "score": set()}
+        for node, _, _ in self.nodes():
+            for name, holders in found.items():
+                if self.unreadable(node, name):
+                    holders.add(id(node))
+        # Parents after children: walk the table order backwards, passing marks up.
+        parents = {id(node): parent for node, _, parent in self.nodes()}
+        for node, _, _ in reversed(list(self.nodes())):
+            for holders in found.values():
+                if id(node) in holders:
+                    parent = parents[id(node)]
+                    holders.add(id(parent) if parent is not None else id(self.card))
+        return found
+
     def in_split_group(self, parent: Criterion | None) -> bool:
         """True for the children of a ``split_unknown`` group (they carry no points)."""
         return parent is not None and parent.split_unknown

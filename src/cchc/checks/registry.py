@@ -8,10 +8,11 @@ from cchc.checks.context import Check
 from cchc.checks.evidence import (check_citation_date_conflicts, check_citation_dates, check_citation_types,
                                   check_citations_recognised, check_evidence, check_evidence_files)
 from cchc.checks.structure import (check_duplicate_ids, check_ids_under_parent, check_leaf_max, check_ranges,
-                                   check_split_groups, check_unscored)
+                                   check_required_text, check_split_groups, check_unscored)
 
 #: Every check, in the order they run. Add new checks here.
 CHECKS: list[Check] = [
+    check_required_text,
     check_leaf_max,
     check_duplicate_ids,
     check_ids_under_parent,

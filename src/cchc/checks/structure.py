@@ -24,7 +24,7 @@ def _known_prefix(node_id: str) -> str:
 def check_leaf_max(ctx: Context) -> Iterator[Problem]:
     """A leaf needs its max, except inside a split_unknown group."""
     for node, _, parent in ctx.nodes():
-        if node.is_leaf and node.max is None and not ctx.in_split_group(parent):
+        if node.is_leaf and node.max is None and not ctx.in_split_group(parent) and not ctx.unreadable(node, "max"):
             yield ctx.where(node).problem("missing-max", None, id=node.id)
 
 
@@ -78,5 +78,16 @@ def check_split_groups(ctx: Context) -> Iterator[Problem]:
 def check_unscored(ctx: Context) -> Iterator[Problem]:
     """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored."""
     for node, _, parent in ctx.nodes():
-        if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent):
+        if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent) \
+                and not ctx.unreadable(node, "score"):
             yield ctx.where(node).problem("unscored", None, id=node.id)
+
+
+def check_required_text(ctx: Context) -> Iterator[Problem]:
+    """The unit, and each criterion's id and title, must say something: "" or spaces are not a name."""
+    if not ctx.card.unit.strip() and not ctx.unreadable(ctx.card, "unit"):
+        yield ctx.where(ctx.card).problem("empty-text", "unit", field="unit")
+    for node, _, _ in ctx.nodes():
+        for name in ("id", "title"):
+            if not getattr(node, name).strip() and not ctx.unreadable(node, name):
+                yield ctx.where(node).problem("empty-text", name, field=name)

@@ -10,6 +10,7 @@ Where each model object stands in the file is kept in a `Locations` table beside
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ _SYNONYMS = {
 }
 
 # Stand-ins for required values that were missing or unreadable, so checking can go on.
-_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "", "unit": "", "year": FIRST_YEAR, "criteria": []}
+_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "?", "unit": "?", "year": FIRST_YEAR, "criteria": []}
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Where:
     line: int
     column: int
     entries: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+    #: Fields that were written but could not be read (already reported): checks say nothing more
+    #: about their absence, nor about sums that depend on them.
+    refused: frozenset[str] = frozenset()
 
     def at(self, name: str) -> tuple[int, int]:
         """Line and column of field ``name``'s value, or of the node when it is absent."""
@@ -193,7 +197,7 @@ class _Builder:
         self.locations = Locations(file)
 
     def scorecard(self, root: Map) -> Scorecard:
-        card = self._validate(Scorecard, root, "", exclude="criteria")
+        card, root = self._validate(Scorecard, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
         card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria")
         return card
@@ -215,7 +219,7 @@ class _Builder:
                 self.problems.append(Problem("not-a-mapping", self.file, item.line, item.column, item_path, {
                     "what": render("what.criterion"), "got": kind_of(item)}))
                 continue
-            crit = self._validate(Criterion, item, item_path, exclude="children")
+            crit, item = self._validate(Criterion, item, item_path, exclude="children")
             into.append(crit)
             kids = item.entries.get("children")
             if kids is None or (isinstance(kids[1], Scalar) and kids[1].is_null):
@@ -231,25 +235,51 @@ class _Builder:
                         for i, child in reversed(list(enumerate(kids[1].items))))
         return out
 
-    def _validate(self, cls: type[Criterion] | type[Scorecard], node: Map, path: str, exclude: str) -> Any:
-        """Build one mapping's own fields: report Pydantic's errors, drop bad values and try again."""
+    def _validate(self, cls: type[Criterion] | type[Scorecard], node: Map, path: str,
+                  exclude: str) -> tuple[Any, Map]:
+        """Build one mapping's own fields: report Pydantic's errors, drop bad values and try again.
+
+        Returns the object and the mapping as it was read (misspelt keys under the field they mean).
+        """
+        node = self._adopt_misspelt(cls, node, path)
         data: dict[str, Any] = {k: to_plain(v) for k, (_, v) in node.entries.items() if k != exclude}
         if exclude == "criteria" and "criteria" in node.entries:
             data["criteria"] = []
-        here = Where(self.file, path, node.line, node.column, node.entries)
+        refused: set[str] = set()
         for attempt in range(4):
             try:
                 obj = cls.model_validate(data)
             except ValidationError as exc:
                 errors = exc.errors(include_url=False, include_context=True)
                 if attempt == 0:
+                    here = Where(self.file, path, node.line, node.column, node.entries)
                     found = (self._problem(cls, here, node, err) for err in errors)
                     self.problems.extend(p for p in found if p is not None)
+                    refused = {str(err["loc"][0]) for err in errors
+                               if len(err["loc"]) == 1 and err["type"] not in ("extra_forbidden", "missing")}
                 _repair(data, errors)
                 continue
+            here = Where(self.file, path, node.line, node.column, node.entries, frozenset(refused))
             self.locations.add(obj, here)
-            return obj
-        raise AssertionError(f"could not repair {here.path}")  # pragma: no cover - repair always converges
+            return obj, node
+        raise AssertionError(f"could not repair {path}")  # pragma: no cover - repair always converges
+
+    def _adopt_misspelt(self, cls: type[BaseModel], node: Map, path: str) -> Map:
+        """Report each misspelt key that surely means an absent field once, and read it as that field,
+        so that its value is checked and its absence is not reported again (nor the sums it feeds)."""
+        known = list(cls.model_fields)
+        entries = dict(node.entries)
+        for name, (key, value) in node.entries.items():
+            if name in cls.model_fields:
+                continue
+            guess = _guess(name, known)
+            if guess is None or guess in entries:
+                continue
+            self.problems.append(Problem("unknown-field", self.file, key.line, key.column, _join(path, name), {
+                "field": name, "suggestion": render("suggest", name=guess)}))
+            entries = {guess if k == name else k: v for k, v in entries.items()}
+        return node if len(entries) == len(node.entries) and entries.keys() == node.entries.keys() \
+            else Map(entries, node.line, node.column)
 
     def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
         """The problem for one validation error; None for a value already refused by the reader."""
@@ -318,15 +348,19 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _suggest(name: str, known: list[str]) -> str:
-    """'; có phải ý bạn là ...' for a near miss, else the list of known fields."""
+def _guess(name: str, known: list[str]) -> str | None:
+    """The known field a misspelt or Vietnamese key surely means, if any."""
     folded = name.strip().lower().replace(" ", "_").replace("-", "_")
     guess = _SYNONYMS.get(folded)
     if guess is None or guess not in known:
-        import difflib  # only for a misspelt field
-
         close = difflib.get_close_matches(folded, known, n=1, cutoff=0.6)
         guess = close[0] if close else None
+    return guess
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    """'; có phải ý bạn là ...' for a near miss, else the list of known fields."""
+    guess = _guess(name, known)
     if guess:
         return render("suggest", name=guess)
     return render("known-fields", names=", ".join(known))

@@ -11,8 +11,9 @@ It builds its tree from the parser's events rather than from PyYAML's constructo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
@@ -181,9 +182,7 @@ def parse(text: str, file: str) -> Parsed:
                     problems.append(Problem("yaml-multi-document", file, line, col))
                     break
     except yaml.MarkedYAMLError as exc:
-        line, col = _pos(exc.problem_mark or exc.context_mark)
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        problems.append(Problem("yaml-syntax", file, line, col, args={"detail": detail}))
+        problems.append(_syntax_problem(exc, text, file))
         return Parsed(None, problems)
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", file, None, None, args={"detail": str(exc)}))
@@ -191,6 +190,83 @@ def parse(text: str, file: str) -> Parsed:
     finally:
         loader.dispose()
     return Parsed(root, problems)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """A syntax error in the user's words: what is wrong, where it starts, and how to mend it.
+
+    libyaml's messages describe its parser's state ("mapping values are not allowed here"); the
+    usual causes behind them are few, and each is recognised from the text around the mark.
+    """
+    line, col = _pos(exc.problem_mark or exc.context_mark)
+    lines = text.splitlines()
+    context = exc.context or ""
+    problem = exc.problem or ""
+
+    def source(number: int | None) -> str:
+        return lines[number - 1] if number is not None and 0 < number <= len(lines) else ""
+
+    def made(message: str, at: tuple[int | None, int | None], /, **args: Any) -> Problem:
+        return Problem("yaml-syntax", file, at[0], at[1], args={"detail": render(message, **args)})
+
+    # A tab in the indentation: YAML forbids it, and editors hide it.
+    for number in (line, _pos(exc.context_mark)[0]):
+        here = source(number)
+        indent = here[: len(here) - len(here.lstrip(" \t"))]
+        if "\t" in indent:
+            return made("yaml.tab", (number, indent.index("\t") + 1), line=number)
+    # A quote left open swallows the lines after it; the parser stumbles later, or at the end.
+    opened = _unclosed_quote(lines, line or len(lines))
+    if opened is not None:
+        return made("yaml.unclosed-quote", opened, quote=source(opened[0])[opened[1] - 1])
+    if "flow sequence" in context or "flow mapping" in context:
+        opened = _pos(exc.context_mark)
+        closer = "]" if "sequence" in context else "}"
+        return made("yaml.unclosed-flow", opened, closer=closer)
+    if "mapping values are not allowed" in problem and line is not None and col is not None:
+        here = source(line)
+        first_colon = here.find(": ")
+        if 0 <= first_colon < col - 1:  # a key and its value came first: the colon is inside the text
+            key = here[:first_colon].strip().removeprefix("- ").strip()
+            value = here[first_colon + 2:].strip().replace('"', '\\"')
+            return made("yaml.colon-in-text", (line, first_colon + 3), key=key, value=value)
+        return made("yaml.indent", (line, _indent_col(here)), line=line, other=_previous_line(lines, line))
+    if problem.startswith(("did not find expected key", "did not find expected '-'", "expected <block end>")):
+        bad = exc.problem_mark.line + 1 if exc.problem_mark is not None else line
+        return made("yaml.indent", (bad, _indent_col(source(bad))), line=bad, other=_previous_line(lines, bad))
+    detail = " ".join(part for part in (context, problem) if part)
+    return made("yaml.other", (line, col), detail=detail)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """Line and column of the first value that opens a quote and does not close it on its line."""
+    for number, text in enumerate(lines[:upto], start=1):
+        match = _QUOTED_VALUE.match(text)
+        if not match:
+            continue
+        quote, rest = match.group(1), text[match.end():]
+        if quote == '"':
+            closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return number, match.start(1) + 1
+    return None
+
+
+def _indent_col(line: str) -> int:
+    return len(line) - len(line.lstrip(" ")) + 1
+
+
+def _previous_line(lines: list[str], number: int | None) -> int:
+    """The nearest line above ``number`` that holds something (its indentation is the one to match)."""
+    n = (number or 1) - 1
+    while n > 1 and not lines[n - 1].strip():
+        n -= 1
+    return max(n, 1)
 
 
 def kind_of(node: Node) -> str:
