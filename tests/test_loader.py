@@ -183,10 +183,14 @@ def test_empty_documents(text: str) -> None:
     assert [p.code for p in load_text(text, "x.yaml").problems] == ["empty-file"]
 
 
-def test_loader_never_raises_on_garbage() -> None:
-    for text in ["\x00\x01", "{{{{", "a: b: c", "? [a]\n: b", "- - - -", "&a [*a]", "a: !!binary x"]:
-        loaded = load_text(text, "g.yaml")
-        assert loaded.card is None or loaded.problems is not None
+@pytest.mark.parametrize(("text", "first"), [
+    ("\x00\x01", "yaml-syntax"), ("{{{{", "yaml-syntax"), ("a: b: c", "yaml-syntax"), ("- - - -", "not-a-mapping"),
+    ("&a [*a]", "yaml-alias"), ("? [a]\n: b", "wrong-type"), ("a: !!binary x", "yaml-tag"),
+])
+def test_loader_reports_garbage_as_problems(text: str, first: str) -> None:
+    loaded = load_text(text, "g.yaml")
+    assert loaded.problems[0].code == first
+    assert all(p.file == "g.yaml" and p.message and "{" not in p.message for p in loaded.problems)
 
 
 def test_list_and_mapping_keys_are_reported() -> None:
