@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from cchc.checks import check_files, discover
 from cchc.cli.app import app
 from cchc.cli.reporters import github_lines
-from tests.conftest import CASES, ROOT, SHIPPED, CliRunner
+from tests.conftest import CASES, ROOT, SHIPPED
 
 
 @pytest.fixture
@@ -86,10 +87,10 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tree: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     import sys
 
-    from cchc.cli import app as cli
+    from cchc.cli.commands.validate import check_with_progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    report = cli._with_progress(discover([str(tree)]), 1)
+    report = check_with_progress(discover([str(tree)]), 1)
     assert len(report.files) == 39
 
 

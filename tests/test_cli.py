@@ -9,19 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
-from cchc import __version__
-
-from cchc.cli import app as cli
-
-from cchc import messages
+from cchc import __version__, messages
 from cchc.checks import check_files, run_checks
 from cchc.cli.app import app
-from cchc.scorecard.load import load_file
-from cchc.messages import set_language
 from cchc.cli.reporters import total_json
+from cchc.messages import set_language
+from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import rollup
-from tests.conftest import CASES, MINIMAL, SHIPPED, CliRunner, Result
+from tests.conftest import CASES, MINIMAL, SHIPPED
 
 WARN_ONLY = MINIMAL.replace("    evidence: [KH 1]\n", "")
 
@@ -131,7 +128,7 @@ def test_help_for_every_command(runner: CliRunner) -> None:
 
 def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) \
         -> None:
-    import cchc.checks as checks
+    from cchc import checks
     from cchc.cli import app as cli
 
     def boom(_paths: list[str]) -> None:
@@ -167,28 +164,27 @@ def test_error_messages_print_paths_with_brackets_verbatim(runner: CliRunner, tm
     assert "[bold]x" in result.output
 
 
-# --- the argparse command line: start-up, usage errors and help in the user's language ----------
 
-ENGLISH_ARGPARSE = ("usage:", "error:", "positional arguments", "options:", "show this help", "required",
-                    "unrecognized", "invalid choice", "expected one argument")
-HEAVY = {"typer", "click", "rich", "pydantic", "yaml", "openpyxl", "xlsxwriter", "docx"}
+# --- Typer: entry point, version, language, usage errors, help ----------------------------------
+
+WIDE = {"COLUMNS": "200"}  # Rich wraps help and error boxes to the terminal width
+# What Typer says in English; with the messages in Vietnamese none of it may show.
+TYPER_ENGLISH = ("Usage:", "Error", "Try '", "for help", "No such", "Missing", "Invalid value", "requires an",
+                 "does not take", "Got unexpected", "Did you mean", "Possible options", "Options", "Arguments",
+                 "Commands", "Show this", "[default", "[required]", "env var")
 
 
-def _one_vietnamese_line(result: Result) -> str:
-    """The usage error a run printed: exit 2, one line on stderr, nothing on stdout, no English."""
+def _usage_error(result: Result) -> str:
+    """A usage error: exit 2, nothing on stdout, Typer's usage line and error box on stderr, no traceback."""
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert not [word for word in ENGLISH_ARGPARSE if word in lines[0].lower()], lines[0]
-    return lines[0]
+    assert "Traceback" not in result.stderr and result.exception is not None
+    return " ".join(result.stderr.split())  # the box's text, unwrapped
 
 
-def test_importing_the_cli_loads_no_heavy_module() -> None:
-    code = (f"import sys, cchc.cli.app; print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+def _vietnamese_only(text: str) -> str:
+    assert not [word for word in TYPER_ENGLISH if word in text], text
+    return text
 
 
 def test_main_raises_the_cycle_collector_thresholds() -> None:
@@ -213,85 +209,150 @@ def test_version_in_process(runner: CliRunner) -> None:
     assert (result.exit_code, result.stdout) == (0, f"cchc {__version__}\n")
 
 
-def test_unknown_option_is_one_vietnamese_line(runner: CliRunner) -> None:
-    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--bogus", str(SHIPPED)]))
-    assert line == "cchc validate: lỗi: không nhận ra tham số: --bogus (xem hướng dẫn: cchc validate -h)"
-    line = _one_vietnamese_line(runner.invoke(app, ["--bogus", "validate", str(SHIPPED)]))
-    assert line.startswith("cchc: lỗi: không nhận ra tham số: --bogus")
+def test_lang_before_or_after_the_command(runner: CliRunner) -> None:
+    case = str(CASES / "score-above-max.yaml")
+    english = "self score 0,75 of criterion 1.1 is above its max 0,5"
+    outputs = [runner.invoke(app, args).output for args in (
+        ["--lang", "en", "validate", case],
+        ["validate", "--lang", "en", case],
+        ["validate", case, "--lang=en"],
+        ["--lang=vi", "validate", case, "--lang", "en"],  # the last one given wins, as for any option
+    )]
+    assert english in outputs[0] and "1 file(s), 1 error(s)" in outputs[0]
+    assert outputs == [outputs[0]] * 4
+    assert "Điểm tự đánh giá 0,75" in runner.invoke(app, ["validate", case, "--lang", "vi"],
+                                                   env={"CCHC_LANG": "en"}).output
+    json_after = runner.invoke(app, ["validate", "-f", "json", case, "--lang", "en"])
+    assert json.loads(json_after.stdout) == check_files([case]).to_dict()  # built in English: set by the run
 
 
-def test_missing_argument_is_one_vietnamese_line(runner: CliRunner) -> None:
-    line = _one_vietnamese_line(runner.invoke(app, ["validate"]))
-    assert "thiếu tham số bắt buộc: ĐƯỜNG_DẪN" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["import", "bang.docx"]))
-    assert "thiếu tham số bắt buộc: -o/--output" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["total", str(SHIPPED), "--format"]))
-    assert "tham số -f/--format: thiếu giá trị" in line
+def test_lang_after_a_double_dash_is_a_path(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--", "--lang"])
+    assert result.exit_code == 2 and "--lang" in result.stdout and "file-unreadable" in result.stdout
 
 
-def test_bad_values_are_refused_in_vietnamese(runner: CliRunner, tmp_path: Path) -> None:
-    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--jobs", "0", str(SHIPPED)]))
-    assert "tham số -j/--jobs: 0 nhỏ hơn 1" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["validate", "-j", "x", str(SHIPPED)]))
-    assert "tham số -j/--jobs: 'x' không phải số nguyên" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["validate", "--evidence-dir", str(tmp_path / "none"),
-                                                    str(SHIPPED)]))
-    assert f"tham số --evidence-dir: không có thư mục '{tmp_path / 'none'}'" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["evidence", str(SHIPPED), "--evidence-dir", str(SHIPPED)]))
-    assert "không phải thư mục" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["validate", "-f", "xml", str(SHIPPED)]))
-    assert "giá trị 'xml' không hợp lệ (chọn một trong: 'text', 'json', 'github')" in line
-    line = _one_vietnamese_line(runner.invoke(app, ["import", "a.xlsx", "-o", "b.yaml", "--year", "1989"]))
-    assert "tham số --year: 1989 nằm ngoài khoảng cho phép, từ 1990 đến 2100" in line
-    _one_vietnamese_line(runner.invoke(app, ["import", "a.xlsx", "-o", "b.yaml", "--table", "0"]))
-    _one_vietnamese_line(runner.invoke(app, ["lệnh-lạ"]))
-    _one_vietnamese_line(runner.invoke(app, ["schema", "thừa"]))
+def test_bad_language(runner: CliRunner) -> None:
+    text = _usage_error(runner.invoke(app, ["validate", str(SHIPPED)], env={"CCHC_LANG": "fr", **WIDE}))
+    assert "Ngôn ngữ 'fr' trong biến môi trường CCHC_LANG không hợp lệ; chọn một trong: vi, en" in text
+    text = _usage_error(runner.invoke(app, ["validate", "--lang", "fr", str(SHIPPED)], env=WIDE))
+    assert "Giá trị không hợp lệ cho '--lang': Ngôn ngữ 'fr' không hợp lệ; chọn một trong: vi, en" in text
+    text = _usage_error(runner.invoke(app, ["--lang", "fr", "validate", str(SHIPPED)], env={"CCHC_LANG": "en", **WIDE}))
+    assert "language 'fr' is not valid" in text  # the rest of the error in the language of the environment
+    assert runner.invoke(app, ["--version"], env={"CCHC_LANG": "fr"}).exit_code == 0  # eager, as Typer's --version
+    assert "0 lỗi" in runner.invoke(app, ["validate", str(SHIPPED)], env={"CCHC_LANG": ""}).output  # empty: unset
 
 
-def test_english_usage_errors_and_help(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["--lang", "en", "validate"])
-    assert result.exit_code == 2
-    assert result.stderr == ("cchc validate: error: the following arguments are required: PATH "
-                             "(see cchc validate -h)\n")
-    result = runner.invoke(app, ["validate", "--jobs", "0", str(SHIPPED)], env={"CCHC_LANG": "en"})
-    assert result.exit_code == 2 and "argument -j/--jobs: 0 is below 1" in result.stderr
-    result = runner.invoke(app, ["--lang=en", "total", "--help"], env={"COLUMNS": "200"})
-    assert result.exit_code == 0
-    assert result.stdout.startswith("usage: cchc total")
-    assert "Show this help message and exit." in result.stdout and "Output format: text or json." in result.stdout
+def test_mistyped_command_suggests_the_right_one(runner: CliRunner) -> None:
+    text = _vietnamese_only(_usage_error(runner.invoke(app, ["valdate", str(SHIPPED)], env=WIDE)))
+    assert "Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]..." in text
+    assert "Không có lệnh 'valdate'. Có phải ý bạn là 'validate'?" in text
+    text = _usage_error(runner.invoke(app, ["--lang", "en", "totl"], env=WIDE))
+    assert "No such command 'totl'. Did you mean 'total'?" in text
+    assert "Không có lệnh 'zzz'." in _usage_error(runner.invoke(app, ["zzz"], env=WIDE))
 
 
-def test_bad_language_in_the_environment(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["validate", str(SHIPPED)], env={"CCHC_LANG": "fr"})
-    assert result.exit_code == 2 and "Ngôn ngữ 'fr' không hợp lệ" in result.stderr
-    assert runner.invoke(app, ["--version"], env={"CCHC_LANG": "fr"}).exit_code == 0  # as click's eager --version
+def test_missing_xlsx_is_required_in_the_usage_line(runner: CliRunner) -> None:
+    text = _vietnamese_only(_usage_error(runner.invoke(app, ["export", str(SHIPPED)], env=WIDE)))
+    assert "Cách dùng: cchc export [TÙY_CHỌN] {TỆP} {--xlsx TỆP}" in text
+    assert "Thiếu tùy chọn bắt buộc '--xlsx'." in text
+    text = _usage_error(runner.invoke(app, ["--lang", "en", "export", str(SHIPPED)], env=WIDE))
+    assert "Usage: cchc export [OPTIONS] {FILE} {--xlsx FILE}" in text and "Missing option '--xlsx'." in text
+    help_text = runner.invoke(app, ["export", "--help"], env=WIDE).stdout
+    assert "Cách dùng: cchc export [TÙY_CHỌN] {TỆP} {--xlsx TỆP}" in help_text and "[bắt buộc]" in help_text
+
+
+def test_unknown_options_get_typers_messages_in_vietnamese(runner: CliRunner) -> None:
+    text = _vietnamese_only(_usage_error(runner.invoke(app, ["-V"], env=WIDE)))
+    assert text.startswith("Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]... Xem hướng dẫn: 'cchc -h'")
+    assert "Lỗi" in text and "Không có tùy chọn -V" in text
+    text = _vietnamese_only(_usage_error(runner.invoke(app, ["validate", "--jobz", "2", str(SHIPPED)], env=WIDE)))
+    assert "Cách dùng: cchc validate [TÙY_CHỌN] {ĐƯỜNG_DẪN}..." in text
+    assert "Không có tùy chọn --jobz (có thể là: --jobs)" in text
+    text = _usage_error(runner.invoke(app, ["--lang", "en", "-V"], env=WIDE))
+    assert "Usage: cchc [OPTIONS] COMMAND [ARGS]..." in text and "No such option: -V" in text
+
+
+def test_every_usage_error_is_said_in_vietnamese(runner: CliRunner, tmp_path: Path) -> None:
+    cases = {
+        ("validate",): "Thiếu tham số bắt buộc 'ĐƯỜNG_DẪN'.",
+        ("import", "bang.docx"): "Thiếu tùy chọn bắt buộc '--output' / '-o'.",
+        ("total", str(SHIPPED), "--format"): "Tùy chọn '--format' cần một giá trị.",
+        ("validate", "--strict=yes", str(SHIPPED)): "Tùy chọn '--strict' không nhận giá trị.",
+        ("schema", "thừa"): "Thừa tham số: thừa",
+        ("--lang", "vi"): "Thiếu tên lệnh.",
+        ("validate", str(SHIPPED), "--lang"): "Giá trị không hợp lệ cho '--lang': Ngôn ngữ '' không hợp lệ",
+        ("validate", "--jobs", "0", str(SHIPPED)):
+            "Giá trị không hợp lệ cho '--jobs' / '-j': 0 nhỏ hơn 1; phải là số nguyên từ 1 trở lên",
+        ("validate", "-j", "x", str(SHIPPED)): "Giá trị không hợp lệ cho '--jobs' / '-j': 'x' không phải số nguyên",
+        ("validate", "--evidence-dir", str(tmp_path / "none"), str(SHIPPED)):
+            f"Giá trị không hợp lệ cho '--evidence-dir': không có thư mục '{tmp_path / 'none'}'",
+        ("evidence", str(SHIPPED), "--evidence-dir", str(SHIPPED)): f"'{SHIPPED}' không phải thư mục",
+        ("validate", "-f", "xml", str(SHIPPED)):
+            "Giá trị không hợp lệ cho '--format' / '-f': 'xml' không phải một trong: 'text', 'json', 'github'",
+        ("total", "-f", "github", str(SHIPPED)): "'github' không phải một trong: 'text', 'json'",
+        ("import", "a.xlsx", "-o", "b.yaml", "--year", "1989"): "1989 nằm ngoài khoảng cho phép, từ 1990 đến 2100",
+        ("import", "a.xlsx", "-o", "b.yaml", "--table", "0"): "0 nhỏ hơn 1",
+        ("total", "--depth", "0", str(SHIPPED)): "0 nhỏ hơn 1",
+    }
+    for args, expected in cases.items():
+        text = _vietnamese_only(_usage_error(runner.invoke(app, list(args), env={"COLUMNS": "300"})))
+        assert expected in text, (args, text)
+        assert text.startswith("Cách dùng: cchc"), (args, text)
+
+
+def test_english_usage_errors(runner: CliRunner) -> None:
+    text = _usage_error(runner.invoke(app, ["validate", "--jobs", "0", str(SHIPPED)], env={"CCHC_LANG": "en", **WIDE}))
+    assert "Invalid value for '--jobs' / '-j': 0 is below 1" in text
+    text = _usage_error(runner.invoke(app, ["validate", "--lang", "en"], env=WIDE))
+    assert "Usage: cchc validate [OPTIONS] {PATH}..." in text and "Missing argument 'PATH'." in text
 
 
 def test_no_arguments_shows_the_help(runner: CliRunner) -> None:
-    result = runner.invoke(app, [], env={"COLUMNS": "200"})
-    assert result.exit_code == 2  # click's no_args_is_help exit code, kept
-    assert result.stdout.startswith("cách dùng: cchc ")
+    result = runner.invoke(app, [], env=WIDE)
+    assert result.exit_code == 2  # the help, but still a usage error
+    assert "Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]..." in result.stdout
     for command in ["validate", "total", "export", "evidence", "schema", "import", "--lang", "--version"]:
         assert command in result.stdout
     assert "Kiểm tra, tính điểm và xuất bảng chấm điểm" in result.stdout
 
 
+def test_help_follows_the_language(runner: CliRunner) -> None:
+    vietnamese = runner.invoke(app, ["--help"], env=WIDE)
+    assert vietnamese.exit_code == 0
+    for text in ["Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]...", "─ Tùy chọn ─", "─ Lệnh ─", "[mặc định: vi]",
+                 "[biến môi trường: CCHC_LANG]", "Hiện phần hướng dẫn này rồi thoát.",
+                 "Kiểm tra một hay nhiều tệp bảng chấm điểm", "--install-completion", "--show-completion"]:
+        assert text in vietnamese.stdout, text
+    _vietnamese_only(vietnamese.stdout)
+    for args, env in ((["--lang", "en", "validate", "--help"], {}), (["validate", "--help", "--lang", "en"], {}),
+                      (["validate", "-h"], {"CCHC_LANG": "en"})):
+        english = runner.invoke(app, args, env={**env, **WIDE})
+        assert english.exit_code == 0 and english.stderr == ""
+        for text in ["Usage: cchc validate [OPTIONS] {PATH}...", "─ Arguments ─", "─ Options ─",
+                     "Check one or more scorecard files", "Report format: text, json or github",
+                     "Show this help and exit.", "[required]"]:
+            assert text in english.stdout, (args, text)
+    english = runner.invoke(app, ["--lang", "en", "--help"], env=WIDE).stdout
+    assert "─ Commands ─" in english and "--install-completion" in english and "[env var: CCHC_LANG]" in english
+
+
 def test_every_command_help_lists_its_options_in_vietnamese(runner: CliRunner) -> None:
     options = {
-        "validate": ["--format", "-f", "--strict", "--jobs", "-j", "--evidence-dir", "ĐƯỜNG_DẪN"],
-        "total": ["--format", "--depth", "TỆP", "(mặc định: text)"],
-        "export": ["--xlsx", "--force", "--evidence-dir"],
+        "validate": ["--format", "-f", "<text|json|github>", "--strict", "--jobs", "-j", "--evidence-dir",
+                     "ĐƯỜNG_DẪN", "Định dạng báo cáo"],
+        "total": ["--format", "<text|json>", "--depth", "TỆP", "[mặc định: text]"],
+        "export": ["--xlsx", "--force", "--evidence-dir", "Đường dẫn tệp .xlsx sẽ ghi."],
         "evidence": ["--format", "--evidence-dir"],
-        "schema": [],
-        "import": ["--output", "-o", "--table", "--sheet", "--unit", "--year", "--force"],
+        "schema": ["In JSON Schema"],
+        "import": ["--output", "-o", "--table", "--sheet", "--unit", "--year", "NĂM", "--force"],
     }
     for command, expected in options.items():
-        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        result = runner.invoke(app, [command, "--help"], env=WIDE)
         assert result.exit_code == 0 and result.stderr == ""
-        assert result.stdout.startswith(f"cách dùng: cchc {command} ")
-        for option in ["-h, --help", "Hiện phần hướng dẫn này rồi thoát.", *expected]:
+        assert f"Cách dùng: cchc {command} [TÙY_CHỌN]" in result.stdout
+        for option in ["--help", "-h", "Hiện phần hướng dẫn này rồi thoát.", *expected]:
             assert option in result.stdout, (command, option)
-        assert not [w for w in ENGLISH_ARGPARSE if w in result.stdout.lower()], result.stdout
+        _vietnamese_only(result.stdout)
 
 
 def test_paths_may_follow_options(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
@@ -305,34 +366,27 @@ def test_message_tables_have_the_same_keys() -> None:
     assert set(messages.VI) == set(messages.EN)
 
 
-def test_argparse_strings_are_all_translated() -> None:
-    """Every message argparse can show a user (on the running Python) has an entry in both tables."""
-    import argparse
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(argparse))
-    msgids = {node.args[0].value for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id in ("_", "ngettext") and node.args
-              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
-    # Mistakes in building a parser, and argparse.FileType (unused here): never shown to a user of cchc.
-    for_developers = {m for m in msgids if m.startswith(("conflicting", "cannot", "invalid conflict_resolution",
-                                                        "mutually exclusive", "dest= is required", "'required'",
-                                                        ".__call__", "%r is not callable", "invalid option string",
-                                                        "can't open", "argument \"-\" with mode",
-                                                        "argument '-' with mode"))}
-    missing = msgids - for_developers - set(cli._ARGPARSE_KEYS)
-    assert not missing
-    for key in cli._ARGPARSE_KEYS.values():
-        assert key in messages.VI and key in messages.EN
-
-
 def test_interrupt_exits_130(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cchc.checks as checks
+    from cchc import checks
 
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(checks, "check_files", interrupted)
     assert runner.invoke(app, ["validate", str(SHIPPED)]).exit_code == 130
+
+
+def test_shell_completion(runner: CliRunner) -> None:
+    """Typer's completion: commands, options and choices, and the script a shell sources (what
+    --install-completion installs; that option finds the shell from the parent processes)."""
+    def complete(words: str) -> list[str]:
+        env = {"_CCHC_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        result = runner.invoke(app, [], env=env)
+        assert result.exit_code == 0, result.output
+        return result.stdout.split()
+
+    assert complete("cchc val") == ["validate"]
+    assert complete("cchc validate --stri") == ["--strict"]
+    assert complete("cchc total -f j") == ["json"]
+    script = runner.invoke(app, [], env={"_CCHC_COMPLETE": "source_bash"})
+    assert script.exit_code == 0 and "_cchc_completion" in script.stdout and "_CCHC_COMPLETE" in script.stdout

@@ -6,12 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 from cchc.checks import check_file
 from cchc.cli.app import app
 from cchc.evidence.cited import all_cited, cited_in, index_documents, report_date
 from cchc.scorecard.load import load_file, load_text
 from cchc.scorecard.model import iter_criteria
-from tests.conftest import SHIPPED, CliRunner
+from tests.conftest import SHIPPED
 
 
 def shipped():  # type: ignore[no-untyped-def]

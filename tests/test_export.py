@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner
 
 from cchc.xlsx import export as export_module
 from cchc import output as safewrite
@@ -30,7 +31,7 @@ from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
-from tests.conftest import SHIPPED, CliRunner
+from tests.conftest import SHIPPED
 
 HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Ghi chú"]
 HEADER_ROW = 4  # 1-based, as openpyxl counts
@@ -511,10 +512,10 @@ def test_input_is_byte_identical_after_export(tmp_path: Path) -> None:
 
 
 def test_validate_and_total_do_not_import_xlsxwriter() -> None:
-    code = ("import contextlib, io, sys\nfrom cchc.cli.app import run\n"
+    code = ("import contextlib, io, sys\nfrom cchc.cli.app import app\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
-            f"    assert run(['total', {str(SHIPPED)!r}]) == 0\n"
-            f"    assert run(['validate', {str(SHIPPED)!r}]) == 0\n"
+            f"    assert app(['total', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
+            f"    assert app(['validate', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
             "print('xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]

@@ -10,11 +10,12 @@ import os
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from cchc.checks import run_checks
 from cchc.cli.app import app
 from cchc.scorecard.load import decode, load_text
-from tests.conftest import SHIPPED, CliRunner
+from tests.conftest import SHIPPED
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

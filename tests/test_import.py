@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from cchc.cli.app import app
 from cchc.xlsx.export import write_xlsx
@@ -29,7 +30,7 @@ from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
 from cchc.scorecard.dump import dump_scorecard
-from tests.conftest import SHIPPED, CliRunner
+from tests.conftest import SHIPPED
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "60"))

@@ -7,14 +7,36 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from cchc.evidence.cited import Document, index_row
 from cchc.messages import render
+from cchc.problems import Problem, Report, Severity
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
-from cchc.problems import Problem, Report, Severity
 from cchc.scorecard.rollup import Row
 
 if TYPE_CHECKING:  # rich is imported only where it draws, so piped output starts fast
+    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+
+def stdout_console() -> Console:
+    """A Rich console on stdout (tables), made when needed so it writes to the current stream."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    """A Rich console on stderr (messages, progress)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def print_problems(problems: list[Problem], style: str | None = None) -> None:
+    """Problem lines on stderr, as they are (a path with brackets is not markup)."""
+    console = stderr_console()
+    for problem in problems:
+        console.print(problem_line(problem), style=style, soft_wrap=True, markup=False)
 
 
 def problem_line(problem: Problem) -> str:

@@ -1,0 +1,42 @@
+"""``cchc export FILE --xlsx OUT``: write the official Excel workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cchc.cli.commands import Force, ScorecardFile, existing_dir, fail
+
+
+def export(
+    file: ScorecardFile,
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="opt.xlsx", metavar="cli.metavar-file", show_default=False)],
+    force: Force = False,
+    evidence_dir: Annotated[Path | None, typer.Option(
+        "--evidence-dir", help="opt.export-evidence-dir", metavar="cli.metavar-dir", parser=existing_dir,
+        show_default=False)] = None,
+) -> None:
+    """Write the workbook; a scorecard with errors is refused (exit 1, 2 when unreadable)."""
+    from cchc.checks import run_checks
+    from cchc.cli.reporters import print_problems, stderr_console
+    from cchc.messages import render
+    from cchc.scorecard.load import load_file
+    from cchc.scorecard.rollup import rollup
+    from cchc.xlsx.export import ExportError, write_xlsx
+
+    loaded = load_file(file)
+    report = run_checks(loaded)
+    if loaded.card is None or report.errors:
+        print_problems(report.problems)
+        raise typer.Exit(2 if not loaded.readable else 1)
+    try:
+        notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force,
+                             evidence_dir=evidence_dir)
+    except ExportError as exc:
+        raise fail(exc.message) from None
+    err = stderr_console()
+    for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)
+        err.print(f"cchc: {notice}", style="yellow", soft_wrap=True, markup=False)
+    err.print(render("export.done", path=xlsx), soft_wrap=True, markup=False)

@@ -1,0 +1,61 @@
+"""``cchc import FILE -o OUT``: read a Word/Excel scoring table into a YAML scorecard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cchc.cli.commands import Force, fail, whole_number
+
+
+def import_table(
+    file: Annotated[Path, typer.Argument(help="arg.import-file", metavar="cli.metavar-file", show_default=False)],
+    out: Annotated[Path, typer.Option("--output", "-o", help="opt.import-out", metavar="cli.metavar-file",
+                                      show_default=False)],
+    table: Annotated[int | None, typer.Option("--table", help="opt.table", metavar="cli.metavar-n",
+                                              parser=whole_number(1), show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="opt.sheet", metavar="cli.metavar-name",
+                                              show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="opt.unit", metavar="cli.metavar-name",
+                                             show_default=False)] = None,
+    year: Annotated[int | None, typer.Option("--year", help="opt.year", metavar="cli.metavar-year",
+                                             parser=whole_number(1990, 2100), show_default=False)] = None,
+    force: Force = False,
+) -> None:
+    """Write the scorecard, then check it as validate would; exit 0, 1 (errors) or 2 (unreadable)."""
+    from cchc.checks import run_checks
+    from cchc.cli.reporters import print_problems, problem_line, stderr_console
+    from cchc.importers.importer import ImportOptionError, import_file
+    from cchc.messages import render
+    from cchc.problems import FileReport, Problem, Report
+    from cchc.scorecard.dump import WriteError, check_target, dump_scorecard, write_text_atomic
+    from cchc.scorecard.load import load_text
+    from cchc.scorecard.model import iter_criteria
+
+    if table is not None and sheet is not None:
+        raise fail(render("err.import-both"))
+    try:
+        check_target(out, file, force)  # before the work: an existing output is refused at once
+        imported = import_file(file, table=table, sheet=sheet, unit=unit, year=year)
+    except (ImportOptionError, WriteError) as exc:
+        raise fail(exc.message) from None
+    found = sorted(imported.problems, key=Problem.sort_key)
+    if imported.card is None:
+        print_problems(found, style="red")
+        raise typer.Exit(2)
+    text = dump_scorecard(imported.card)
+    # Check what will be written exactly as validate will read it, with locations in the output.
+    written = run_checks(load_text(text, str(out)))
+    try:
+        write_text_atomic(text, out, source=file, overwrite=force)
+    except WriteError as exc:
+        raise fail(exc.message) from None
+    report = Report([FileReport(str(file), found), written])
+    for problem in report.problems():
+        print(problem_line(problem))
+    count = sum(1 for _ in iter_criteria(imported.card.criteria))
+    stderr_console().print(render("import.done", path=out, source=imported.source, count=count,
+                                  errors=report.errors, warnings=report.warnings), soft_wrap=True, markup=False)
+    raise typer.Exit(report.exit_code())
