@@ -36,7 +36,7 @@ def test_case_file(path: Path) -> None:
 def test_every_file_level_code_has_a_case() -> None:
     """Codes that a YAML file can trigger each have a case file (file-system ones are tested in code)."""
     covered = {code for path in FILES for _, _, code in expected(path)}
-    in_code = {"file-unreadable", "file-too-large", "encoding", "yaml-depth", "evidence-file-missing",
+    in_code = {"file-unreadable", "no-scorecard", "file-too-large", "encoding", "yaml-depth", "evidence-file-missing",
                "evidence-file-unused"}  # need files on disk: tests/test_evidence.py
     in_code |= {code for code in CODES if code.startswith("import-")}  # Word/Excel input: tests/test_import.py
     assert set(CODES) - in_code <= covered, set(CODES) - in_code - covered

@@ -69,7 +69,7 @@ def test_bad_options_exit_2(runner: CliRunner) -> None:
 
 def test_english_messages(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--lang", "en", "validate", str(CASES / "score-above-max.yaml")])
-    assert "error score-above-max self score 0,75 of criterion 1.1 is above its max 0,5" in result.output
+    assert "error score-above-max self score 0.75 of criterion 1.1 is above its max 0.5" in result.output
     assert "1 file(s), 1 error(s), 0 warning(s)" in result.output
 
 
@@ -99,7 +99,7 @@ def test_total_json_equals_library(runner: CliRunner) -> None:
     expected = total_json(str(SHIPPED), loaded.card, rollup(loaded.card), run_checks(loaded).problems)
     data = json.loads(result.output)
     assert data == expected
-    assert data["total"]["score"] == "98.5200" and data["total"]["max"] == "100.00"
+    assert data["total"]["score"] == "98.52" and data["total"]["max"] == "100"
     assert data["total"]["children"][2]["score"] == "12.9491"
 
 
@@ -211,7 +211,7 @@ def test_version_in_process(runner: CliRunner) -> None:
 
 def test_lang_before_or_after_the_command(runner: CliRunner) -> None:
     case = str(CASES / "score-above-max.yaml")
-    english = "self score 0,75 of criterion 1.1 is above its max 0,5"
+    english = "self score 0.75 of criterion 1.1 is above its max 0.5"
     outputs = [runner.invoke(app, args).output for args in (
         ["--lang", "en", "validate", case],
         ["validate", "--lang", "en", case],
@@ -390,3 +390,88 @@ def test_shell_completion(runner: CliRunner) -> None:
     assert complete("cchc total -f j") == ["json"]
     script = runner.invoke(app, [], env={"_CCHC_COMPLETE": "source_bash"})
     assert script.exit_code == 0 and "_cchc_completion" in script.stdout and "_CCHC_COMPLETE" in script.stdout
+
+
+# --- output that is never cut ------------------------------------------------------------------
+
+def _titles(path: Path) -> list[str]:
+    """The titles of the rows `total` prints."""
+    card = load_file(path).card
+    assert card is not None
+    return [row.node.title for row in rollup(card).walk() if row.node is not None]
+
+
+def test_piped_total_holds_every_column_and_every_value_whole(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["total", str(SHIPPED)])  # CliRunner's stdout is not a terminal
+    assert result.exit_code == 0
+    assert "…" not in result.output
+    header = next(line for line in result.output.splitlines() if "Tên TC/TCTP" in line)
+    for column in ("TT", "Điểm chuẩn", "Điểm tự đánh giá", "Chỉ số (%)"):
+        assert column in header
+    lines = result.output.splitlines()
+    for title in _titles(SHIPPED):
+        if not title.isupper():  # field rows print the title as written; all rows keep it on one line
+            assert any(title in line for line in lines), title
+
+
+def test_piped_evidence_keeps_the_criteria_lists_and_long_urls_whole(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    url = "https://thanhhoa.gov.vn/" + "/".join(f"thu-muc-{i}" for i in range(20)) + "/ke-hoach-cai-cach.pdf"
+    path = write(MINIMAL.replace("    evidence: [KH 1]\n", f"    evidence: ['{url}']\n"))
+    result = runner.invoke(app, ["evidence", str(path)])
+    assert url in result.output.splitlines()[3] or any(url in line for line in result.output.splitlines())
+    shipped = runner.invoke(app, ["evidence", str(SHIPPED)])
+    assert "Số TC" in shipped.stdout and "…" not in shipped.stdout
+    from cchc.evidence.cited import all_cited, index_documents, index_row
+
+    loaded = load_file(SHIPPED)
+    assert loaded.card is not None
+    first = index_row(index_documents(all_cited(loaded.card, loaded.locations))[0])
+    assert any(first[4] in line and line.rstrip().endswith(f"{first[5]} │") for line in shipped.stdout.splitlines())
+
+
+def test_width_fits_a_terminal_and_gives_the_name_the_room(runner: CliRunner) -> None:
+    from rich.cells import cell_len
+
+    for width in (80, 140):
+        result = runner.invoke(app, ["total", str(SHIPPED), "--width", str(width)])
+        assert result.exit_code == 0
+        lines = result.output.splitlines()
+        assert max(cell_len(line) for line in lines) <= width
+        assert "…" not in result.output
+        merged = next(line for line in lines if "5, 7," in line)
+        assert merged.index("│", 1) <= 9  # the TT "5, 7, 9, 11" wraps instead of widening its column
+    words = runner.invoke(app, ["total", str(SHIPPED), "--width", "80"]).output.split()
+    assert "98,52" in words and "TỔNG" in words
+
+
+def test_english_numbers_use_a_decimal_point(runner: CliRunner) -> None:
+    english = runner.invoke(app, ["--lang", "en", "total", str(SHIPPED)])
+    assert "98.52/100 points (98.52 %)" in english.output
+    assert "100.00" in english.output and "100,00" not in english.output and "12.9491" in english.output
+    vietnamese = runner.invoke(app, ["total", str(SHIPPED)])
+    assert "98,52/100 điểm" in vietnamese.output and "12,9491" in vietnamese.output
+
+
+def test_total_json_numbers_have_one_canonical_form(runner: CliRunner) -> None:
+    import re
+
+    data = json.loads(runner.invoke(app, ["total", "--format", "json", str(SHIPPED)]).output)
+    numbers: list[str] = []
+    stack = [data["total"]]
+    while stack:
+        node = stack.pop()
+        numbers += [node[k] for k in ("max", "score", "declared_max", "declared_score", "index") if node[k]]
+        stack.extend(node["children"])
+    assert numbers and all(re.fullmatch(r"-?(0|[1-9]\d*)(\.\d*[1-9])?", n) for n in numbers), numbers
+    assert data["total"]["max"] == "100" and data["total"]["score"] == "98.52"
+    assert data["total"]["children"][0]["index"] == "100"
+
+
+def test_validate_a_folder_without_scorecards_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path}: lỗi no-scorecard Không tìm thấy bảng chấm điểm nào" in result.output
+    as_json = runner.invoke(app, ["validate", "--format", "json", str(tmp_path), str(SHIPPED)])
+    assert as_json.exit_code == 2
+    assert json.loads(as_json.output) == check_files([str(tmp_path), str(SHIPPED)]).to_dict()

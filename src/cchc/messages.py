@@ -11,8 +11,10 @@ from typing import Any
 LANGUAGES = ("vi", "en")
 
 VI: dict[str, str] = {
+    "number.decimal-separator": ",",
     # problems: reading
     "problem.file-unreadable": "Không đọc được tệp: {reason}",
+    "problem.no-scorecard": "Không tìm thấy bảng chấm điểm nào (tệp *.yaml, *.yml) trong thư mục {folder}",
     "problem.file-too-large": "Tệp quá lớn ({size} byte); giới hạn là {limit} byte",
     "problem.encoding": "Tệp không phải UTF-8 (byte 0x{byte} không hợp lệ){hint}; hãy lưu lại tệp với mã hóa UTF-8",
     "problem.yaml-syntax": "Lỗi cú pháp YAML: {detail}",
@@ -120,6 +122,7 @@ VI: dict[str, str] = {
     "opt.format": "Định dạng đầu ra: text hoặc json.",
     "opt.strict": "Coi cảnh báo là lỗi (mã thoát 1 khi có cảnh báo).",
     "opt.depth": "Chỉ hiện các dòng đến cấp này (1 = lĩnh vực).",
+    "opt.width": "Độ rộng (số cột) của bảng in ra; mặc định: độ rộng của cửa sổ dòng lệnh, còn khi chuyển sang tệp hay lệnh khác thì đủ rộng để không cắt cột nào.",
     "opt.xlsx": "Đường dẫn tệp .xlsx sẽ ghi.",
     "opt.force": "Ghi đè tệp đầu ra nếu đã có.",
     "err.bad-lang": "Ngôn ngữ '{value}' không hợp lệ; chọn một trong: {allowed}",
@@ -252,7 +255,9 @@ VI: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "number.decimal-separator": ".",
     "problem.file-unreadable": "cannot read the file: {reason}",
+    "problem.no-scorecard": "No scorecard (*.yaml, *.yml file) found in the folder {folder}",
     "problem.file-too-large": "the file is too large ({size} bytes); the limit is {limit} bytes",
     "problem.encoding": "the file is not UTF-8 (invalid byte 0x{byte}){hint}; save it as UTF-8",
     "problem.yaml-syntax": "YAML syntax error: {detail}",
@@ -354,6 +359,7 @@ EN: dict[str, str] = {
     "opt.format": "Output format: text or json.",
     "opt.strict": "Treat warnings as failures (exit 1 when there is a warning).",
     "opt.depth": "Show rows down to this level only (1 = fields).",
+    "opt.width": "Width (columns) of the printed table; default: the terminal's width, and when piped or redirected wide enough that no column is cut.",
     "opt.xlsx": "Path of the .xlsx file to write.",
     "opt.force": "Overwrite the output file if it exists.",
     "err.bad-lang": "language '{value}' is not valid; choose one of: {allowed}",

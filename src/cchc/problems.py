@@ -22,7 +22,8 @@ E, W = Severity.ERROR, Severity.WARNING
 #: Codes are stable: scripts may match on them. Messages live in ``messages.py``.
 CODES: dict[str, tuple[Severity, str]] = {
     # reading the file
-    "file-unreadable": (E, "the file cannot be read (missing, a directory, no permission)"),
+    "file-unreadable": (E, "the file cannot be read (missing, no permission)"),
+    "no-scorecard": (E, "a folder given to check holds no *.yaml/*.yml scorecard; exit 2"),
     "file-too-large": (E, "the file is larger than the documented limit"),
     "encoding": (E, "the bytes are not UTF-8"),
     "yaml-syntax": (E, "YAML syntax error"),

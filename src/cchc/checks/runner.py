@@ -40,14 +40,17 @@ SUFFIXES = (".yaml", ".yml")
 def discover(paths: list[str]) -> list[str]:
     """Files as given, folders expanded to the ``*.yaml``/``*.yml`` files below them, sorted.
 
-    A path that does not exist is kept, so that it is reported as unreadable.
+    A path that does not exist is kept, so that it is reported as unreadable; so is a folder that
+    holds no scorecard, reported as such (a wrong path in CI must not pass as "0 files, 0 errors").
     """
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
+            inside: list[str] = []
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+                inside.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+            found.extend(inside or [path])
         else:
             found.append(path)
     return found

@@ -18,11 +18,23 @@ if TYPE_CHECKING:  # rich is imported only where it draws, so piped output start
     from rich.text import Text
 
 
-def stdout_console() -> Console:
-    """A Rich console on stdout (tables), made when needed so it writes to the current stream."""
+#: Piped or redirected output is as wide as its widest line: nothing is cropped for an 80-column guess.
+UNLIMITED = 1_000_000
+
+
+def stdout_console(width: int | None = None) -> Console:
+    """A Rich console on stdout (tables), made when needed so it writes to the current stream.
+
+    A terminal gets its own width, tables wrapping their text to fit it; a pipe or a file gets every
+    column whole. ``width`` (``--width N``) overrides both.
+    """
+    import sys
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    if width is None and not sys.stdout.isatty():
+        width = UNLIMITED
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def stderr_console() -> Console:
@@ -108,19 +120,24 @@ def _cell(computed: Decimal | None, declared: Decimal | None, ok: bool, places: 
     return Text(f"{shown or '0'} ≠ {render('total.declared', value=format_points(declared))}", style="bold red")
 
 
-def total_table(card: Scorecard, root: Row, depth: int | None = None) -> Table:
-    """The form's layout: TT, criterion, max, self score, index; fields in bold, total last."""
+def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED) -> Table:
+    """The form's layout: TT, criterion, max, self score, index; fields in bold, total last.
+
+    Within a terminal's ``width`` the number columns' headers wrap, so that the criterion gets the room.
+    """
     from rich.table import Table
     from rich.text import Text
 
     title = card.title or render("total.default-title", year=card.year)
     table = Table(title=render("total.title", title=title, unit=card.unit), show_lines=False,
                   header_style="bold")
-    table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
-    table.add_column(render("total.col.criterion"), ratio=1)
-    table.add_column(render("total.col.max"), justify="right", no_wrap=True)
-    table.add_column(render("total.col.score"), justify="right", no_wrap=True)
-    table.add_column(render("total.col.index"), justify="right", no_wrap=True)
+    # Every column folds rather than crops; the TT of a merged row ("5, 7, 9, 11") wraps at its commas
+    # so that the criterion's name gets the room.
+    table.add_column(render("total.col.tt"), justify="right", max_width=6, overflow="fold")
+    table.add_column(render("total.col.criterion"), ratio=1, overflow="fold")
+    narrow = 10 if width < UNLIMITED else None
+    for key in ("total.col.max", "total.col.score", "total.col.index"):
+        table.add_column(render(key), justify="right", overflow="fold", max_width=narrow)
     for row in root.walk():
         if row.node is None or (depth is not None and row.depth > depth):
             continue
@@ -148,12 +165,12 @@ def evidence_table(card: Scorecard, documents: list[Document]) -> Table:
     from rich.table import Table
 
     table = Table(title=render("evidence.title", unit=card.unit, year=card.year), header_style="bold")
-    table.add_column(render("evidence.col.type"), no_wrap=True)
-    table.add_column(render("evidence.col.number"), justify="right", no_wrap=True)
-    table.add_column(render("evidence.col.date"), no_wrap=True)
-    table.add_column(render("evidence.col.subject"), min_width=20, max_width=50)
-    table.add_column(render("evidence.col.criteria"), min_width=20)
-    table.add_column(render("evidence.col.count"), justify="right", no_wrap=True)
+    table.add_column(render("evidence.col.type"), overflow="fold")
+    table.add_column(render("evidence.col.number"), justify="right", overflow="fold")
+    table.add_column(render("evidence.col.date"), overflow="fold")
+    table.add_column(render("evidence.col.subject"), ratio=3, overflow="fold")
+    table.add_column(render("evidence.col.criteria"), ratio=2, overflow="fold")
+    table.add_column(render("evidence.col.count"), justify="right", overflow="fold")
     for doc in documents:
         *texts, count = index_row(doc)
         table.add_row(*texts, str(count))

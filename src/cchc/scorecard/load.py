@@ -122,10 +122,10 @@ class Loaded:
 def load_file(path: str | os.PathLike[str]) -> Loaded:
     """Read, decode, parse and build the scorecard at ``path``; every failure is a problem."""
     name = str(path)
+    if os.path.isdir(path):
+        return Loaded(name, None, [Problem("no-scorecard", name, args={"folder": name})], readable=False)
     try:
         size = os.stat(path).st_size
-        if os.path.isdir(path):
-            raise IsADirectoryError(name)
         if size > MAX_BYTES:
             return Loaded(name, None, [Problem("file-too-large", name, args={
                 "size": size, "limit": MAX_BYTES})], readable=False)
@@ -147,8 +147,6 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return render("reason.not-found")
-    if isinstance(exc, IsADirectoryError):
-        return render("reason.is-directory")
     if isinstance(exc, PermissionError):
         return render("reason.permission")
     return render("reason.other", error=exc.strerror or exc)

@@ -63,11 +63,15 @@ def quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def format_points(value: Decimal | None, places: int | None = None, sep: str = ",") -> str:
-    """``Decimal('12.9491')`` -> ``12,9491``; ``places`` fixes the decimals (the total: 2).
+def format_points(value: Decimal | None, places: int | None = None, sep: str | None = None) -> str:
+    """``Decimal('12.9491')`` -> ``12,9491`` (``12.9491`` in English); ``places`` fixes the decimals
+    (the total: 2).
 
-    Without ``places`` at most 4 decimals are shown and trailing zeros are dropped.
+    Without ``places`` at most 4 decimals are shown and trailing zeros are dropped. The separator
+    follows the language in force unless ``sep`` is given.
     """
+    if sep is None:
+        sep = decimal_separator()
     if value is None:
         return ""
     if places is None:
@@ -78,6 +82,21 @@ def format_points(value: Decimal | None, places: int | None = None, sep: str = "
     if text.startswith("-") and Decimal(text.replace(",", ".")).is_zero():
         text = text[1:]
     return text.replace(".", sep)
+
+
+def decimal_separator() -> str:
+    """The decimal separator of the language in force: a comma in Vietnamese, a point in English."""
+    from cchc.messages import render
+
+    return render("number.decimal-separator")
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """The one canonical text of an exact value for JSON: normalised, no exponent ("14", "98.5249")."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
 
 
 def matches_declared(declared: Decimal, computed: Decimal) -> bool:

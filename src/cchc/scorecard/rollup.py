@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from cchc.scorecard.model import Criterion, Scorecard
-from cchc.scorecard.numbers import matches_declared, percent
+from cchc.scorecard.numbers import decimal_text, matches_declared, percent
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Row:
 
 
 def _s(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return decimal_text(value)
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:

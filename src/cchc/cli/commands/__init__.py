@@ -91,3 +91,5 @@ Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="opt.format
 EvidenceDir = Annotated[Path | None, typer.Option("--evidence-dir", help="opt.evidence-dir", metavar="cli.metavar-dir",
                                                   parser=existing_dir, show_default=False)]
 Force = Annotated[bool, typer.Option("--force", help="opt.force")]
+Width = Annotated[int | None, typer.Option("--width", help="opt.width", metavar="cli.metavar-n",
+                                          parser=whole_number(20), show_default=False)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cchc.cli.commands import EvidenceDir, Format, OutputFormat, ScorecardFile
+from cchc.cli.commands import Width, EvidenceDir, Format, OutputFormat, ScorecardFile
 
 
-def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evidence_dir: EvidenceDir = None) -> None:
+def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evidence_dir: EvidenceDir = None,
+             width: Width = None) -> None:
     """Print the index of cited documents; exit 1 when the scorecard has an error."""
     from cchc.checks import run_checks
     from cchc.cli.reporters import dump_json, evidence_table, print_problems, stdout_console
@@ -25,6 +26,6 @@ def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evi
         print(dump_json({"file": str(file), "documents": [d.to_dict() for d in documents],
                          "problems": [p.to_dict() for p in evidence_problems]}))
     else:
-        stdout_console().print(evidence_table(loaded.card, documents))
+        stdout_console(width).print(evidence_table(loaded.card, documents))
         print_problems(evidence_problems, style="yellow")
     raise typer.Exit(1 if report.errors else 0)

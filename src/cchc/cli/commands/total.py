@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import Format, OutputFormat, ScorecardFile, whole_number
+from cchc.cli.commands import Width, Format, OutputFormat, ScorecardFile, whole_number
 
 
 def total(
@@ -14,6 +14,7 @@ def total(
     output_format: Format = OutputFormat.text,
     depth: Annotated[int | None, typer.Option("--depth", help="opt.depth", metavar="cli.metavar-n",
                                               parser=whole_number(1), show_default=False)] = None,
+    width: Width = None,
 ) -> None:
     """Print the recomputed table; exit 1 when a declared value disagrees, 2 when the file is unreadable."""
     from cchc.checks import run_checks
@@ -34,8 +35,8 @@ def total(
     if output_format is OutputFormat.json:
         print(dump_json(total_json(str(file), loaded.card, root, report.problems)))
     else:
-        out = stdout_console()
-        out.print(total_table(loaded.card, root, depth))
+        out = stdout_console(width)
+        out.print(total_table(loaded.card, root, depth, out.width))
         wrong = mismatches(root)
         if wrong:
             out.print(render("total.mismatches", count=len(wrong)), style="bold red")
