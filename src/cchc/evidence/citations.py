@@ -51,11 +51,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypedDict
+
+from cchc.text import fold as _fold  # the one accent and case fold, under its old name here
 
 __all__ = ["Citation", "is_valid_date", "parse_evidence", "parse_items"]
 
@@ -146,12 +147,6 @@ _FILE_EXTS = ("pdf", "docx", "doc", "xlsx", "xls", "pptx", "ppt", "odt", "ods", 
 # Words that make a number a quantity, not a document number ("báo cáo 6 tháng", "mở 2 lớp").
 _UNIT_WORDS = ("tháng", "quý", "tuần", "lớp", "người", "lượt", "lần", "điểm", "buổi",
                "cuộc", "bước", "nhiệm vụ", "phút", "giờ")
-
-
-def _fold(s: str) -> str:
-    """Strip diacritics and lower-case: 'Quyết Định' -> 'quyet dinh'."""
-    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
-    return s.replace("đ", "d").replace("Đ", "D").lower()
 
 
 # --------------------------------------------------------------------------- loose words

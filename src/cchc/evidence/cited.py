@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterator
@@ -21,6 +20,7 @@ from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteri
 from cchc.scorecard.numbers import format_points
 from cchc.problems import Problem
 from cchc.scorecard.reader import Seq
+from cchc.text import fold
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -222,12 +222,9 @@ class Document:
         }
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics, for matching names the way people mistype them."""
-    if text.isascii():  # links and file names mostly: nothing to take off
-        return text.lower().strip()
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+def _comparable(text: str) -> str:
+    """A name or citation as it is matched: folded (see cchc.text.fold), without surrounding spaces."""
+    return fold(text).strip()
 
 
 def index_documents(cited: list[Cited]) -> list[Document]:
@@ -245,7 +242,7 @@ def group_documents(cited: list[Cited]) -> list[Document]:
     for c in cited:
         cit = c.citation
         key: tuple[Any, ...] = ((cit.doc_type, cit.number) if cit.number is not None
-                                else ("text", _fold(c.text)))
+                                else ("text", _comparable(c.text)))
         candidates = by_key.setdefault(key, [])
         doc = next((d for d in candidates if d.accepts(cit)), None)
         if doc is None:
@@ -320,7 +317,7 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where:
     from pathlib import Path
 
     present = _files_in(folder)
-    folded = {_fold(p.as_posix()): p for p in present}
+    folded = {_comparable(p.as_posix()): p for p in present}
     used: set[Path] = set()
     for c in cited:
         item = c.node.evidence[c.item]
@@ -335,17 +332,17 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where:
         if (folder / name).is_file():
             used.add(Path(name))
             continue
-        close = difflib.get_close_matches(_fold(name), list(folded), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(_comparable(name), list(folded), n=1, cutoff=0.6)
         if close:
             used.add(folded[close[0]])
         yield c.problem("evidence-file-missing", name=name, folder=str(folder),
                         suggestion=_suggestion(folded[close[0]].as_posix()) if close else "")
     # Short forms without an extension ("CV 1103 sau ktra") may name a file by its stem.
-    texts = {_fold(text) for node, _, _ in iter_criteria(card.criteria) for text in evidence_texts(node)}
-    texts |= {_fold(c.text) for c in cited}
+    texts = {_comparable(text) for node, _, _ in iter_criteria(card.criteria) for text in evidence_texts(node)}
+    texts |= {_comparable(c.text) for c in cited}
     here = where(card)
     for path in present:
-        if path in used or _fold(path.as_posix()) in texts or _fold(path.stem) in texts:
+        if path in used or _comparable(path.as_posix()) in texts or _comparable(path.stem) in texts:
             continue
         yield Problem("evidence-file-unused", here.file, None, None, "", {"name": path.as_posix(),
                                                                          "folder": str(folder)})
