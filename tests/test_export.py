@@ -25,8 +25,9 @@ from typer.testing import CliRunner
 
 from cchc.xlsx import export as export_module
 from cchc import output as safewrite
+from cchc.output import OutputError
 from cchc.cli.app import app
-from cchc.xlsx.export import CELL_LIMIT, ROW_LINES, ExportError, split_text, write_xlsx
+from cchc.xlsx.export import CELL_LIMIT, ROW_LINES, split_text, write_xlsx
 from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
@@ -829,7 +830,7 @@ def test_english_messages_keep_the_vietnamese_form(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     _export(path, out)
     assert _header(_sheets(out)[0]) == HEADER
-    with pytest.raises(ExportError) as caught:
+    with pytest.raises(OutputError) as caught:
         _export(path, out)
     assert caught.value.message == f"the output file exists: {out}; add --force to overwrite it"
 
@@ -842,9 +843,9 @@ def card_path(tmp_path: Path) -> Path:
     return _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"])))
 
 
-def _error(path: Path, out: Path, key: str, *, overwrite: bool = False) -> ExportError:
+def _error(path: Path, out: Path, key: str, *, overwrite: bool = False) -> OutputError:
     before = path.read_bytes()
-    with pytest.raises(ExportError) as caught:
+    with pytest.raises(OutputError) as caught:
         _export(path, out, overwrite=overwrite)
     assert caught.value.key == key, caught.value.message
     assert path.read_bytes() == before

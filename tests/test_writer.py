@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from cchc.scorecard.load import load_file, load_text
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard
-from cchc.scorecard.dump import MODELINE, WriteError, dump_scorecard, points, scalar, write_text_atomic
+from cchc.output import OutputError
+from cchc.scorecard.dump import MODELINE, dump_scorecard, points, scalar, write_text_atomic
 from tests.conftest import SHIPPED
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "150"))
@@ -158,7 +159,7 @@ def test_multi_line_text_is_a_literal_block() -> None:
 def test_atomic_write_refuses_existing_output_and_keeps_it(tmp_path: Path) -> None:
     out = tmp_path / "out.yaml"
     out.write_text("old", encoding="utf-8")
-    with pytest.raises(WriteError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_text_atomic("new", out, source=None, overwrite=False)
     assert caught.value.key == "err.output-exists" and out.read_text(encoding="utf-8") == "old"
     write_text_atomic("new", out, source=None, overwrite=True)
@@ -169,24 +170,32 @@ def test_atomic_write_refuses_existing_output_and_keeps_it(tmp_path: Path) -> No
 def test_atomic_write_refuses_the_input_and_other_suffixes(tmp_path: Path) -> None:
     source = tmp_path / "in.yaml"
     source.write_text("x", encoding="utf-8")
-    with pytest.raises(WriteError) as same:
+    with pytest.raises(OutputError) as same:
         write_text_atomic("y", source, source=source, overwrite=True)
     assert same.value.key == "err.output-is-input" and source.read_text(encoding="utf-8") == "x"
-    with pytest.raises(WriteError) as suffix:
+    with pytest.raises(OutputError) as suffix:
         write_text_atomic("y", tmp_path / "out.txt", source=None, overwrite=True)
     assert suffix.value.key == "err.import-out-suffix"
-    with pytest.raises(WriteError) as missing:
+    with pytest.raises(OutputError) as missing:
         write_text_atomic("y", tmp_path / "no" / "out.yaml", source=None, overwrite=True)
     assert missing.value.key == "err.output-dir"
 
 
 def test_export_and_import_write_through_one_safe_writer(tmp_path: Path) -> None:
-    """Both commands refuse with the same error type, and an overwritten file keeps its permissions."""
-    from cchc.xlsx.export import ExportError
+    """Both commands refuse with the same error, and an overwritten file keeps its permissions."""
+    from cchc.scorecard.rollup import rollup
+    from cchc.xlsx.export import write_xlsx
 
-    assert WriteError is ExportError
+    card = Scorecard(unit="A", year=2021, criteria=[Criterion(id="1", title="T", max=Decimal(1))])
+    book = tmp_path / "out.xlsx"
+    book.write_bytes(b"old")
+    with pytest.raises(OutputError) as export_error:
+        write_xlsx(card, rollup(card), book, source=None, overwrite=False)
     out = tmp_path / "out.yaml"
     out.write_text("old", encoding="utf-8")
+    with pytest.raises(OutputError) as import_error:
+        write_text_atomic("new", out, source=None, overwrite=False)
+    assert export_error.value.key == import_error.value.key == "err.output-exists"
     out.chmod(0o640)
     write_text_atomic("new", out, source=None, overwrite=True)
     assert out.read_text(encoding="utf-8") == "new" and out.stat().st_mode & 0o777 == 0o640

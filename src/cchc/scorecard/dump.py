@@ -24,7 +24,6 @@ import yaml
 
 from cchc import output as safewrite
 from cchc.scorecard.model import REF_FIELDS, Criterion, Scorecard
-from cchc.output import OutputError
 
 #: The first line of every written scorecard: editors validate against the committed schema.
 MODELINE = "# yaml-language-server: $schema=../schemas/scorecard.schema.json"
@@ -176,9 +175,6 @@ def dump_scorecard(card: Scorecard) -> str:
 
 # --- writing the file -----------------------------------------------------------------------------
 
-#: A user error while writing (the output is the input, exists, ...): see cchc.output.
-WriteError = OutputError
-
 #: What a scorecard file may be called.
 SUFFIXES = (".yaml", ".yml")
 
@@ -191,7 +187,8 @@ def check_target(out: Path, source: Path | None, overwrite: bool) -> None:
 def write_text_atomic(text: str, out: Path, *, source: Path | None, overwrite: bool) -> None:
     """Write ``text`` (UTF-8) to ``out`` through a temporary file in the same directory, then move it
     into place: a crash leaves either the old file or the new one, never half of one. Without
-    ``overwrite`` a file that appeared meanwhile is not clobbered (the move is a hard link)."""
+    ``overwrite`` a file that appeared meanwhile is not clobbered (the move is a hard link).
+    Raises cchc.output.OutputError for every user error."""
     out = Path(out)
     check_target(out, source, overwrite)
     safewrite.write_atomic(text.encode("utf-8"), out, overwrite)

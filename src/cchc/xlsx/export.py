@@ -90,9 +90,8 @@ from cchc.messages import render
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
-from cchc.output import OutputError
 
-__all__ = ["ExportError", "build_xlsx", "clean_text", "split_text", "write_xlsx"]
+__all__ = ["build_xlsx", "clean_text", "split_text", "write_xlsx"]
 
 #: Excel's limit on one cell's text, in UTF-16 code units.
 CELL_LIMIT = 32_767
@@ -172,9 +171,6 @@ _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\r": "\n"})
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
-
-#: A user error while exporting (the output is the input, exists, ...): see cchc.output.
-ExportError = OutputError
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -989,7 +985,7 @@ def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, ov
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
     ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
-    ExportError for every user error: see cchc.output for what is refused.
+    cchc.output.OutputError for every user error: see there for what is refused.
     """
     out = Path(out)
     safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,

@@ -22,9 +22,10 @@ def export(
     from cchc.checks import run_checks
     from cchc.cli.reporters import print_problems, stderr_console
     from cchc.messages import render
+    from cchc.output import OutputError
     from cchc.scorecard.load import load_file
     from cchc.scorecard.rollup import rollup
-    from cchc.xlsx.export import ExportError, write_xlsx
+    from cchc.xlsx.export import write_xlsx
 
     loaded = load_file(file)
     report = run_checks(loaded)
@@ -34,7 +35,7 @@ def export(
     try:
         notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force,
                              evidence_dir=evidence_dir)
-    except ExportError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     err = stderr_console()
     for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)

@@ -29,8 +29,9 @@ def import_table(
     from cchc.cli.reporters import print_problems, problem_line, stderr_console
     from cchc.importers.importer import ImportOptionError, import_file
     from cchc.messages import render
+    from cchc.output import OutputError
     from cchc.problems import FileReport, Problem, Report
-    from cchc.scorecard.dump import WriteError, check_target, dump_scorecard, write_text_atomic
+    from cchc.scorecard.dump import check_target, dump_scorecard, write_text_atomic
     from cchc.scorecard.load import load_text
     from cchc.scorecard.model import iter_criteria
 
@@ -39,7 +40,7 @@ def import_table(
     try:
         check_target(out, file, force)  # before the work: an existing output is refused at once
         imported = import_file(file, table=table, sheet=sheet, unit=unit, year=year)
-    except (ImportOptionError, WriteError) as exc:
+    except (ImportOptionError, OutputError) as exc:
         raise fail(exc.message) from None
     found = sorted(imported.problems, key=Problem.sort_key)
     if imported.card is None:
@@ -50,7 +51,7 @@ def import_table(
     written = run_checks(load_text(text, str(out)))
     try:
         write_text_atomic(text, out, source=file, overwrite=force)
-    except WriteError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     report = Report([FileReport(str(file), found), written])
     for problem in report.problems():
