@@ -27,7 +27,9 @@ from cchc.xlsx import export as export_module
 from cchc import output as safewrite
 from cchc.output import OutputError
 from cchc.cli.app import app
-from cchc.xlsx.export import CELL_LIMIT, ROW_LINES, split_text, write_xlsx
+from cchc.xlsx import layout, measure
+from cchc.xlsx.export import write_xlsx
+from cchc.xlsx.measure import CELL_LIMIT, ROW_LINES, split_text
 from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
@@ -393,7 +395,7 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
 def _estimated_lines(cell: Cell) -> int:
     """The exporter's estimate of the wrapped lines of a text cell, in its column and weight."""
     room = export_module.ROOMS[cell.column - 1]
-    return export_module._lines(cell.value, room, bold=bool(cell.font.b or cell.font.i))
+    return measure.line_count(cell.value, room, bold=bool(cell.font.b or cell.font.i))
 
 
 def test_shipped_rows_have_stored_heights_that_fit_their_text(shipped_xlsx: Path) -> None:
@@ -409,11 +411,11 @@ def test_shipped_rows_have_stored_heights_that_fit_their_text(shipped_xlsx: Path
         lines = max((_estimated_lines(c) for c in texts), default=1)
         explicit = max((c.value.count("\n") + 1 for c in texts), default=1)
         assert lines <= ROW_LINES and explicit <= lines, r
-        assert dim.height == export_module.row_height(lines) >= 15.75 * lines, r
+        assert dim.height == measure.row_height(lines) >= 15.75 * lines, r
         tallest = max(tallest, lines)
     assert tallest == ROW_LINES  # the longest evidence fills whole rows and continues below
     # The header: "Điểm tự đánh giá" and "Điểm chuẩn" wrap to two lines in their narrow columns.
-    assert ws.row_dimensions[HEADER_ROW].height == export_module.row_height(2)
+    assert ws.row_dimensions[HEADER_ROW].height == measure.row_height(2)
     for r in (1, 2):  # the title rows: one line of 13 pt each, with air
         assert ws.row_dimensions[r].customHeight and ws.row_dimensions[r].height == 24
 
@@ -444,11 +446,11 @@ def test_long_wrapped_evidence_continues_in_rows_that_fit(tmp_path: Path) -> Non
     assert len(parts) == 5  # 8 citations of 3 lines a row
     for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(parts)):
         lines = _estimated_lines(ws.cell(r, 5))
-        assert lines <= ROW_LINES and ws.row_dimensions[r].height == export_module.row_height(lines)
+        assert lines <= ROW_LINES and ws.row_dimensions[r].height == measure.row_height(lines)
 
 
 def test_the_width_estimate() -> None:
-    width, column = export_module._char_width, export_module._column_points
+    width, column = measure.char_width, measure.column_points
     # Times New Roman's widths, in thousandths of an em: Vietnamese letters as their plain letter,
     # the horn of ơ ư a little wider, bold wider than regular, the unknown as wide as an em.
     assert width("a", False) == 444 and width("a", True) == 500
@@ -459,19 +461,19 @@ def test_the_width_estimate() -> None:
     assert width("漢", False) == width("😀", True) == 1000
     # XlsxWriter stores 46 as 46.7109375 characters of 6 pt (the digit of Times New Roman 12).
     assert column(46) == 46.7109375 * 6 and column(6) == 6.7109375 * 6
-    room = export_module._room(column(56))
-    assert export_module._lines("", room) == 1 and export_module._lines("a\n\nb", room) == 3
+    room = measure.cell_room(column(56))
+    assert measure.line_count("", room) == 1 and measure.line_count("a\n\nb", room) == 3
     # Field names in bold capitals: the longest of the shipped table takes two lines of the name
     # column, a short one one. A word with no space breaks after a hyphen or slash, not in a date.
     name = export_module.ROOMS[1]
     title = "XÂY DỰNG VÀ TỔ CHỨC THỰC HIỆN VĂN BẢN QUY PHẠM PHÁP LUẬT"
-    assert export_module._lines(title, name, bold=True) == 2
-    assert export_module._lines("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", name, bold=True) == 1
-    tiny = export_module._room(column(6))
+    assert measure.line_count(title, name, bold=True) == 2
+    assert measure.line_count("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", name, bold=True) == 1
+    tiny = measure.cell_room(column(6))
     line = "1032/BC-UBND"
-    assert [line[i:] for i in export_module._wrap(line, tiny)] == ["1032/BC-UBND", "BC-UBND", "UBND"]
-    assert len(export_module._wrap("30/9/2021", export_module._room(column(9)))) == 1
-    assert export_module.row_height(1) == 17.25 and export_module.row_height(99) == 409
+    assert [line[i:] for i in measure.wrap(line, tiny)] == ["1032/BC-UBND", "BC-UBND", "UBND"]
+    assert len(measure.wrap("30/9/2021", measure.cell_room(column(9)))) == 1
+    assert measure.row_height(1) == 17.25 and measure.row_height(99) == 409
 
 
 def test_split_text_measures_wide_characters() -> None:
@@ -479,12 +481,12 @@ def test_split_text_measures_wide_characters() -> None:
     wide = "漢" * 3000
     parts = split_text(wide, 56)
     room = export_module.ROOMS[4]
-    assert len(parts) > 1 and all(export_module._lines(p, room) <= ROW_LINES for p in parts)
+    assert len(parts) > 1 and all(measure.line_count(p, room) <= ROW_LINES for p in parts)
     assert "".join(p.strip("…") for p in parts) == wide
     # One long line of words is cut where a wrapped line ends, after a space.
     words = " ".join(f"tài liệu số {i}/BC-UBND" for i in range(400))
     parts = split_text(words, 56)
-    assert all(export_module._lines(p, room) <= ROW_LINES for p in parts)
+    assert all(measure.line_count(p, room) <= ROW_LINES for p in parts)
     assert all(p.endswith(" …") for p in parts[:-1]) and "".join(p.strip("…") for p in parts) == words
 
 
@@ -569,8 +571,8 @@ def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) 
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert int(ws.page_setup.fitToHeight) == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
     # As wide as the form, so both print at the same scale.
-    assert [ws.column_dimensions[c].width - 0.7109375 for c in "ABCDEFG"] == [w for _, w in export_module.INDEX_COLUMNS]
-    assert sum(w for _, w in export_module.INDEX_COLUMNS) == sum(w for _, w in export_module.COLUMNS)
+    assert [ws.column_dimensions[c].width - 0.7109375 for c in "ABCDEFG"] == [w for _, w in layout.INDEX_COLUMNS]
+    assert sum(w for _, w in layout.INDEX_COLUMNS) == sum(column.width for column in layout.COLUMNS)
 
 
 def _evidence_card(tmp_path: Path) -> Path:

@@ -21,7 +21,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from cchc.xlsx import export
+from cchc.xlsx import measure
+from cchc.xlsx.layout import COLUMNS
 from cchc.xlsx.export import write_xlsx
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import Row, rollup
@@ -160,7 +161,7 @@ def pdf_text(pdf: Path, *args: str) -> str:
 def test_every_row_is_printed_under_the_repeated_header(shipped_export: tuple[Path, Row],
                                                         shipped_pdf: Path) -> None:
     # LibreOffice once dropped the last rows, the total among them, when they ended near the foot
-    # of the last page (a footer it sized from its text; see export.FOOTER_ROOM).
+    # of the last page (a footer it sized from its text; see cchc.xlsx.export.FOOTER_ROOM).
     xlsx, _ = shipped_export
     text = pdf_text(shipped_pdf, "-layout")
     flat = " ".join(text.split())
@@ -202,31 +203,31 @@ def test_libreoffice_wraps_in_no_more_lines_than_the_rows_are_sized_for(
         pytest.skip("Times New Roman's stand-in missing: apt-get install fonts-liberation")
     _, root = shipped_export
     book = xlsxwriter.Workbook(str(tmp_path / "wrap.xlsx"),
-                               {"default_format_properties": {"font_name": export.FONT, "font_size": 12}})
-    base = {"font_name": export.FONT, "font_scheme": "none", "font_size": 12, "text_wrap": True,
+                               {"default_format_properties": {"font_name": measure.FONT, "font_size": 12}})
+    base = {"font_name": measure.FONT, "font_scheme": "none", "font_size": 12, "text_wrap": True,
             "valign": "top"}
     formats = {bold: book.add_format({**base, "bold": bold}) for bold in (False, True)}
     expected: dict[str, tuple[int, str]] = {}
     texts = samples(root)
-    for width in sorted({w for _, w in export.COLUMNS}):
+    for width in sorted({column.width for column in COLUMNS}):
         sheet = book.add_worksheet(f"w{width}")
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, 1, width)
         sheet.set_paper(9)
         sheet.set_landscape()
         sheet.set_margins(0.3, 0.3, 0.3, 0.3)
-        room = export._room(export._column_points(width))
+        room = measure.cell_room(measure.column_points(width))
         row = 0
         for i, text in enumerate(texts):
             bold = i % 2 == 1
-            lines = export._lines(text, room, bold)
+            lines = measure.line_count(text, room, bold)
             if lines > 20:
                 continue
             tag = f"Q{len(expected):04d}"
             expected[tag] = (lines, f"{width} {'bold' if bold else 'regular'}: {text}")
             sheet.write_string(row, 0, tag, formats[False])
             sheet.write_string(row, 1, text, formats[bold])
-            sheet.set_row(row, (lines + 3) * export.LINE_HEIGHT)
+            sheet.set_row(row, (lines + 3) * measure.LINE_HEIGHT)
             row += 1
     book.close()
     layout = pdf_text(convert(tmp_path / "wrap.xlsx", "pdf", tmp_path), "-bbox-layout")

@@ -153,8 +153,8 @@ _UNIT_WORDS = ("tháng", "quý", "tuần", "lớp", "người", "lượt", "lầ
 
 # Type words, "số", "ngày" and the unit words match in any case, with or without diacritics, or
 # with the wrong ones ("cong văn", "Bao cao"), also decomposed (NFD: base letter, then combining
-# marks). Written with a regex class of every accented form of each letter, they made the patterns
-# take tens of milliseconds to build at every start. So the patterns read copies of the line,
+# marks). Written with a regex class of every accented form of each letter, the patterns would be
+# huge and slow to compile at every start. So the patterns read copies of the line,
 # folded character by character (same length, same offsets; groups are read back from the line):
 #
 # - the plain copy (`_PLAIN`) turns every letter a loose word may be spelt with into its lower-case
@@ -192,7 +192,7 @@ for _cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
 
 def _translation(mapping: dict[int, str]) -> str:
     """`mapping` as a str indexed by code point, up to the last it changes: `str.translate` reads it
-    twice as fast as a dict (and leaves any later character as it is)."""
+    faster than a dict (and leaves any later character as it is)."""
     out: list[str] = []
     last = 0
     for cp in sorted(mapping):
@@ -794,8 +794,8 @@ _SHORTCUTS = True
 # về ...". Most citations are written so, and for them the general parser's answer is known without
 # trying its shapes one by one: the type word (exactly as listed, or all in lower case) is its own
 # only reading, the symbol its first alternative and the date the one after "ngày".
-# The type is any words before the number, then looked up (a long alternation takes milliseconds to
-# build): a type word as listed or in lower case, or a code in any case.
+# The type is any words before the number, then looked up (not a long alternation, slow to
+# compile): a type word as listed or in lower case, or a code in any case.
 _TYPE_WORDS = frozenset(w for word in _WORDS for w in (word, word.lower()))
 _TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
 _PRESCRIBED = re.compile(

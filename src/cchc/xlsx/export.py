@@ -7,23 +7,17 @@ shows 98,52 without recalculating. openpyxl can write a formula but not its cach
 imported only by this module, which only the ``export`` command imports, so ``validate`` and ``total``
 start fast.
 
-Layout (the form): two merged title rows, a blank row, the header row (TT | Tên TC/TCTP | Điểm chuẩn |
-Điểm tự đánh giá | Tài liệu kiểm chứng | Ghi chú), one row per node in table order (the children of a
-``split_unknown`` group included, with blank points), then TỔNG ĐIỂM. Times New Roman, thin borders,
-wrapped text aligned to the top, panes frozen below the header, A4 landscape, the header repeated on
-every printed page, fit to one page wide, "Trang 1/28" in the footer. The footer has less room than
-its font size, so LibreOffice gives it a fixed height: a footer it sizes from the text makes it drop
-the last rows of the table from some printouts (see FOOTER_ROOM).
+Layout: the form as cchc.xlsx.layout describes it (title rows, header, one row per node in table
+order, the children of a ``split_unknown`` group included with blank points, then TỔNG ĐIỂM). Times
+New Roman, thin borders, wrapped text aligned to the top, panes frozen below the header, A4
+landscape, the header repeated on every printed page, fit to one page wide, "Trang 1/28" in the
+footer. The footer has less room than its font size, so LibreOffice gives it a fixed height: a
+footer it sizes from the text makes it drop the last rows of the table from some printouts (see
+FOOTER_ROOM).
 
-Row heights: every row's height is stored. LibreOffice shows a row without one at one line and lets
-wrapped text run over the rows below, and no program grows a merged title row. A row is 15,75 pt
-(Excel's line of Times New Roman 12) per estimated wrapped line plus 1,5 pt. The estimate lays the
-text out as the programs do, with Times New Roman's character widths (Liberation Serif, LibreOffice's
-stand-in, has the same) in the column's width in points: greedy at spaces, a word wider than a line
-broken after a hyphen or slash, else anywhere; it takes the text 4% wider and the cell's margins
-wider than they are, so it errs high. Checked against LibreOffice's own wrapping
-(tests/test_libreoffice.py), it never counts fewer lines; LibreOffice needs only 13,3 pt a line, so
-there the rows keep some space below the text.
+Row heights: every row's height is stored, from cchc.xlsx.measure's estimate of its wrapped lines,
+which errs high: LibreOffice shows a row without one at one line and lets wrapped text run over the
+rows below, and no program grows a merged title row.
 
 Numbers: a leaf's points are numbers (``float(Decimal)`` only here, at the file format's boundary: all
 arithmetic stays Decimal in the engine); a blank score stays a blank cell, never 0. A node with children
@@ -40,14 +34,13 @@ controls other than tab, LF, CR; lone surrogates; U+FFFE/U+FFFF) are removed and
 Line breaks become LF, the only one Excel shows: CR LF, CR, and Word's vertical tab and form feed
 (manual line and page breaks). A cell that starts with CR therefore starts with LF, still as text.
 
-Long text is never cut silently. Excel holds at most 32,767 characters in a cell and shows at most 409
-points (25 estimated lines) of a row, on screen and on paper. A cell whose text would exceed either is
-continued on extra rows right below its node: those rows have blank TT and points, the name column says
-"(tiếp theo 1.2)", and a line that itself had to be cut (where a wrapped line ends) ends and resumes
-with "…". The formulas refer to
-each node's first row, so continuation rows never count. A cell over Excel's character limit also yields
-a notice naming the cell and the rows that continue it. The title rows, which cannot continue, are cut
-at the limit with a "…" marker and a notice.
+Long text is never cut silently. A cell whose text would exceed Excel's 32,767 characters or 409
+points of a row is continued on extra rows right below its node (cchc.xlsx.measure.split_text):
+those rows have blank TT and points, the name column says "(tiếp theo 1.2)", and a line that itself
+had to be cut ends and resumes with "…". The formulas refer to each node's first row, so
+continuation rows never count. A cell over Excel's character limit also yields a notice naming the
+cell and the rows that continue it. The title rows, which cannot continue, are cut at the limit
+with a "…" marker and a notice.
 
 Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc.xlsx.layout): a
 hidden column after "Ghi chú" (outside the print area) holds each node's id and what its visible
@@ -66,11 +59,9 @@ file; the input is only ever read by the loader, never opened here.
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -83,41 +74,22 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from cchc import output as safewrite
-
-from cchc.xlsx import layout as sheetmeta
 from cchc.evidence.cited import Cited, all_cited, index_documents, index_row
 from cchc.messages import render
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
+from cchc.xlsx import layout, measure
+from cchc.xlsx.layout import (COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS, INDEX_COUNT, INDEX_FILE,
+                              LAST_COL, MARK, MAX, META_COL, NAME, NOTE, SCORE, TEXT_COLUMNS, TITLE_ROWS, TT)
+from cchc.xlsx.measure import CELL_LIMIT, FONT, TABLE_SIZE, TITLE_SIZE
 
-__all__ = ["build_xlsx", "clean_text", "split_text", "write_xlsx"]
+__all__ = ["build_xlsx", "clean_text", "write_xlsx"]
 
-#: Excel's limit on one cell's text, in UTF-16 code units.
-CELL_LIMIT = 32_767
 #: Excel's limit on the length of a formula.
 FORMULA_LIMIT = 8_192
 #: Excel's limit on the arguments of one function call.
 ARGS_LIMIT = 255
-#: Points one line of 12 pt Times New Roman takes in a row: Excel's height for a one-line row (21
-#: pixels), which it also adds per line when it fits a row to wrapped text. LibreOffice needs less
-#: (13,3 pt a line), so a row sized for Excel shows the same lines in both.
-LINE_HEIGHT = 15.75
-#: Points a row adds to its lines, so the last line never touches the border below.
-ROW_PADDING = 1.5
-#: Excel's tallest row, in points: it cuts off the rest on screen and on paper.
-MAX_ROW_HEIGHT = 409
-#: Wrapped lines one table row may hold: 25 lines of 15,75 pt and the padding fit Excel's 409 pt.
-ROW_LINES = int((MAX_ROW_HEIGHT - ROW_PADDING) // LINE_HEIGHT)
-#: The continuation marker at both sides of a line that had to be cut.
-MARK = "…"
-
-FONT = "Times New Roman"
-TABLE_SIZE = 12
-TITLE_SIZE = 13
-#: Points per line of a title row (13 pt, bold) and what the row adds to its lines.
-TITLE_LINE_HEIGHT = 18
-TITLE_PADDING = 6
 
 #: The page footer ("Trang 1/28"): its size in points, its distance from the paper's edge and the
 #: room between it and the table, in inches. The room is less than the footer's font size on
@@ -130,39 +102,10 @@ FOOTER_SIZE = 11
 FOOTER_MARGIN = 0.3
 FOOTER_ROOM = 0.15
 
-#: The form's columns: header message key and width in characters (Excel's unit: the width of the
-#: digit 0 of the Normal style's font, Times New Roman 12 pt, i.e. 6 pt).
-COLUMNS: tuple[tuple[str, int], ...] = (
-    ("xlsx.col.tt", 6),
-    ("xlsx.col.criterion", 46),
-    ("xlsx.col.max", 9),  # both headings wrap to two lines, alike in Excel and LibreOffice
-    ("xlsx.col.score", 9),
-    ("xlsx.col.evidence", 56),
-    ("xlsx.col.note", 32),
-)
-TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
-TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
-LAST_COL = len(COLUMNS) - 1
-#: The hidden column right after "Ghi chú": each node's metadata (see cchc.xlsx.layout).
-META_COL = LAST_COL + 1
-#: The evidence index sheet's columns: header message key and width in characters. Together as
-#: wide as the form, so both sheets print at the same scale.
-INDEX_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("evidence.col.type", 8),
-    ("evidence.col.number", 10),
-    ("evidence.col.date", 13),
-    ("evidence.col.subject", 48),
-    ("evidence.col.criteria", 38),
-    ("evidence.col.count", 7),
-    ("evidence.col.file", 34),
-)
-INDEX_COUNT, INDEX_FILE = 5, 6
+#: What each column's cells hold (see cchc.xlsx.measure.cell_room).
+ROOMS = tuple(measure.cell_room(measure.column_points(column.width)) for column in COLUMNS)
 #: Web addresses that get a link: what spreadsheet programs open in a browser.
 _WEB = re.compile(r"(?:https?|ftps?)://\S+|www\.\S+", re.I)
-#: 0-based sheet rows: two title rows, a blank row, then the header.
-TITLE_ROWS = (0, 1)
-HEADER_ROW = 3
-FIRST_ROW = HEADER_ROW + 1
 
 # What Excel refuses in a cell: C0 controls but tab/LF/CR, lone surrogates, two non-characters.
 _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -170,7 +113,6 @@ _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # FF, Windows ends lines with CR LF, old Macs with CR: all of them mean a new line.
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\r": "\n"})
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -181,241 +123,7 @@ def clean_text(text: str) -> tuple[str, int]:
     return _REFUSED.subn("", text.replace("\r\n", "\n").translate(_BREAKS))
 
 
-def _units(text: str) -> int:
-    """Length as Excel counts it: UTF-16 code units (a character beyond the BMP counts twice)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-# --- measuring ----------------------------------------------------------------------------------
-#
-# Every row gets an explicit height from an estimate of its wrapped lines (see the module
-# docstring). The estimate lays the text out as a spreadsheet does (_wrap) with Times New Roman's
-# widths (Liberation Serif, which LibreOffice substitutes, has the same metrics); the room in a cell
-# is taken narrow and the text wide, so it errs high: a row may have room to spare, never too little.
-
-#: Advance widths of Times New Roman, in thousandths of an em (rounded up), of ' ' to '~': regular,
-#: then bold. Excel's and LibreOffice's Times New Roman and Liberation Serif agree on them.
-_ASCII_WIDTHS = (
-    (
-        250, 334, 409, 500, 500, 834, 778, 181, 334, 334, 500, 564, 250, 334, 250, 278,
-        500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
-        921, 723, 667, 667, 723, 611, 557, 723, 723, 334, 390, 723, 611, 890, 723, 723,
-        557, 723, 667, 557, 611, 723, 723, 944, 723, 723, 611, 334, 278, 334, 470, 500,
-        334, 444, 500, 444, 500, 444, 334, 500, 500, 278, 278, 500, 278, 778, 500, 500,
-        500, 500, 334, 390, 278, 500, 500, 723, 500, 500, 444, 480, 201, 480, 542,
-    ),
-    (
-        250, 334, 556, 500, 500, 1000, 834, 278, 334, 334, 500, 570, 250, 334, 250, 278,
-        500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 334, 334, 570, 570, 570, 500,
-        931, 723, 667, 723, 723, 667, 611, 778, 778, 390, 500, 778, 667, 944, 723, 778,
-        611, 778, 723, 557, 667, 723, 723, 1000, 723, 723, 667, 334, 278, 334, 582, 500,
-        334, 500, 557, 444, 557, 444, 334, 500, 557, 278, 334, 557, 278, 834, 557, 500,
-        557, 557, 444, 390, 334, 557, 500, 723, 500, 500, 444, 395, 221, 395, 521,
-    ),
-)
-#: Letters measured as a plain letter: đ is as wide as d, Đ as D (in both weights).
-_LIKE = {"đ": "d", "Đ": "D", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
-#: What the horn of ơ ư Ơ Ư (and their toned forms) adds to the plain letter, at most.
-_HORN = 75
-#: Common signs outside ASCII (the widest of regular and bold).
-_SIGNS = {
-    "\u00a0": 250, "“": 500, "”": 500, "‘": 334, "’": 334, "–": 500, "—": 1000, "…": 1000,
-    "•": 350, "·": 334, "°": 400, "×": 570, "±": 549, "§": 500, "«": 500, "»": 500, "№": 1005,
-    "\t": 1000,
-}
-#: A word and the spaces after it; where a word too wide for a line may break.
-_WORDS = re.compile("([^ ]*)( *)")
-_WORD_BREAKS = re.compile(r"(?<=[-/])(?=\D)")
-#: Anything else (CJK, emoji, symbols): an em, which errs high for all but a few.
-_WIDE = 1000
-#: The text is taken this much wider than its metrics: screen fonts are hinted to whole pixels,
-#: and printers and other programs round differently.
-_SLACK = 1.04
-#: Points of a column that text cannot use: the cell's margins and its borders.
-_CELL_MARGIN = 3.75
-#: Points per character of column width: the digit 0 of Times New Roman 12 pt is half an em.
-_POINTS_PER_CHAR = TABLE_SIZE / 2
-
-
-@functools.lru_cache(maxsize=4096)
-def _char_width(ch: str, bold: bool) -> int:
-    """Advance width of one character in thousandths of an em (errs high for the unknown)."""
-    table = _ASCII_WIDTHS[bold]
-    if " " <= ch <= "~":
-        return table[ord(ch) - 32]
-    if ch in _SIGNS:
-        return _SIGNS[ch]
-    if ch in _LIKE:
-        return table[ord(_LIKE[ch]) - 32]
-    if unicodedata.combining(ch):
-        return _HORN if ch == "\u031b" else 0  # a mark on the letter before it
-    decomposed = unicodedata.normalize("NFD", ch)  # Vietnamese letters: the plain letter and marks
-    if len(decomposed) > 1 and " " <= decomposed[0] <= "~":
-        return table[ord(decomposed[0]) - 32] + (_HORN if "\u031b" in decomposed else 0)
-    return _WIDE
-
-
-def _column_points(width: int) -> float:
-    """The width in points of a column set ``width`` characters wide.
-
-    XlsxWriter stores the width plus the 5 pixels of padding it assumes for a 7-pixel digit (46
-    becomes 46.7109375); Excel and LibreOffice give each stored character the width of the digit
-    of the Normal style's font, here 6 pt.
-    """
-    return (int(width * 7 + 0.5) + 5) * 256 // 7 / 256 * _POINTS_PER_CHAR if width > 0 else 0.0
-
-
-def _room(points: float, size: float = TABLE_SIZE) -> float:
-    """What a cell ``points`` wide holds, in thousandths of an em of ``size`` pt text."""
-    return max(1.0, (points - _CELL_MARGIN) * 1000 / size / _SLACK)
-
-
-def _width(text: str, bold: bool) -> int:
-    """Advance width of ``text`` in thousandths of an em."""
-    return sum(_char_width(ch, bold) for ch in text)
-
-
-def _wrap(line: str, room: float, bold: bool = False) -> list[int]:
-    """Where each wrapped line of ``line`` (no LF in it) starts, laid out in ``room`` (see _room).
-
-    Words fill a line greedily and a line breaks after a run of spaces (the spaces hang past the
-    edge). A word wider than a whole line breaks after a hyphen or a slash, as Unicode's line
-    breaking rules allow (BC-|UBND, 1032/|BC, never inside 30/9/2021), and a piece still too wide
-    between characters.
-    """
-    starts = [0]
-    x = 0.0  # width of the current line up to its last word
-    gap = 0.0  # width of the spaces after that word
-    for match in _WORDS.finditer(line):
-        word, spaces = match.group(1), match.group(2)
-        if not word and not spaces:
-            continue
-        width = _width(word, bold)
-        if x > 0 and x + gap + width > room:
-            starts.append(match.start())
-            x = gap = 0.0
-        if x + gap + width <= room:
-            x += gap + width
-        else:
-            x += gap
-            at = match.start()
-            for piece in _WORD_BREAKS.split(word):
-                width = _width(piece, bold)
-                if x > 0 and x + width > room:
-                    starts.append(at)
-                    x = 0.0
-                if x + width <= room:
-                    x += width
-                else:
-                    for i, ch in enumerate(piece, at):
-                        w = _char_width(ch, bold)
-                        if x > 0 and x + w > room:
-                            starts.append(i)
-                            x = 0.0
-                        x += w
-                at += len(piece)
-        gap = _width(spaces, bold)
-    return starts
-
-
-def _lines(text: str, room: float, bold: bool = False) -> int:
-    """Estimated wrapped lines of ``text`` in a cell that holds ``room`` (see _room); errs high."""
-    return sum(len(_wrap(line, room, bold)) for line in text.split("\n"))
-
-
-#: What each column's cells hold (see _room).
-ROOMS = tuple(_room(_column_points(width)) for _, width in COLUMNS)
-
-
-def row_height(lines: int) -> float:
-    """The height in points of a table row that shows ``lines`` lines of 12 pt text."""
-    return min(MAX_ROW_HEIGHT, max(1, lines) * LINE_HEIGHT + ROW_PADDING)
-
-
-def _fits(text: str, room: float, bold: bool) -> bool:
-    """Whether ``text`` (no LF in it) fits one cell: Excel's limit and ROW_LINES wrapped lines."""
-    return _units(text) <= CELL_LIMIT and len(_wrap(text, room, bold)) <= ROW_LINES
-
-
-def _unit_cut(text: str, size: int) -> int:
-    """How many characters of ``text`` make at most ``size`` UTF-16 units, ending after a space when
-    one is in the second half."""
-    end = size
-    while (excess := _units(text[:end]) - size) > 0:  # astral characters count twice
-        end -= (excess + 1) // 2  # removes at least half the excess, never the whole piece
-    space = text.rfind(" ", end // 2, end)
-    return space + 1 if space != -1 else end
-
-
-def _cut(line: str, room: float, bold: bool) -> list[str]:
-    """One line too long for a cell as pieces that each fit one (see _fits), markers included.
-
-    A piece takes as many wrapped lines as a row shows, so it ends where a wrapped line does (after
-    a space), or, for a line that would break Excel's cell limit first, after a space in the second
-    half of what fits, else mid-word. Every piece but the last ends with MARK and every piece but
-    the first starts with it, so the cut shows.
-    """
-    size = CELL_LIMIT - 2 * _units(MARK)
-    # Only a window is laid out each time, so a huge line costs linear time: a piece never holds
-    # more than ROW_LINES lines of the narrowest character with a width (the apostrophe, 181) or
-    # more than ``size``; a shorter window (marks of no width) only makes a shorter piece.
-    window = min(size + 1, ROW_LINES * (int(room / 181) + 2))
-    pieces: list[str] = []
-    start = 0
-    while True:
-        lead = MARK if start else ""
-        rest = line[start:start + window]
-        if start + window >= len(line) and _fits(lead + rest, room, bold):
-            pieces.append(lead + rest)
-            return pieces
-        starts = _wrap(rest, room, bold)
-        end = starts[ROW_LINES] if len(starts) > ROW_LINES else len(rest)
-        if _units(rest[:end]) > size:
-            end = _unit_cut(rest, size)
-        # The markers may push the piece over a line: give back wrapped lines until it fits.
-        while end > 1 and not _fits(lead + rest[:end] + MARK, room, bold):
-            earlier = [at for at in starts if 0 < at < end]
-            end = earlier[-1] if earlier else end // 2
-        pieces.append(lead + rest[:end] + MARK)
-        start += end
-
-
-def split_text(text: str, width: int, bold: bool = False) -> list[str]:
-    """``text`` as the contents of one or more cells of a column ``width`` characters wide.
-
-    Each part holds at most ROW_LINES estimated wrapped lines (so its row fits Excel's 409 pt) and
-    fits Excel's cell limit; lines are kept whole where they fit. Text that fits one cell comes back
-    as one part, "" as [""].
-    """
-    room = _room(_column_points(width))
-    parts: list[str] = []
-    current: list[str] = []
-    lines = units = 0
-    for line in text.split("\n"):
-        for piece in [line] if _fits(line, room, bold) else _cut(line, room, bold):
-            n, u = len(_wrap(piece, room, bold)), _units(piece)
-            if current and (lines + n > ROW_LINES or units + 1 + u > CELL_LIMIT):
-                parts.append("\n".join(current))
-                current, lines, units = [], 0, 0
-            units += u + (1 if current else 0)
-            lines += n
-            current.append(piece)
-    parts.append("\n".join(current))
-    return parts
-
-
-def _clip(text: str) -> str:
-    """A single-cell text cut to Excel's limit, ending with MARK when it was cut."""
-    if _units(text) <= CELL_LIMIT:
-        return text
-    room = CELL_LIMIT - _units(MARK)
-    keep = room
-    while (excess := _units(text[:keep]) - room) > 0:  # characters beyond the BMP count twice
-        keep -= (excess + 1) // 2
-    return text[:keep] + MARK
-
-
-# --- layout -------------------------------------------------------------------------------------
+# --- the rows of the form -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -448,7 +156,7 @@ class _Entry:
     def written(self, col: int) -> list[str]:
         """The texts the cells of ``col`` hold over this row's sheet rows, as written ("" = blank)."""
         parts = self.texts[col]
-        filler = render("xlsx.continued", id=self.label) if col == NAME else ""
+        filler = layout.continued_label(self.label) if col == NAME else ""
         return parts + [filler] * (self.height - len(parts))
 
 
@@ -456,7 +164,7 @@ def _name(node: Criterion, depth: int) -> str:
     """The name column: a field in capitals; below it "1.1.1. Title"."""
     if depth == 1:
         return node.title.upper()
-    return sheetmeta.name_prefix(node.id) + node.title
+    return layout.name_prefix(node.id) + node.title
 
 
 def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
@@ -473,12 +181,12 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
         text, removed = clean_text(text)
         if removed:
             entry.removed[col] = removed
-        entry.lengths[col] = _units(text)
-        entry.texts[col] = split_text(text, COLUMNS[col][1], bold=entry.bold)
+        entry.lengths[col] = measure.excel_length(text)
+        entry.texts[col] = measure.split_text(text, COLUMNS[col].width, bold=entry.bold)
     return entry
 
 
-def _layout(root: Row) -> list[_Entry]:
+def _entries(root: Row) -> list[_Entry]:
     """Every row of the form in table order, the total last, each placed on its sheet rows."""
     entries: list[_Entry] = []
     for row in root.walk():
@@ -569,23 +277,23 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
     meta: dict[str, Any] = {"id": node.id}
     field = entry.depth <= 1
     if not _shown_exactly(node.title, entry.texts[NAME]) or (field and node.title.upper() != node.title):
-        meta["title"] = [node.title, sheetmeta.digest(entry.written(NAME))]
+        meta["title"] = [node.title, layout.digest(entry.written(NAME))]
     for attr, col in (("tt", TT), ("note", NOTE)):
         value = getattr(node, attr)
         # None is a blank cell, read back as None; "" is a blank cell too.
         if value is not None and (value == "" or not _shown_exactly(value, entry.texts[col])):
-            meta[attr] = [value, sheetmeta.digest(entry.written(col))]
+            meta[attr] = [value, layout.digest(entry.written(col))]
     if node.evidence:
         joined = "\n".join(str(item) for item in node.evidence)
         if not (joined and _shown_exactly(joined, entry.texts[EVIDENCE])
                 and all(_item_reads_back(item) for item in node.evidence)):
             meta["evidence"] = [[_evidence_json(item) for item in node.evidence],
-                                sheetmeta.digest(entry.written(EVIDENCE))]
+                                layout.digest(entry.written(EVIDENCE))]
     for attr in ("max", "score"):
         # The cell shows the rollup's value (a SUM's cached result, or blank for a row of a group
         # known only as a total); the node may declare another value, or the same with more digits.
         shown = getattr(entry.row, attr) if entry.row is not None else None
-        pair = sheetmeta.number_pair(getattr(node, attr), shown)
+        pair = layout.number_pair(getattr(node, attr), shown)
         if pair is not None:
             meta[attr] = pair
     for flag in ("survey", "split_unknown"):  # no cell shows them
@@ -596,22 +304,22 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
 
 def _meta_text(meta: dict[str, Any]) -> str:
     """The JSON of a node's metadata, within one cell's limit (see _DROPPABLE)."""
-    text = sheetmeta.dumps(meta)
+    text = layout.dumps(meta)
     for key in _DROPPABLE:
-        if _units(text) <= CELL_LIMIT:
+        if measure.excel_length(text) <= CELL_LIMIT:
             break
         meta.pop(key, None)
-        text = sheetmeta.dumps(meta)
+        text = layout.dumps(meta)
     return text
 
 
 def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
     """The top-level fields, with digests of the two title rows as written (``lines``)."""
-    meta: dict[str, Any] = {"cchc": sheetmeta.VERSION, "unit": card.unit, "year": card.year,
+    meta: dict[str, Any] = {"cchc": layout.VERSION, "unit": card.unit, "year": card.year,
                             "level": card.level, "title": card.title, "report": card.report,
-                            "lines": [sheetmeta.digest([line]) for line in lines]}
+                            "lines": [layout.digest([line]) for line in lines]}
     for attr in ("max", "score"):
-        pair = sheetmeta.number_pair(getattr(card, attr), getattr(root, attr))
+        pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
             meta[attr] = pair
     return meta
@@ -619,9 +327,9 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
 
 def _meta_sheet(book: Any, meta: dict[str, Any]) -> None:
     """The very hidden sheet "cchc": the top-level metadata in column A, continued down when long."""
-    sheet = book.add_worksheet(sheetmeta.SHEET)
+    sheet = book.add_worksheet(layout.SHEET)
     sheet.very_hidden()  # not in Excel's "Unhide" list, never printed
-    text = sheetmeta.dumps(meta)
+    text = layout.dumps(meta)
     size = CELL_LIMIT // 2  # characters: even if every one took two UTF-16 units
     for row, start in enumerate(range(0, max(len(text), 1), size)):
         sheet.write_string(row, 0, text[start:start + size])
@@ -676,38 +384,36 @@ class _Writer:
 
     def titles(self, card: Scorecard) -> None:
         """The two title rows, merged across the table, centred and bold."""
-        title = (card.title or "").upper() or render("xlsx.title", year=card.year)
-        second = (render("xlsx.report", report=card.report, unit=card.unit) if card.report
-                  else render("xlsx.unit", unit=card.unit))
-        width = sum(_column_points(w) for _, w in COLUMNS)  # the merged cell's
-        for row, text in zip(TITLE_ROWS, (title, second)):
+        texts = layout.title_lines(card.title, card.year, card.report, card.unit)
+        width = sum(measure.column_points(column.width) for column in COLUMNS)  # the merged cell's
+        for row, text in zip(TITLE_ROWS, texts):
             cell = xl_rowcol_to_cell(row, 0)
             text, removed = clean_text(text)
             if removed:
                 self.removed.append((cell, removed))
-            if _units(text) > CELL_LIMIT:
-                self.notices.append(render("export.notice-clipped", cell=cell, length=_units(text),
-                                           limit=CELL_LIMIT))
-                text = _clip(text)
+            if measure.excel_length(text) > CELL_LIMIT:
+                self.notices.append(render("export.notice-clipped", cell=cell,
+                                           length=measure.excel_length(text), limit=CELL_LIMIT))
+                text = measure.clip(text)
             self.lines.append(text)
             # merge_range writes through write(); write the text again as a string to be sure.
             self.sheet.merge_range(row, 0, row, LAST_COL, "", self.f.title)
             self.sheet.write_string(row, 0, text, self.f.title)
             # Excel does not grow a merged row to fit its text: size it from an estimate.
-            lines = _lines(text, _room(width, TITLE_SIZE), bold=True)
-            self.sheet.set_row(row, min(MAX_ROW_HEIGHT, TITLE_PADDING + TITLE_LINE_HEIGHT * lines))
+            lines = measure.line_count(text, measure.cell_room(width, TITLE_SIZE), bold=True)
+            self.sheet.set_row(row, measure.title_height(lines))
 
     def header(self) -> None:
         """The column headings."""
         lines = 1
-        for col, (key, width) in enumerate(COLUMNS):
-            self.sheet.set_column(col, col, width)
-            self.text(HEADER_ROW, col, render(key), self.f.header)
-            lines = max(lines, _lines(render(key), _room(_column_points(width)), bold=True))
-        self.sheet.set_row(HEADER_ROW, row_height(lines))
+        for col, (column, text) in enumerate(zip(COLUMNS, layout.header_texts())):
+            self.sheet.set_column(col, col, column.width)
+            self.text(HEADER_ROW, col, text, self.f.header)
+            lines = max(lines, measure.line_count(text, ROOMS[col], bold=True))
+        self.sheet.set_row(HEADER_ROW, measure.row_height(lines))
         # The metadata column: hidden, and outside the print area (see _page).
         self.sheet.set_column(META_COL, META_COL, 12, self.f.meta, {"hidden": True})
-        self.sheet.write_string(HEADER_ROW, META_COL, sheetmeta.HEADER, self.f.meta)
+        self.sheet.write_string(HEADER_ROW, META_COL, layout.HEADER, self.f.meta)
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
         """One row of the form, its points and any continuation rows."""
@@ -719,15 +425,15 @@ class _Writer:
                 parts = entry.texts[col]
                 if i < len(parts):
                     self.text(at, col, parts[i], self.f.tt[bold] if col == TT else self.f.text[bold])
-                    lines = max(lines, _lines(parts[i], ROOMS[col], entry.bold))
+                    lines = max(lines, measure.line_count(parts[i], ROOMS[col], entry.bold))
                 elif col == NAME:
-                    label = render("xlsx.continued", id=entry.label)
+                    label = layout.continued_label(entry.label)
                     self.text(at, col, label, self.f.continued)
-                    lines = max(lines, _lines(label, ROOMS[col], bold=True))  # italic is narrower
+                    lines = max(lines, measure.line_count(label, ROOMS[col], bold=True))  # italic is narrower
                 else:
                     self.text(at, col, "", self.f.text[0])
             # Neither Excel nor LibreOffice fits a row to text a program wrote: store its height.
-            self.sheet.set_row(at, row_height(lines))
+            self.sheet.set_row(at, measure.row_height(lines))
             if i:
                 for col in (MAX, SCORE):
                     self.sheet.write_blank(at, col, None, self.f.points[0])
@@ -873,21 +579,21 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
                  workbook_dir: Path | None) -> None:
     """The sheet "Tài liệu kiểm chứng": the index of ``cchc evidence``, one row per cited document,
     the most leaned-on first, and the file or address it is cited by (a link where one can work)."""
-    sheet = book.add_worksheet(_sheet_name(render("xlsx.evidence-sheet")))
+    sheet = book.add_worksheet(_sheet_name(render(layout.EVIDENCE_SHEET)))
     last_col = len(INDEX_COLUMNS) - 1
-    rooms = [_room(_column_points(width)) for _, width in INDEX_COLUMNS]
-    title = _clip(clean_text(render("evidence.title", unit=card.unit, year=card.year))[0])
+    rooms = [measure.cell_room(measure.column_points(width)) for _, width in INDEX_COLUMNS]
+    title = measure.clip(clean_text(render("evidence.title", unit=card.unit, year=card.year))[0])
     sheet.merge_range(0, 0, 0, last_col, "", f.title)
     sheet.write_string(0, 0, title, f.title)
-    width = sum(_column_points(w) for _, w in INDEX_COLUMNS)
-    sheet.set_row(0, min(MAX_ROW_HEIGHT, TITLE_PADDING + TITLE_LINE_HEIGHT
-                         * _lines(title, _room(width, TITLE_SIZE), bold=True)))
+    width = sum(measure.column_points(w) for _, w in INDEX_COLUMNS)
+    title_lines = measure.line_count(title, measure.cell_room(width, TITLE_SIZE), bold=True)
+    sheet.set_row(0, measure.title_height(title_lines))
     lines = 1
     for col, (key, col_width) in enumerate(INDEX_COLUMNS):
         sheet.set_column(col, col, col_width)
         sheet.write_string(1, col, render(key), f.header)
-        lines = max(lines, _lines(render(key), rooms[col], bold=True))
-    sheet.set_row(1, row_height(lines))
+        lines = max(lines, measure.line_count(render(key), rooms[col], bold=True))
+    sheet.set_row(1, measure.row_height(lines))
     documents = index_documents(all_cited(card))
     for row, doc in enumerate(documents, start=2):
         doc_type, number, dates, subject, criteria, count = index_row(doc)
@@ -895,8 +601,8 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
         link = _first_link(targets, evidence_dir, workbook_dir)
         # The file column: the linked name, else every file or address cited (as text: no link).
         files = link[1] if link else "\n".join(name for _, name in targets)
-        texts = [_clip(clean_text(text)[0]) for text in (doc_type, number, dates, subject, criteria,
-                                                         str(count), files)]
+        texts = [measure.clip(clean_text(text)[0])
+                 for text in (doc_type, number, dates, subject, criteria, str(count), files)]
         for col, text in enumerate(texts):
             if col == INDEX_COUNT:
                 sheet.write_number(row, col, count, f.points[0])
@@ -906,7 +612,8 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
                 sheet.write_string(row, col, text, f.tt[0] if col < 3 else f.text[0])
             else:
                 sheet.write_blank(row, col, None, f.text[0])
-        sheet.set_row(row, row_height(max(_lines(text, rooms[col]) for col, text in enumerate(texts))))
+        sheet.set_row(row, measure.row_height(max(measure.line_count(text, rooms[col])
+                                                  for col, text in enumerate(texts))))
     _page(sheet, (0, 1), max(1, len(documents) + 1), last_col)
 
 
@@ -956,13 +663,13 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
         "default_row_height": 21,  # pixels: Times New Roman 12 needs 15,75 pt
     })
     title = clean_text((card.title or "") or render("xlsx.title", year=card.year))[0][:255]
-    book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": "cchc"})
-    sheet = book.add_worksheet(_sheet_name(render("xlsx.sheet")))
+    book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
+    sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
     writer = _Writer(sheet, formats)
     writer.titles(card)
     writer.header()
-    entries = _layout(root)
+    entries = _entries(root)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
     for entry in entries:
         writer.entry(entry, rows)

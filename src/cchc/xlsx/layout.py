@@ -1,4 +1,12 @@
-"""What ``cchc export`` hides in its workbook so that ``cchc import`` gives back the same scorecard.
+"""The form's layout in a workbook, and what ``cchc export`` hides there: written by cchc.xlsx.export,
+read back by cchc.importers, so both follow the one description here.
+
+The form: two title rows merged across the table (the title in capitals, then "(ban hành kèm theo
+REPORT của UNIT)" or "Đơn vị: UNIT"), a blank row, the header row (TT | Tên TC/TCTP | Điểm chuẩn |
+Điểm tự đánh giá | Tài liệu kiểm chứng | Ghi chú), one row per node in table order, then TỔNG ĐIỂM. A
+field's name is written in capitals without its id, a criterion's as "1.2. Title". Text too long
+for one cell continues on rows right below its node, whose name cell says "(tiếp theo 1.2)"; a line
+that itself had to be cut ends and resumes with "…". A second sheet lists the cited documents.
 
 The form cannot show everything a scorecard holds: a field's title is printed in capitals, its id
 not at all, a declared total is replaced by a live SUM, 0,50 is the number 0.5, ``level`` has no
@@ -26,16 +34,152 @@ import hashlib
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["HEADER", "SHEET", "VERSION", "cell_decimal", "digest", "dumps", "loads", "name_prefix",
-           "number_pair", "number_text"]
+from cchc.messages import render
+
+__all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
+           "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
+           "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
+           "cell_decimal", "column_letter", "continued_label", "digest", "dumps", "header_texts", "is_continued",
+           "join_parts", "loads", "name_prefix", "number_pair", "number_text", "read_title_lines",
+           "stored_number", "stored_text", "title_lines", "title_merges"]
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+class Column(NamedTuple):
+    """A column of the form: what it holds (as the importer names its columns), its header's
+    message key, and its width in characters (Excel's unit: the width of the digit 0 of the
+    Normal style's font, Times New Roman 12 pt, i.e. 6 pt)."""
+
+    kind: str
+    header: str
+    width: int
+
+
+#: The form's columns, in order.
+COLUMNS: tuple[Column, ...] = (
+    Column("tt", "xlsx.col.tt", 6),
+    Column("name", "xlsx.col.criterion", 46),
+    Column("max", "xlsx.col.max", 9),  # both headings wrap to two lines, alike in Excel and LibreOffice
+    Column("score", "xlsx.col.score", 9),
+    Column("evidence", "xlsx.col.evidence", 56),
+    Column("note", "xlsx.col.note", 32),
+)
+#: 0-based column indexes.
+TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
+TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
+LAST_COL = len(COLUMNS) - 1
+#: The hidden column right after "Ghi chú": each node's metadata.
+META_COL = LAST_COL + 1
+#: 0-based sheet rows: two title rows, a blank row, then the header and the table.
+TITLE_ROWS = (0, 1)
+HEADER_ROW = 3
+FIRST_ROW = HEADER_ROW + 1
+
+#: The evidence index sheet's columns: header message key and width in characters. Together as
+#: wide as the form, so both sheets print at the same scale.
+INDEX_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("evidence.col.type", 8),
+    ("evidence.col.number", 10),
+    ("evidence.col.date", 13),
+    ("evidence.col.subject", 48),
+    ("evidence.col.criteria", 38),
+    ("evidence.col.count", 7),
+    ("evidence.col.file", 34),
+)
+INDEX_COUNT, INDEX_FILE = 5, 6
+
+#: Message keys of the two sheets' names.
+FORM_SHEET = "xlsx.sheet"
+EVIDENCE_SHEET = "xlsx.evidence-sheet"
+#: The workbook's "creator" property: the export wrote it, so its text is read back verbatim.
+CREATOR = "cchc"
+#: The marker at both sides of a line the export had to cut.
+MARK = "…"
+# "(tiếp theo 1.2)" as the export writes it ("xlsx.continued"), with the spaces people add.
+_CONTINUED = re.compile(r"\s*\(\s*tiếp theo .*\)\s*")
+
+
+def column_letter(col: int) -> str:
+    """The letters of a column as Excel counts them from 1: 1 -> "A", 28 -> "AB"."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def header_texts() -> tuple[str, ...]:
+    """The header row, column by column."""
+    return tuple(render(column.header) for column in COLUMNS)
+
+
+def title_merges() -> set[str]:
+    """The ranges the title rows are merged over ("A1:F1", "A2:F2")."""
+    last = column_letter(LAST_COL + 1)
+    return {f"A{row + 1}:{last}{row + 1}" for row in TITLE_ROWS}
+
+
+def title_lines(title: str | None, year: int, report: str | None, unit: str) -> tuple[str, str]:
+    """The texts of the two title rows: the title in capitals (or the form's, with the year), then
+    the report and the unit, or the unit alone."""
+    first = (title or "").upper() or render("xlsx.title", year=year)
+    second = render("xlsx.report", report=report, unit=unit) if report else render("xlsx.unit", unit=unit)
+    return first, second
+
+
+def read_title_lines(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(title, report, unit) from the texts of the title rows, as ``title_lines`` wrote them."""
+    title = lines[0] if lines else None
+    second = lines[1] if len(lines) > 1 else ""
+    report = unit = None
+    head, _, tail = render("xlsx.report", report="\0", unit="\1").partition("\0")
+    middle, _, end = tail.partition("\1")
+    unit_head = render("xlsx.unit", unit="\0").partition("\0")[0]
+    if second.startswith(head) and second.endswith(end) and middle in second:
+        inner = second[len(head): len(second) - len(end)]
+        cut = inner.rfind(middle)
+        report, unit = inner[:cut] or None, inner[cut + len(middle):] or None
+    elif second.startswith(unit_head):
+        unit = second[len(unit_head):] or None
+    return title, report, unit
+
+
+def name_prefix(node_id: str) -> str:
+    """What the form's name column writes before the title of a criterion: "1.2. " (no id: "")."""
+    if not node_id:
+        return ""
+    return (node_id if node_id.endswith(".") else node_id + ".") + " "
+
+
+def continued_label(node_label: str) -> str:
+    """The name cell of a row that continues a node's long text: "(tiếp theo 1.2)"."""
+    return render("xlsx.continued", id=node_label)
+
+
+def is_continued(name: str) -> bool:
+    """Whether a name cell says its row continues the node above ("(tiếp theo 1.2)")."""
+    return _CONTINUED.fullmatch(name) is not None
+
+
+def join_parts(parts: list[str]) -> str:
+    """Texts the export continued over several rows, joined back. Parts hold whole lines; a line too
+    long for one row was cut into pieces that end and resume with MARK, one piece per line."""
+    return "\n".join(parts).replace(MARK + "\n" + MARK, "")
+
+
+# --- the hidden metadata ------------------------------------------------------------------------
 
 #: The very hidden sheet with the top-level fields, and the header of the hidden column.
 SHEET = "cchc"
 HEADER = "cchc"
 #: Bumped when the meaning of the metadata changes; a reader ignores versions it does not know.
 VERSION = 1
+#: The text attributes a node's metadata may store, each with the column whose cells its digest covers.
+META_TEXTS = (("title", "name"), ("tt", "tt"), ("note", "note"), ("evidence", "evidence"))
 #: Characters a JSON text may still hold raw that Excel refuses in a cell (json.dumps escapes the
 #: C0 controls itself): lone surrogates and two non-characters. Written as \\uXXXX escapes.
 _RAW_REFUSED = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -61,10 +205,35 @@ def number_pair(declared: Decimal | None, shown: Decimal | None) -> list[str | N
     return None if declared_text == seen else [declared_text, seen]
 
 
+def stored_number(stored: Any, shown: Decimal | None) -> tuple[bool, Decimal | None]:
+    """Read back a ``number_pair``: (True, the declared value) when ``stored`` is ``[declared,
+    shown]`` and the cell still shows ``shown``; (False, None) when the cell changed or ``stored`` is
+    not such a pair."""
+    if not (isinstance(stored, list) and len(stored) == 2 and stored[1] == number_text(shown)):
+        return False, None
+    if stored[0] is None:
+        return True, None
+    if not isinstance(stored[0], str):
+        return False, None
+    try:
+        value = Decimal(stored[0])
+    except ArithmeticError:  # decimal.InvalidOperation
+        return False, None
+    return (True, value) if value.is_finite() else (False, None)
+
+
 def digest(parts: list[str]) -> str:
     """A short fingerprint of the texts of some cells, to tell whether anyone changed them."""
     data = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def stored_text(stored: Any, cells: list[str]) -> tuple[bool, Any]:
+    """Read back a ``[value, digest]`` pair: (True, value) while ``cells`` still hold what the
+    digest was made of; else (False, None)."""
+    if isinstance(stored, list) and len(stored) == 2 and stored[1] == digest(cells):
+        return True, stored[0]
+    return False, None
 
 
 def dumps(value: Any) -> str:
@@ -80,10 +249,3 @@ def loads(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-
-
-def name_prefix(node_id: str) -> str:
-    """What the form's name column writes before the title of a criterion: "1.2. " (no id: "")."""
-    if not node_id:
-        return ""
-    return (node_id if node_id.endswith(".") else node_id + ".") + " "
