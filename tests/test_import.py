@@ -24,7 +24,9 @@ from typer.testing import CliRunner
 
 from cchc.cli.app import app
 from cchc.xlsx.export import write_xlsx
-from cchc.importers.importer import Imported, ImportOptionError, fold, import_file, key, roman, split_name
+from cchc.importers import Imported, ImportOptionError, import_file
+from cchc.importers.heading import column_kind
+from cchc.importers.table import roman, split_name
 from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
@@ -492,9 +494,9 @@ def test_text_typed_with_combining_accents(tmp_path: Path) -> None:
     assert nodes(result.card)["1.1"].title == "Kế hoạch"
 
 
-def test_folding_and_roman_numerals() -> None:
-    assert fold("Điểm Tự Đánh Giá") == "diem tu danh gia" and len(fold("Tiếng Việt")) == len("Tiếng Việt")
-    assert key("Tên TC/TCTP") == "ten tc tctp"
+def test_column_headers_and_roman_numerals() -> None:
+    headers = ("Tên TC/TCTP", "ĐIỂM TỰ ĐÁNH GIÁ", "S.T.T", unicodedata.normalize("NFD", "Điểm chuẩn"))
+    assert [column_kind(h) for h in headers] == ["name", "score", None, "max"]
     assert [roman(t) for t in ("I", "IV", "VIII", "IIII", "X1", "")] == [1, 4, 8, None, None, None]
 
 

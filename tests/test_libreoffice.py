@@ -124,7 +124,7 @@ def test_the_workbook_saved_by_libreoffice_still_imports_as_the_scorecard(
     """An officer opens the workbook and saves it: LibreOffice recalculates the sums, drops the
     creator, makes the very hidden sheet merely hidden. The hidden metadata still gives back the
     very scorecard."""
-    from cchc.importers.importer import import_file
+    from cchc.importers import import_file
     from cchc.scorecard.dump import dump_scorecard
 
     xlsx, _ = shipped_export

@@ -27,3 +27,10 @@ def test_fold_reads_decomposed_text_as_composed() -> None:
     """Vietnamese typed with combining accents (Unikey's "tổ hợp") folds as the precomposed letters."""
     for text in ("Tiếng Việt", "Kế hoạch", "ĐƯỜNG", "Ỷ lại, ự, ở"):
         assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+@given(st.text())
+def test_fold_keeping_length_keeps_every_position(text: str) -> None:
+    folded = fold(text, keep_length=True)
+    assert len(folded) == len(text)
+    assert fold(folded) == fold(text)  # the marks kept are the only difference

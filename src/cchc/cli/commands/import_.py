@@ -27,7 +27,7 @@ def import_table(
     """Write the scorecard, then check it as validate would; exit 0, 1 (errors) or 2 (unreadable)."""
     from cchc.checks import run_checks
     from cchc.cli.reporters import print_problems, problem_line, stderr_console
-    from cchc.importers.importer import ImportOptionError, import_file
+    from cchc.importers import ImportOptionError, import_file
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.problems import FileReport, Problem, Report

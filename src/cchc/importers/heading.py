@@ -1,0 +1,156 @@
+"""Where the scoring table is in a grid and what stands above it: the header row naming the form's
+columns, and the title, report, unit and year in the lines above the table.
+
+Headers are compared folded (accents, case and punctuation do not matter) and in the usual
+variants: TT/STT, Tên TC/TCTP/Tiêu chí/Nội dung, Điểm chuẩn/Điểm tối đa, Điểm tự đánh giá/Tự chấm,
+Tài liệu kiểm chứng; optional Điểm thẩm định, Ghi chú, Giải trình. A header split over two rows
+("Điểm" above "Chuẩn" and "Tự đánh giá") is read too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cchc.importers.grid import Grid
+from cchc.text import fold
+from cchc.xlsx import layout
+
+__all__ = ["REQUIRED", "Header", "TopInfo", "column_kind", "find_header", "folded_words", "read_top"]
+
+#: The columns a table must have to be the scoring table.
+REQUIRED = ("name", "max", "score")
+#: Rows from the top of a table searched for its header row.
+HEADER_SCAN = 30
+
+
+def folded_words(text: str) -> str:
+    """Folded words separated by single spaces: what headers and keywords are compared by."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+def column_kind(label: str) -> str | None:
+    """Which column of the form a header names, or None."""
+    k = folded_words(label)
+    if not k:
+        return None
+    if "tham dinh" in k:
+        return "appraised"
+    if "tu danh gia" in k or "tu cham" in k:
+        return "score"
+    if "diem chuan" in k or "toi da" in k:
+        return "max"
+    if "kiem chung" in k or k.startswith("tai lieu"):
+        return "evidence"
+    if "giai trinh" in k:
+        return "explanation"
+    if "ghi chu" in k:
+        return "note"
+    if k in ("tt", "stt", "so tt", "so thu tu", "thu tu"):
+        return "tt"
+    if "tieu chi" in k or "noi dung" in k or k.startswith("ten") or "linh vuc" in k:
+        return "name"
+    return None
+
+
+@dataclass
+class Header:
+    """Where the form's columns are: kind -> 0-based column; extra note columns; first data row."""
+
+    columns: dict[str, int]
+    notes: list[tuple[int, str, str]]  # (column, kind, header text) for appraised/note/explanation
+    first_row: int  # 0-based
+    header_rows: tuple[int, ...]
+
+
+def _classify(labels: list[str], header_rows: tuple[int, ...]) -> Header:
+    columns: dict[str, int] = {}
+    notes: list[tuple[int, str, str]] = []
+    for c, label in enumerate(labels):
+        kind = column_kind(label)
+        if kind is None or kind in columns:
+            continue
+        columns[kind] = c
+        if kind in ("appraised", "note", "explanation"):
+            notes.append((c, kind, " ".join(label.split())))
+    return Header(columns, notes, header_rows[-1] + 1, header_rows)
+
+
+def find_header(grid: Grid) -> tuple[Header | None, list[str]]:
+    """The header row (or pair of rows) naming the form's columns; else None and the columns missing
+    from the row that came closest."""
+    best: list[str] = list(REQUIRED)
+    for r in range(min(len(grid.rows), HEADER_SCAN)):
+        single = [cell.text for cell in grid.rows[r]]
+        header = _classify(single, (r,))
+        missing = [k for k in REQUIRED if k not in header.columns]
+        if not missing:
+            return header, []
+        if len(missing) < len(best):
+            best = missing
+        if r + 1 < len(grid.rows):
+            below = [cell.text for cell in grid.rows[r + 1]]
+            pair = [a if a == b or not b.strip() else f"{a} {b}" for a, b in zip(single, below)]
+            header = _classify(pair, (r, r + 1))
+            if not [k for k in REQUIRED if k not in header.columns]:
+                return header, []
+    return None, best
+
+
+# --- what stands above the table ------------------------------------------------------------------
+
+
+@dataclass
+class TopInfo:
+    """The table's title, unit, report and year as read from the lines above it."""
+
+    title: str | None = None
+    unit: str | None = None
+    report: str | None = None
+    year: int | None = None
+
+
+def _year(lines: list[str]) -> int | None:
+    """The first "năm 2021" in the lines, the title's first."""
+    for line in lines:
+        for found in re.finditer(r"\bnam\s+(\d{4})\b", fold(line)):
+            if 1990 <= int(found.group(1)) <= 2100:  # the years the format accepts
+                return int(found.group(1))
+    return None
+
+
+def read_top(lines: list[str], exact: bool) -> TopInfo:
+    """Title ("BẢNG TỔNG HỢP ... NĂM 2021"), report and unit ("(ban hành kèm theo ... của ...)",
+    "Đơn vị: ..."), year ("năm 2021") from the lines above the table. ``exact``: the title rows
+    ``cchc export`` wrote, read back as it wrote them."""
+    info = TopInfo(year=_year(lines))
+    if exact:
+        info.title, info.report, info.unit = layout.read_title_lines(lines)
+        return info
+    for line in lines:
+        k = folded_words(line)
+        if "cham diem" in k or "chi so cai cach" in k or k.startswith("bang "):
+            info.title = " ".join(line.split())
+            break
+    joined = "\n".join(lines)
+    folded = fold(joined, keep_length=True)  # positions found in it are cut from ``joined``
+    attached = re.search(r"\(?[ \t]*(?:ban hanh[ \t]+)?kem theo[ \t]+", folded)
+    if attached:
+        start = attached.end()
+        end = folded.find(")", start) if folded[attached.start()] == "(" else -1
+        if end == -1:
+            end = folded.find("\n", start)
+            end = len(folded) if end == -1 else end
+        segment, fsegment = joined[start:end], folded[start:end]
+        # The unit comes after the last "của": a report's own words may hold one, a unit's rarely do.
+        cut = list(re.finditer(r"\s+cua\s+", fsegment))
+        report = segment[: cut[-1].start()] if cut else segment
+        info.report = " ".join(report.split()) or None
+        if cut:
+            info.unit = " ".join(segment[cut[-1].end():].split()) or None
+    if info.unit is None:
+        unit = re.search(r"(?m)^[ \t]*(?:don vi|co quan)[ \t]*:[ \t]*", folded)
+        if unit:
+            end = folded.find("\n", unit.end())
+            info.unit = " ".join(joined[unit.end(): end if end != -1 else len(joined)].split()) or None
+    return info
