@@ -798,6 +798,22 @@ def test_cli_errors_exit_1_and_the_file_is_still_written(runner: CliRunner, tmp_
     assert load_file(out).card is not None
 
 
+def test_each_format_by_its_suffix_with_its_own_option(tmp_path: Path) -> None:
+    """A suffix in any case names the format; --table picks a Word table, --sheet a worksheet."""
+    book = make_xlsx(tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]])
+    document = make_docx(tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]])
+    xlsm, upper = tmp_path / "t.xlsm", tmp_path / "T.DOCX"
+    xlsm.write_bytes(book.read_bytes())
+    upper.write_bytes(document.read_bytes())
+    assert imported(xlsm, sheet="Sheet1").card == imported(book).card
+    assert imported(upper, table=1).card == imported(document).card
+    with pytest.raises(ImportOptionError) as table:
+        import_file(xlsm, table=1)
+    with pytest.raises(ImportOptionError) as sheet:
+        import_file(upper, sheet="Sheet1")
+    assert table.value.message.startswith("--table") and sheet.value.message.startswith("--sheet")
+
+
 def test_cli_bad_input_and_options_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     source = make_xlsx(tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]])
     out = tmp_path / "out.yaml"
