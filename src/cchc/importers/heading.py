@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from cchc.importers.grid import Grid
+from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
 from cchc.text import fold
 from cchc.xlsx import layout
 
@@ -114,7 +115,7 @@ def _year(lines: list[str]) -> int | None:
     """The first "năm 2021" in the lines, the title's first."""
     for line in lines:
         for found in re.finditer(r"\bnam\s+(\d{4})\b", fold(line)):
-            if 1990 <= int(found.group(1)) <= 2100:  # the years the format accepts
+            if FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
                 return int(found.group(1))
     return None
 

@@ -39,7 +39,13 @@ from cchc.importers.grid import Cell, CellRef, Grid
 from cchc.importers.heading import Header, folded_words, read_top
 from cchc.messages import render
 from cchc.problems import Problem
-from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_item
+from cchc.scorecard.model import (
+    FIRST_YEAR,
+    Criterion,
+    EvidenceRef,
+    Scorecard,
+    evidence_item,
+)
 from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.text import fold
 from cchc.xlsx import layout
@@ -47,7 +53,7 @@ from cchc.xlsx import layout
 __all__ = ["PLACEHOLDER_YEAR", "MessagePart", "evidence_lines", "read_table", "roman", "split_name"]
 
 #: Stand-in year when the file does not say it (reported as an error, so it is never taken for real).
-PLACEHOLDER_YEAR = 1990
+PLACEHOLDER_YEAR = FIRST_YEAR
 
 
 class MessagePart:

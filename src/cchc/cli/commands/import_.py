@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cchc.cli.commands import Force, fail, whole_number
+from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
 
 
 def import_table(
@@ -21,7 +22,7 @@ def import_table(
     unit: Annotated[str | None, typer.Option("--unit", help="opt.unit", metavar="cli.metavar-name",
                                              show_default=False)] = None,
     year: Annotated[int | None, typer.Option("--year", help="opt.year", metavar="cli.metavar-year",
-                                             parser=whole_number(1990, 2100), show_default=False)] = None,
+                                             parser=whole_number(FIRST_YEAR, LAST_YEAR), show_default=False)] = None,
     force: Force = False,
 ) -> None:
     """Write the scorecard, then check it as validate would; exit 0, 1 (errors) or 2 (unreadable)."""
