@@ -129,7 +129,9 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
     from rich.text import Text
 
     title = card.title or render("total.default-title", year=card.year)
+    # Piped, the table is as wide as its longest row: a centred title would start far off to the right.
     table = Table(title=render("total.title", title=title, unit=card.unit), show_lines=False,
+                  title_justify="center" if width < UNLIMITED else "left",
                   header_style="bold")
     # Every column folds rather than crops; the TT of a merged row ("5, 7, 9, 11") wraps at its commas
     # so that the criterion's name gets the room.
@@ -160,11 +162,12 @@ def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
-def evidence_table(card: Scorecard, documents: list[Document]) -> Table:
+def evidence_table(card: Scorecard, documents: list[Document], width: int = UNLIMITED) -> Table:
     """One row per cited document, the most leaned-on first, with the criteria citing it."""
     from rich.table import Table
 
-    table = Table(title=render("evidence.title", unit=card.unit, year=card.year), header_style="bold")
+    table = Table(title=render("evidence.title", unit=card.unit, year=card.year), header_style="bold",
+                  title_justify="center" if width < UNLIMITED else "left")
     table.add_column(render("evidence.col.type"), overflow="fold")
     table.add_column(render("evidence.col.number"), justify="right", overflow="fold")
     table.add_column(render("evidence.col.date"), overflow="fold")

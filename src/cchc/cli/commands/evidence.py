@@ -26,6 +26,7 @@ def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evi
         print(dump_json({"file": str(file), "documents": [d.to_dict() for d in documents],
                          "problems": [p.to_dict() for p in evidence_problems]}))
     else:
-        stdout_console(width).print(evidence_table(loaded.card, documents))
+        out = stdout_console(width)
+        out.print(evidence_table(loaded.card, documents, out.width))
         print_problems(evidence_problems, style="yellow")
     raise typer.Exit(1 if report.errors else 0)
