@@ -24,7 +24,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from cchc.xlsx import export as export_module
-from cchc import output as safewrite
 from cchc.output import OutputError
 from cchc.cli.app import app
 from cchc.xlsx import layout, measure
@@ -937,12 +936,16 @@ def test_unwritable_directory(card_path: Path) -> None:
 def test_disk_full_mid_write_leaves_nothing(card_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = card_path.parent / "out.xlsx"
     written: list[int] = []
+    real_write = os.write
 
-    def half_then_full(fd: int, data: bytes) -> None:
-        written.append(os.write(fd, data[: len(data) // 2]))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def half_then_full(fd: int, data: bytes) -> int:
+        """The disk fills up: the first write gets half its bytes on disk, the next one none."""
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(real_write(fd, bytes(data[: len(data) // 2])))
+        return written[-1]
 
-    monkeypatch.setattr(safewrite, "_write_all", half_then_full)
+    monkeypatch.setattr(os, "write", half_then_full)
     error = _error(card_path, out, "err.output-write")
     assert written and written[0] > 0  # it really failed half-way through
     assert error.message == f"Không ghi được tệp {out}: ổ đĩa đã đầy"
@@ -953,10 +956,10 @@ def test_disk_full_keeps_the_old_output(card_path: Path, monkeypatch: pytest.Mon
     out = card_path.parent / "out.xlsx"
     out.write_bytes(b"last year's")
 
-    def full(fd: int, data: bytes) -> None:
+    def full(fd: int, data: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(safewrite, "_write_all", full)
+    monkeypatch.setattr(os, "write", full)
     _error(card_path, out, "err.output-write", overwrite=True)
     assert out.read_bytes() == b"last year's"
     assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml", "out.xlsx"]
@@ -968,7 +971,7 @@ def test_failing_rename_leaves_no_temporary_file(card_path: Path, monkeypatch: p
     def refuse(src: str, dst: Any) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(safewrite.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     error = _error(card_path, out, "err.output-write", overwrite=True)
     assert error.message.endswith("không có quyền ghi")
     assert sorted(p.name for p in card_path.parent.iterdir()) == ["card.yaml"]
