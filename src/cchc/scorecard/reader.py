@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Union
 
 import yaml
@@ -136,7 +137,8 @@ def parse(text: str, file: str) -> Parsed:
     # class (the parser makes no subclasses), most frequent first, and reads marks directly.
     scalar_event, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
     seq_end, map_end, alias_event = yaml.SequenceEndEvent, yaml.MappingEndEvent, yaml.AliasEvent
-    get_event = loader.get_event
+    # libyaml's events are read by their exact class (below), which the stubs cannot follow.
+    get_event: Callable[[], Any] = loader.get_event
     try:
         while True:
             event = get_event()
@@ -220,9 +222,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     if opened is not None:
         return made("yaml.unclosed-quote", opened, quote=source(opened[0])[opened[1] - 1])
     if "flow sequence" in context or "flow mapping" in context:
-        opened = _pos(exc.context_mark)
         closer = "]" if "sequence" in context else "}"
-        return made("yaml.unclosed-flow", opened, closer=closer)
+        return made("yaml.unclosed-flow", _pos(exc.context_mark), closer=closer)
     if "mapping values are not allowed" in problem and line is not None and col is not None:
         here = source(line)
         first_colon = here.find(": ")
