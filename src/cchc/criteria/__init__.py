@@ -1,0 +1,1 @@
+"""Criteria sets (bộ tiêu chí): the official criteria, maxima and scoring rules a card is checked against."""
