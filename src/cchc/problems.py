@@ -76,6 +76,27 @@ CODES: dict[str, tuple[Severity, str]] = {
     "import-formula-no-value": (W, "a formula cell with no stored result (never opened in a spreadsheet program)"),
     "import-shared-cell": (W, "a points cell merged over rows of several criteria; the value goes to the first"),
     "import-guessed-id": (W, "a field row with no number got its id from its position"),
+    # criteria sets and scoring rules (a set file itself, and a card checked against its set)
+    "set-has-score": (E, "a criteria set carries a score, evidence or another field of a filled-in card"),
+    "bad-rule": (E, "a scoring rule that cannot be applied (rate with steps, steps without a scale, mixed units, a rule on a node with children)"),
+    "steps-not-descending": (E, "a step whose `from` is not below the one before it (steps go highest first)"),
+    "step-above-max": (E, "a step giving more points than the criterion's max"),
+    "set-not-found": (E, "the criteria set named by `criteria_set:` or --criteria-set cannot be read"),
+    "set-invalid": (E, "the criteria set has errors of its own, so the card is not compared with it"),
+    "set-missing-criterion": (E, "a criterion of the set that the card does not have"),
+    "set-unknown-criterion": (E, "a criterion of the card that the set does not have"),
+    "set-max-differs": (E, "a max that differs from the set's"),
+    "set-title-differs": (W, "a title that differs from the set's (after folding case, spaces and punctuation)"),
+    "set-rule-differs": (E, "a rule or scale that differs from the one the set gives"),
+    "set-year-differs": (W, "the card's year is not the set's"),
+    "set-level-differs": (W, "the card's level is not the set's"),
+    "value-without-rule": (E, "a `value:` on a criterion with no rule (neither its own nor its set's)"),
+    "rate-out-of-range": (E, "a rate above 100 % or below 0"),
+    "rule-mismatch": (E, "a score that differs from the one its rule gives for its value"),
+    "not-applicable-scored": (E, "a criterion marked `applicable: false` that carries a score or value"),
+    "not-applicable-no-note": (W, "a criterion marked `applicable: false` with no note saying why"),
+    "bonus-over-cap": (W, "bonus points above the set's cap (the cap is used)"),
+    "penalty-over-cap": (W, "penalty points above the set's cap (the cap is used)"),
 }
 
 

@@ -1,0 +1,140 @@
+"""Checks on a criteria-set file: small functions in one explicit list, each yielding problems.
+
+A set is checked as a card's tree is, without scores: ids once and under their parents, a max on every
+leaf, declared maxima that add up, rules that can be applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cchc.checks.rules import rule_shape
+from cchc.criteria.model import CriteriaSet, SetCriterion
+from cchc.messages import render
+from cchc.problems import Problem
+from cchc.scorecard.load import Where
+from cchc.scorecard.numbers import format_points, matches_declared
+
+
+@dataclass
+class SetContext:
+    """What every set check may look at: the set and where each of its nodes stands."""
+
+    criteria_set: CriteriaSet
+    where: Callable[[CriteriaSet | SetCriterion], Where]
+
+    def nodes(self) -> Iterator[tuple[SetCriterion, int, SetCriterion | None]]:
+        """Every criterion with its depth and parent."""
+        stack: list[tuple[SetCriterion, int, SetCriterion | None]] = [
+            (node, 1, None) for node in reversed(self.criteria_set.criteria)]
+        while stack:
+            node, depth, parent = stack.pop()
+            yield node, depth, parent
+            stack.extend((child, depth + 1, node) for child in reversed(node.children))
+
+
+SetCheck = Callable[[SetContext], Iterator[Problem]]
+
+
+def set_max(node: SetCriterion) -> Decimal:
+    """The maximum a node stands for: its own on a leaf or a split_unknown group, else its children's sum."""
+    if node.is_leaf or node.split_unknown:
+        return node.max if node.max is not None else Decimal(0)
+    return sum((set_max(child) for child in node.children), Decimal(0))
+
+
+def check_set_leaf_max(ctx: SetContext) -> Iterator[Problem]:
+    """A leaf needs its max, except inside a split_unknown group; a split group needs its own."""
+    for node, _, parent in ctx.nodes():
+        in_group = parent is not None and parent.split_unknown
+        if node.max is None and ((node.is_leaf and not in_group) or node.split_unknown):
+            yield ctx.where(node).problem("missing-max", None, id=node.id)
+        if in_group and node.max is not None:
+            assert parent is not None
+            yield ctx.where(node).problem("split-child-points", "max", id=node.id, parent=parent.id, field="max")
+
+
+def check_set_duplicate_ids(ctx: SetContext) -> Iterator[Problem]:
+    """Every id once in the whole set."""
+    first: dict[str, SetCriterion] = {}
+    for node, _, _ in ctx.nodes():
+        if node.id in first:
+            yield ctx.where(node).problem("duplicate-id", "id", id=node.id,
+                                          first_line=ctx.where(first[node.id]).at("id")[0])
+        else:
+            first[node.id] = node
+
+
+def check_set_ids_under_parent(ctx: SetContext) -> Iterator[Problem]:
+    """A child's id starts with its parent's known id ("1.2.3" under "1.2"; anything under "1.?" of "1")."""
+    for node, _, parent in ctx.nodes():
+        if parent is None:
+            continue
+        parts = parent.id.split(".")
+        known = [part for part in parts[:next((i for i, p in enumerate(parts) if p.strip() == "?"), len(parts))]]
+        prefix = ".".join(known)
+        if prefix and not node.id.startswith(prefix + "."):
+            yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+
+
+def check_set_ranges(ctx: SetContext) -> Iterator[Problem]:
+    """No negative maximum or cap."""
+    top = ctx.criteria_set
+    for name in ("max", "bonus_cap", "penalty_cap"):
+        value = getattr(top, name)
+        if value is not None and value < 0:
+            yield ctx.where(top).problem("score-negative", name, field=name, id=render("label.total"),
+                                         value=format_points(value))
+    for node, _, _ in ctx.nodes():
+        if node.max is not None and node.max < 0:
+            yield ctx.where(node).problem("score-negative", "max", field="max",
+                                          id=render("label.criterion", id=node.id), value=format_points(node.max))
+
+
+def check_set_sums(ctx: SetContext) -> Iterator[Problem]:
+    """Declared maxima of fields, criteria and the whole set equal the sums of their children."""
+    for node, _, _ in ctx.nodes():
+        if node.children and not node.split_unknown and node.max is not None:
+            computed = set_max(node)
+            if not matches_declared(node.max, computed):
+                yield ctx.where(node).problem("max-mismatch", "max", id=render("label.criterion", id=node.id),
+                                              declared=format_points(node.max), computed=format_points(computed))
+    top = ctx.criteria_set
+    total = sum((set_max(node) for node in top.criteria), Decimal(0))
+    if top.max is not None and not matches_declared(top.max, total):
+        yield ctx.where(top).problem("max-mismatch", "max", id=render("label.total"),
+                                     declared=format_points(top.max), computed=format_points(total))
+
+
+def check_set_rules(ctx: SetContext) -> Iterator[Problem]:
+    """Every rule of the set can be applied."""
+    for node, _, _ in ctx.nodes():
+        yield from rule_shape(node, ctx.where(node))
+
+
+def check_set_total_max(ctx: SetContext) -> Iterator[Problem]:
+    """Warn when the set's maximum is not the usual 100."""
+    top = ctx.criteria_set
+    total = sum((set_max(node) for node in top.criteria), Decimal(0))
+    if top.criteria and total != Decimal(100):
+        yield ctx.where(top).problem("total-not-100", "max" if top.max is not None else None,
+                                     max=format_points(total))
+
+
+#: Every check of a criteria-set file, in the order they run. Add new ones here.
+SET_CHECKS: list[SetCheck] = [
+    check_set_leaf_max,
+    check_set_duplicate_ids,
+    check_set_ids_under_parent,
+    check_set_ranges,
+    check_set_sums,
+    check_set_rules,
+    check_set_total_max,
+]
+
+
+def run_set_checks(ctx: SetContext) -> list[Problem]:
+    """Every problem the set checks find."""
+    return [problem for check in SET_CHECKS for problem in check(ctx)]
