@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cchc.criteria.fields import Level, Rule, Step
-from cchc.scorecard.spec import CriterionId, Points
+from cchc.scorecard.model import LAST_YEAR, FIRST_YEAR, CriterionId, Level, Points, Rule, Step
 
 
 class SetCriterion(BaseModel):
@@ -56,7 +55,7 @@ class CriteriaSet(BaseModel):
     issued_by: str | None = Field(
         None, description="Văn bản ban hành, ví dụ \"Quyết định số …/QĐ-UBND ngày … của UBND tỉnh …\".")
     level: Level | None = Field(None, description="Cấp áp dụng: tinh, so, huyen, xa.")
-    year: int | None = Field(None, ge=1990, le=2100, description="Năm đánh giá.")
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="Năm đánh giá.")
     not_applicable: Literal["exclude", "full"] = Field(
         "exclude", description="Tiêu chí không áp dụng: exclude = bỏ khỏi điểm tối đa (chỉ số tính trên điểm "
         "tối đa áp dụng); full = tính đủ điểm chuẩn.")

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from cchc.messages import render
 from cchc.problems import Problem
-from cchc.scorecard.model import FIRST_YEAR, REF_FIELDS, Criterion, Scorecard
+from cchc.criteria.model import CriteriaSet, SetCriterion
+from cchc.scorecard.model import FIRST_YEAR, REF_FIELDS, Adjustment, Criterion, Scorecard, Step
 from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.
@@ -32,7 +33,21 @@ _EXPECTED = {
     "max": "type.number", "score": "type.number", "year": "type.year",
     "split_unknown": "type.bool", "evidence": "type.list-of-text",
     "children": "type.list-of-criteria", "criteria": "type.list-of-criteria",
+    "survey": "type.bool", "applicable": "type.bool", "rule": "type.text", "value": "type.text",
+    "steps": "type.list", "criteria_set": "type.text", "bonus": "type.list", "penalty": "type.list",
+    "set": "type.text", "issued_by": "type.text", "not_applicable": "type.text",
+    "bonus_cap": "type.number", "penalty_cap": "type.number",
 }
+
+# The fields of the mappings inside a list field (for suggestions when one is misspelt).
+_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "evidence": REF_FIELDS,
+    "steps": tuple(field.alias or name for name, field in Step.model_fields.items()),
+    "bonus": tuple(Adjustment.model_fields), "penalty": tuple(Adjustment.model_fields),
+}
+
+# Fields of a filled-in card that a criteria set must not carry (it gives criteria, maxima and rules).
+_CARD_ONLY = frozenset({"score", "evidence", "value", "applicable", "appraisal"})
 
 # What people write instead of the English field names, mapped to the field they mean.
 _SYNONYMS = {
@@ -47,7 +62,8 @@ _SYNONYMS = {
 }
 
 # Stand-ins for required values that were missing or unreadable, so checking can go on.
-_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "?", "unit": "?", "year": FIRST_YEAR, "criteria": []}
+_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "?", "unit": "?", "year": FIRST_YEAR, "criteria": [],
+                                 "set": "?"}
 
 
 @dataclass
@@ -89,13 +105,13 @@ class Locations:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self._table: dict[int, tuple[Criterion | Scorecard, Where]] = {}
+        self._table: dict[int, tuple[BaseModel, Where]] = {}
 
-    def add(self, obj: Criterion | Scorecard, here: Where) -> None:
+    def add(self, obj: BaseModel, here: Where) -> None:
         """Record where ``obj`` was read."""
         self._table[id(obj)] = (obj, here)
 
-    def __call__(self, obj: Criterion | Scorecard) -> Where:
+    def __call__(self, obj: BaseModel) -> Where:
         """Where ``obj`` stands; the file's start for an object built in code."""
         entry = self._table.get(id(obj))
         if entry is None or entry[0] is not obj:
@@ -113,6 +129,8 @@ class Loaded:
     #: False when the file could not be read at all.
     readable: bool = True
     locations: Locations = field(default_factory=lambda: Locations("<memory>"))
+    #: The criteria set, when the file is one (top-level ``set:`` and no ``unit:``); ``card`` is then None.
+    criteria_set: CriteriaSet | None = None
 
     def __post_init__(self) -> None:
         if self.locations.file == "<memory>":
@@ -182,8 +200,15 @@ def load_text(text: str, file: str = "<text>") -> Loaded:
             "what": render("what.top"), "got": kind_of(root)}))
         return Loaded(file, None, problems)
     builder = _Builder(file, problems)
+    if is_set(root):
+        return Loaded(file, None, problems, locations=builder.locations, criteria_set=builder.criteria_set(root))
     card = builder.scorecard(root)
     return Loaded(file, card, problems, locations=builder.locations)
+
+
+def is_set(root: Map) -> bool:
+    """A criteria-set file names its set (``set:``) and no unit."""
+    return "set" in root.entries and "unit" not in root.entries
 
 
 class _Builder:
@@ -197,19 +222,27 @@ class _Builder:
     def scorecard(self, root: Map) -> Scorecard:
         card, root = self._validate(Scorecard, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
-        card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria")
+        card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria",
+                                       Criterion)
         return card
 
-    def _children(self, node: Node | None, path: str, name: str) -> list[Criterion]:
+    def criteria_set(self, root: Map) -> CriteriaSet:
+        found, root = self._validate(CriteriaSet, root, "", exclude="criteria")
+        criteria_entry = root.entries.get("criteria")
+        found.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria",
+                                        SetCriterion)
+        return found
+
+    def _children(self, node: Node | None, path: str, name: str, cls: type[Any]) -> list[Any]:
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return []
         if not isinstance(node, Seq):
             self.problems.append(Problem("wrong-type", self.file, node.line, node.column, path, {
                 "field": name, "expected": render(_EXPECTED[name]), "got": kind_of(node)}))
             return []
-        out: list[Criterion] = []
+        out: list[Any] = []
         # Depth-first without recursion: (yaml node, path, list to append the built node to).
-        todo: list[tuple[Node, str, list[Criterion]]] = [
+        todo: list[tuple[Node, str, list[Any]]] = [
             (item, f"{path}[{i}]", out) for i, item in reversed(list(enumerate(node.items)))]
         while todo:
             item, item_path, into = todo.pop()
@@ -217,7 +250,7 @@ class _Builder:
                 self.problems.append(Problem("not-a-mapping", self.file, item.line, item.column, item_path, {
                     "what": render("what.criterion"), "got": kind_of(item)}))
                 continue
-            crit, item = self._validate(Criterion, item, item_path, exclude="children")
+            crit, item = self._validate(cls, item, item_path, exclude="children")
             into.append(crit)
             kids = item.entries.get("children")
             if kids is None or (isinstance(kids[1], Scalar) and kids[1].is_null):
@@ -233,7 +266,7 @@ class _Builder:
                         for i, child in reversed(list(enumerate(kids[1].items))))
         return out
 
-    def _validate(self, cls: type[Criterion] | type[Scorecard], node: Map, path: str,
+    def _validate(self, cls: type[BaseModel], node: Map, path: str,
                   exclude: str) -> tuple[Any, Map]:
         """Build one mapping's own fields: report Pydantic's errors, drop bad values and try again.
 
@@ -268,7 +301,7 @@ class _Builder:
         known = list(cls.model_fields)
         entries = dict(node.entries)
         for name, (key, value) in node.entries.items():
-            if name in cls.model_fields:
+            if name in cls.model_fields or (cls is SetCriterion and name in _CARD_ONLY):
                 continue
             guess = _guess(name, known)
             if guess is None or guess in entries:
@@ -289,8 +322,13 @@ class _Builder:
         field = str(loc[-1]) if loc and isinstance(loc[-1], str) else name
         path = _join(here.path, ".".join(str(part) for part in loc))
         if kind == "extra_forbidden":
-            known = list(REF_FIELDS) if len(loc) > 1 else list(cls.model_fields)
+            known = list(_ITEM_FIELDS.get(name, ())) if len(loc) > 1 else list(cls.model_fields)
             line, col = (key.line, key.column) if key is not None else (here.line, here.column)
+            if cls is SetCriterion and len(loc) == 1 and field in _CARD_ONLY:
+                id_entry = node.entries.get("id")
+                node_id = id_entry[1].text if id_entry and isinstance(id_entry[1], Scalar) else "?"
+                return Problem("set-has-score", self.file, line, col, path, {
+                    "id": render("label.criterion", id=node_id), "field": field})
             return Problem("unknown-field", self.file, line, col, path, {
                 "field": field, "suggestion": _suggest(field, known)})
         if kind == "missing":
@@ -300,6 +338,10 @@ class _Builder:
         at = target if target is not None else parent
         line, col = (at.line, at.column) if at is not None else (here.line, here.column)
         value = target.text if isinstance(target, Scalar) else (kind_of(target) if target else "")
+        if kind == "bad_rule_value":
+            allowed = "rule.allowed-value" if field == "value" else "rule.allowed-threshold"
+            return Problem("bad-value", self.file, line, col, path, {
+                "field": field, "value": value, "allowed": render(allowed)})
         if kind == "bad_number":
             return Problem("bad-number", self.file, line, col, path, {
                 "field": field, "value": value, "reason": render(err["ctx"]["reason"])})

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
+                      ValidationError,
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
+from cchc.criteria.rules import RuleError, Threshold, parse_rate, parse_threshold
 from cchc.scorecard.numbers import NumberError, parse_decimal
 
 #: The years a scorecard may be for, and the levels of unit, as the format defines them.
@@ -139,6 +141,86 @@ Evidence = Annotated[
 ]
 
 
+# --- scoring rules (a set's criteria use the same fields) -------------------------------------------
+
+#: rate: points = max × rate; steps: points from the first step the value reaches.
+Rule = Literal["rate", "steps"]
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+
+
+def _threshold(value: Any) -> Any:
+    if isinstance(value, Threshold):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong_type", "text or number expected")
+    try:
+        return parse_threshold(value)
+    except RuleError as exc:
+        raise PydanticCustomError("bad_rule_value", "{reason}", {"reason": exc.reason}) from None
+
+
+#: A step's ``from``: ``90%`` (a rate threshold) or ``4`` (a count threshold).
+StepFrom = Annotated[
+    Threshold,
+    BeforeValidator(_threshold),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({
+        "anyOf": [{"type": "number", "minimum": 0},
+                  {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*%?\s*$"}],
+        "description": "Ngưỡng của bậc: phần trăm (\"90%\", so với tỷ lệ) hoặc số (4, so với số lượng).",
+    }),
+]
+
+
+class Step(BaseModel):
+    """One step of a stepped scale: from this value on, these points."""
+
+    model_config = ConfigDict(extra="forbid", title="Bậc điểm", populate_by_name=True)
+
+    from_: StepFrom = Field(alias="from", description="Giá trị tối thiểu của bậc: \"90%\" hoặc 4.")
+    points: Points = Field(description="Số điểm của bậc.")
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return value  # the str validator reports the wrong type
+    try:
+        parse_rate(value)
+    except RuleError as exc:
+        raise PydanticCustomError("bad_rule_value", "{reason}", {"reason": exc.reason}) from None
+    return value.strip()
+
+
+#: The value a rule judges, kept as written: counts "4991/5000", a percent "99,82%", a fraction
+#: "0,9982", or a count (4) for a stepped scale by count.
+RuleValue = Annotated[
+    str,
+    BeforeValidator(_value),
+    WithJsonSchema({
+        "anyOf": [{"type": "number"},
+                  {"type": "string", "pattern": rf"^\s*[-+]?{_NUMBER}\s*(?:%|/\s*[-+]?{_NUMBER})?\s*$"}],
+        "description": "Giá trị để tính điểm: số lượng \"4991/5000\", phần trăm \"99,82%\", tỷ lệ 0,9982, "
+        "hoặc số lần (4) với thang bậc theo số lượng.",
+    }),
+]
+
+
+class Adjustment(BaseModel):
+    """A bonus or penalty entry: its points, why, and the documents that prove it."""
+
+    model_config = ConfigDict(extra="forbid", title="Điểm thưởng / điểm trừ")
+
+    points: Points = Field(description="Số điểm thưởng (hoặc điểm trừ), số dương.")
+    reason: str = Field(description="Lý do thưởng / trừ điểm.")
+    evidence: list[Evidence] = Field(default_factory=list, description="Tài liệu kiểm chứng.")
+    note: str | None = Field(None, description="Ghi chú / giải trình.")
+
+
 class Criterion(BaseModel):
     """A field, criterion or sub-criterion (one row of the form)."""
 
@@ -157,6 +239,16 @@ class Criterion(BaseModel):
     survey: bool = Field(
         False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
         "tài liệu kiểm chứng.")
+    rule: Rule | None = Field(
+        None, description="Cách tính điểm (nếu bộ tiêu chí chưa quy định): rate = điểm chuẩn × tỷ lệ, làm tròn "
+        "4 chữ số; steps = theo thang bậc 'steps'.")
+    steps: list[Step] = Field(
+        default_factory=list, description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
+        "giá trị cho số điểm của bậc đó.")
+    value: RuleValue | None = Field(
+        None, description="Giá trị để tính điểm theo cách tính: \"4991/5000\", \"99,82%\", 0,9982 hoặc số lần.")
+    applicable: bool = Field(
+        True, description="false = tiêu chí không áp dụng với đơn vị (ghi lý do ở 'note').")
     evidence: list[Evidence] = Field(
         default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
         "{doc, date, title, file, pages, url}.")
@@ -186,6 +278,11 @@ class Scorecard(BaseModel):
     report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
     max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
     score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
+    criteria_set: str | None = Field(
+        None, description="Bộ tiêu chí mà bảng theo, đường dẫn tính từ thư mục của bảng "
+        "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).")
+    bonus: list[Adjustment] = Field(default_factory=list, description="Điểm thưởng (nếu bộ tiêu chí có).")
+    penalty: list[Adjustment] = Field(default_factory=list, description="Điểm trừ (nếu bộ tiêu chí có).")
     criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
 
 
