@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
+from cchc.criteria.rules import Rate
+from cchc.criteria.terms import Terms, evaluate
 from cchc.scorecard.model import Criterion, Scorecard
 from cchc.scorecard.numbers import decimal_text, matches_declared, percent
 
@@ -15,7 +17,10 @@ class Row:
     """One node's recomputed values next to its declared ones.
 
     ``max``/``score`` are the computed values: a leaf's own points, the sum of the children
-    for a node with children, or the declared total of a ``split_unknown`` group.
+    for a node with children, or the declared total of a ``split_unknown`` group. A leaf with a rule
+    and a value but no score gets the rule's points (``computed``). ``applicable_max`` leaves out the
+    maximum of not-applicable criteria when the set's convention is ``exclude``; with ``full`` such a
+    criterion scores its maximum. The index is score over the applicable maximum.
     """
 
     node: Criterion | None
@@ -27,6 +32,21 @@ class Row:
     #: True when the values come from children (so declared ones are checked against them).
     summed: bool = False
     children: list[Row] = field(default_factory=list)
+    #: The maximum that counts for the index (not-applicable criteria left out under ``exclude``).
+    applicable_max: Decimal | None = None
+    #: False for a criterion marked ``applicable: false`` (and everything under it).
+    applicable: bool = True
+    #: The rule that scores this leaf ("rate" / "steps"), its value as written, the rate it states,
+    #: the points the rule gives, and whether ``score`` is those points (no score was written).
+    rule: str | None = None
+    value: str | None = None
+    rate: Rate | None = None
+    expected: Decimal | None = None
+    computed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.applicable_max is None:
+            self.applicable_max = self.max
 
     @property
     def max_ok(self) -> bool:
@@ -42,8 +62,8 @@ class Row:
 
     @property
     def index(self) -> Decimal | None:
-        """score / max × 100 (4 decimals), None without a score or with a zero max."""
-        return percent(self.score, self.max)
+        """score / applicable max × 100 (4 decimals), None without a score or with a zero maximum."""
+        return percent(self.score, self.applicable_max)
 
     def walk(self) -> Iterator[Row]:
         """This row and every row below it, in table order."""
@@ -67,6 +87,13 @@ class Row:
             "max_ok": self.max_ok,
             "score_ok": self.score_ok,
             "index": _s(self.index),
+            "applicable_max": _s(self.applicable_max),
+            "applicable": self.applicable,
+            "rule": self.rule,
+            "value": self.value,
+            "rate_percent": _s(self.rate.percent) if self.rate is not None else None,
+            "expected": _s(self.expected),
+            "computed": self.computed,
             "children": [child.to_dict() for child in self.children],
         }
 
@@ -80,21 +107,50 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _row(node: Criterion, depth: int) -> Row:
+def _leaf(node: Criterion, depth: int, terms: Terms, applicable: bool) -> Row:
+    """A leaf, or a split_unknown group counted as one: its own points, a rule's, or not applicable."""
+    maximum = node.max if node.max is not None else Decimal(0)
+    if not applicable:
+        # "full": the criterion counts as met; "exclude": it leaves the maximum and scores nothing.
+        full = terms.not_applicable == "full"
+        return Row(node, depth, maximum, maximum if full else None, node.max, node.score,
+                   applicable_max=maximum if full else Decimal(0), applicable=False)
+    row = Row(node, depth, maximum, node.score, node.max, node.score)
+    rule, steps = terms.rule_of(node)
+    if rule is not None and not node.split_unknown:
+        row.rule, row.value = rule, node.value
+        if node.value is not None:
+            judged = evaluate(rule, steps, node.max, node.value)
+            row.rate, row.expected = judged.rate, judged.points
+            if node.score is None and judged.points is not None:
+                row.score, row.computed = judged.points, True
+    return row
+
+
+def _row(node: Criterion, depth: int, terms: Terms, applicable: bool = True) -> Row:
+    applicable = applicable and node.applicable
     if node.split_unknown or node.is_leaf:
-        # A group known only as a total counts as one leaf; its children carry no points.
-        return Row(node, depth, node.max if node.max is not None else Decimal(0), node.score,
-                   node.max, node.score)
-    children = [_row(child, depth + 1) for child in node.children]
+        return _leaf(node, depth, terms, applicable)
+    children = [_row(child, depth + 1, terms, applicable) for child in node.children]
     return Row(node, depth, sum((c.max for c in children), Decimal(0)), _sum([c.score for c in children]),
-               node.max, node.score, summed=True, children=children)
+               node.max, node.score, summed=True, children=children,
+               applicable_max=_sum_max(children), applicable=applicable)
 
 
-def rollup(card: Scorecard) -> Row:
-    """The whole table as a tree of rows; the root row is the total (TỔNG ĐIỂM)."""
-    fields = [_row(node, 1) for node in card.criteria]
+def _sum_max(rows: list[Row]) -> Decimal:
+    return sum((r.applicable_max if r.applicable_max is not None else r.max for r in rows), Decimal(0))
+
+
+def rollup(card: Scorecard, terms: Terms | None = None) -> Row:
+    """The whole table as a tree of rows; the root row is the total (TỔNG ĐIỂM).
+
+    ``terms`` are the card's set's (its rules, its not-applicable convention); without them the card is
+    scored by its own rules and not-applicable criteria leave the maximum.
+    """
+    terms = terms if terms is not None else Terms()
+    fields = [_row(node, 1, terms) for node in card.criteria]
     return Row(None, 0, sum((f.max for f in fields), Decimal(0)), _sum([f.score for f in fields]),
-               card.max, card.score, summed=True, children=fields)
+               card.max, card.score, summed=True, children=fields, applicable_max=_sum_max(fields))
 
 
 def mismatches(root: Row) -> list[Row]:
