@@ -20,8 +20,10 @@ from tests.conftest import CASES, ROOT, SHIPPED
 def tree(tmp_path: Path) -> Path:
     """A folder of 40 scorecards (some broken) with a nested folder and files to ignore."""
     (tmp_path / "xa" / ".git").mkdir(parents=True)
+    # The copies name the shipped criteria set by its absolute path (they no longer sit beside it).
+    card = SHIPPED.read_text(encoding="utf-8").replace("../criteria/", f"{ROOT / 'criteria'}/")
     for i in range(36):
-        shutil.copy(SHIPPED, tmp_path / "xa" / f"xa-{i:02}.yaml")
+        (tmp_path / "xa" / f"xa-{i:02}.yaml").write_text(card, encoding="utf-8")
     shutil.copy(CASES / "duplicate-id.yaml", tmp_path / "bad.yml")
     shutil.copy(CASES / "no-evidence.yaml", tmp_path / "warn.yaml")
     shutil.copy(CASES / "yaml-syntax.yaml", tmp_path / "xa" / "broken.yaml")

@@ -45,7 +45,7 @@ VI: dict[str, str] = {
     "problem.score-negative": "'{field}' của {id} là {value}, nhỏ hơn 0",
     "problem.score-above-max": "Điểm tự đánh giá {score} của {id} lớn hơn điểm chuẩn {max}",
     "problem.split-child-points": "Tiêu chí {id} thuộc nhóm {parent} chỉ biết tổng điểm (split_unknown) nên không được có '{field}'",
-    "problem.split-needs-points": "Nhóm {id} đánh dấu split_unknown phải tự khai 'max' và 'score'",
+    "problem.split-needs-points": "Nhóm {id} đánh dấu split_unknown phải tự khai điểm chuẩn 'max' của cả nhóm (điểm 'score' để trống chỉ là chưa chấm)",
     # problems: arithmetic
     "problem.max-mismatch": "Điểm chuẩn khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
     "problem.score-mismatch": "Điểm tự đánh giá khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
@@ -266,11 +266,11 @@ VI: dict[str, str] = {
     "problem.set-rule-differs": "Cách tính điểm của {id} ({rule}) khác với bộ tiêu chí ({expected})",
     "problem.set-year-differs": "Bảng chấm điểm năm {year} nhưng bộ tiêu chí dành cho năm {expected}",
     "problem.set-level-differs": "Bảng chấm điểm cấp {level} nhưng bộ tiêu chí dành cho cấp {expected}",
-    "problem.value-without-rule": "{id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm điểm hay ở bộ tiêu chí",
+    "problem.value-without-rule": "Tiêu chí {id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm điểm hay ở bộ tiêu chí",
     "problem.rate-out-of-range": "Tỷ lệ {value} của {id} là {percent} %, ngoài khoảng 0 % đến 100 %",
     "problem.rule-mismatch": "Điểm tự đánh giá của {id} là {score} nhưng theo cách tính {rule} với giá trị {value} phải là {expected}",
-    "problem.not-applicable-scored": "{id} đánh dấu không áp dụng (applicable: false) nên không được có '{field}'",
-    "problem.not-applicable-no-note": "{id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích lý do",
+    "problem.not-applicable-scored": "Tiêu chí {id} đánh dấu không áp dụng (applicable: false) nên không được có '{field}'",
+    "problem.not-applicable-no-note": "Tiêu chí {id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích lý do",
     "problem.bonus-over-cap": "Tổng điểm thưởng {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ tính {cap}",
     "problem.penalty-over-cap": "Tổng điểm trừ {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ trừ {cap}",
     "rule.rate": "tỷ lệ (điểm chuẩn × tỷ lệ)",
@@ -288,6 +288,7 @@ VI: dict[str, str] = {
     "rule.reason-no-max": "cần điểm chuẩn 'max' để tính điểm",
     "set.missing-under": " (trong {parent})",
     "set.missing-top": " (lĩnh vực)",
+    "reason.not-a-set": "tệp không phải bộ tiêu chí (không có khóa 'set')",
 }
 
 EN: dict[str, str] = {
@@ -322,7 +323,7 @@ EN: dict[str, str] = {
     "problem.score-negative": "'{field}' of {id} is {value}, below 0",
     "problem.score-above-max": "self score {score} of {id} is above its max {max}",
     "problem.split-child-points": "criterion {id} is inside split_unknown group {parent}, so it may not carry '{field}'",
-    "problem.split-needs-points": "split_unknown group {id} must declare its own 'max' and 'score'",
+    "problem.split-needs-points": "split_unknown group {id} must declare the group's own 'max' (a blank 'score' is only unscored)",
     "problem.max-mismatch": "declared max of {id} is {declared} but its children add up to {computed}",
     "problem.score-mismatch": "declared score of {id} is {declared} but its children add up to {computed}",
     "problem.unscored": "criterion {id} has no self score yet",
@@ -536,11 +537,11 @@ EN: dict[str, str] = {
     "problem.set-rule-differs": "the rule of {id} ({rule}) differs from the set's ({expected})",
     "problem.set-year-differs": "the card is for {year} but the set is for {expected}",
     "problem.set-level-differs": "the card is for level {level} but the set is for level {expected}",
-    "problem.value-without-rule": "{id} has a 'value' but no rule (rule/steps) in the card or in its set",
+    "problem.value-without-rule": "criterion {id} has a 'value' but no rule (rule/steps) in the card or in its set",
     "problem.rate-out-of-range": "the rate {value} of {id} is {percent} %, outside 0 % to 100 %",
     "problem.rule-mismatch": "the self score of {id} is {score} but its rule ({rule}) gives {expected} for the value {value}",
-    "problem.not-applicable-scored": "{id} is marked not applicable (applicable: false), so it must not have '{field}'",
-    "problem.not-applicable-no-note": "{id} is marked not applicable but has no note saying why",
+    "problem.not-applicable-scored": "criterion {id} is marked not applicable (applicable: false), so it must not have '{field}'",
+    "problem.not-applicable-no-note": "criterion {id} is marked not applicable but has no note saying why",
     "problem.bonus-over-cap": "bonus points total {points}, above the set's cap of {cap}; {cap} is counted",
     "problem.penalty-over-cap": "penalty points total {points}, above the set's cap of {cap}; {cap} is deducted",
     "rule.rate": "rate (max × rate)",
@@ -558,6 +559,7 @@ EN: dict[str, str] = {
     "rule.reason-no-max": "a 'max' is needed to compute points",
     "set.missing-under": " (under {parent})",
     "set.missing-top": " (a field)",
+    "reason.not-a-set": "the file is not a criteria set (no 'set' key)",
 }
 
 _CATALOGS = {"vi": VI, "en": EN}

@@ -48,7 +48,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "score-negative": (E, "a score or max below zero"),
     "score-above-max": (E, "a score above its max"),
     "split-child-points": (E, "a child of a split_unknown node carries points"),
-    "split-needs-points": (E, "a split_unknown node without its own max/score"),
+    "split-needs-points": (E, "a split_unknown node without its own max (a blank score is only unscored)"),
     # arithmetic
     "max-mismatch": (E, "a declared max differs from the sum of its children"),
     "score-mismatch": (E, "a declared score differs from the sum of its children"),

@@ -29,6 +29,8 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
 
 def check_total_max(ctx: Context) -> Iterator[Problem]:
     """Warn when the table's maximum is not the usual 100."""
+    if ctx.card_set is not None and ctx.card_set.criteria_set is not None:
+        return  # the set's maxima rule: a card that differs from them is told so by the set checks
     if ctx.card.criteria and ctx.root.max != Decimal(100) and id(ctx.card) not in ctx.unreadable_below["max"]:
         yield ctx.where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
                                       max=format_points(ctx.root.max))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from cchc.criteria.terms import Terms
 from cchc.evidence.cited import Cited, all_cited
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations
@@ -15,6 +16,8 @@ from cchc.scorecard.rollup import Row
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from cchc.checks.sets import CardSet
 
 
 @dataclass
@@ -27,6 +30,18 @@ class Context:
     where: Locations
     #: Folder holding the evidence files, when the user gave one (--evidence-dir).
     evidence_dir: Path | None = None
+    #: The criteria set the card is checked against (none, or why there is none).
+    card_set: CardSet | None = None
+    #: The terms the card is scored under (its set's, else the defaults).
+    terms: Terms = field(default_factory=Terms)
+
+    @cached_property
+    def _rows(self) -> dict[int, Row]:
+        return {id(row.node): row for row in self.root.walk() if row.node is not None}
+
+    def row_of(self, node: Criterion) -> Row | None:
+        """The recomputed row of ``node``."""
+        return self._rows.get(id(node))
 
     @cached_property
     def cited(self) -> list[Cited]:

@@ -7,6 +7,8 @@ from cchc.checks.arithmetic import check_decimals, check_sums, check_total_max
 from cchc.checks.context import Check
 from cchc.checks.evidence import (check_citation_date_conflicts, check_citation_dates, check_citation_types,
                                   check_citations_recognised, check_evidence, check_evidence_files)
+from cchc.checks.scoring import (check_caps, check_card_rules, check_not_applicable, check_rule_values,
+                                 check_set_criteria, check_set_found, check_set_rules_match, check_set_year_level)
 from cchc.checks.structure import (check_duplicate_ids, check_ids_under_parent, check_leaf_max, check_ranges,
                                    check_required_text, check_split_groups, check_unscored)
 
@@ -28,4 +30,12 @@ CHECKS: list[Check] = [
     check_citation_date_conflicts,
     check_citations_recognised,
     check_evidence_files,
+    check_set_found,
+    check_set_year_level,
+    check_set_criteria,
+    check_set_rules_match,
+    check_card_rules,
+    check_rule_values,
+    check_not_applicable,
+    check_caps,
 ]

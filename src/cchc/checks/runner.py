@@ -6,8 +6,10 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cchc.checks.registry import CHECKS
 from cchc.checks.context import Context
+from cchc.checks.registry import CHECKS
+from cchc.checks.sets import check_set_loaded, set_for_card
+from cchc.criteria.terms import terms_of
 from cchc.problems import FileReport, Problem, Report
 from cchc.scorecard.load import Loaded, load_file
 from cchc.scorecard.rollup import rollup
@@ -16,20 +18,30 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def run_checks(loaded: Loaded, evidence_dir: Path | None = None) -> FileReport:
-    """Every problem of one loaded file: reading and shape problems, then every check."""
-    problems = list(loaded.problems)
+def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: str | None = None) -> FileReport:
+    """Every problem of one loaded file: reading and shape problems, then every check.
+
+    A card is checked against ``criteria_set`` (a path) when given, else against the set it names; a
+    criteria-set file gets the set checks.
+    """
+    if loaded.criteria_set is not None:
+        problems = check_set_loaded(loaded)
+    else:
+        problems = list(loaded.problems)
     if loaded.card is not None:
-        ctx = Context(loaded.card, rollup(loaded.card), loaded.locations, evidence_dir)
+        card_set = set_for_card(loaded, criteria_set)
+        terms = terms_of(card_set.criteria_set)
+        ctx = Context(loaded.card, rollup(loaded.card, terms), loaded.locations, evidence_dir, card_set, terms)
         for check in CHECKS:
             problems.extend(check(ctx))
     problems.sort(key=Problem.sort_key)
     return FileReport(loaded.file, problems, readable=loaded.readable)
 
 
-def check_file(path: str | os.PathLike[str], evidence_dir: Path | None = None) -> FileReport:
-    """Load and check one file."""
-    return run_checks(load_file(path), evidence_dir)
+def check_file(path: str | os.PathLike[str], evidence_dir: Path | None = None,
+               criteria_set: str | None = None) -> FileReport:
+    """Load and check one file (against ``criteria_set`` when given)."""
+    return run_checks(load_file(path), evidence_dir, criteria_set)
 
 
 #: Below this many files per worker, starting processes costs more than it saves.
@@ -58,7 +70,7 @@ def discover(paths: list[str]) -> list[str]:
 
 def check_files(paths: list[str], jobs: int = 1,
                 on_done: Callable[[FileReport], None] | None = None,
-                evidence_dir: Path | None = None) -> Report:
+                evidence_dir: Path | None = None, criteria_set: str | None = None) -> Report:
     """Check every file (in ``jobs`` processes when there are enough); one bad file never hides others.
 
     ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
@@ -73,13 +85,14 @@ def check_files(paths: list[str], jobs: int = 1,
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         chunk = max(1, len(paths) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for report in pool.map(check_file, paths, [evidence_dir] * len(paths), chunksize=chunk):
+            for report in pool.map(check_file, paths, [evidence_dir] * len(paths), [criteria_set] * len(paths),
+                                   chunksize=chunk):
                 reports.append(report)
                 if on_done:
                     on_done(report)
         return Report(reports)
     for path in paths:
-        reports.append(check_file(path, evidence_dir))
+        reports.append(check_file(path, evidence_dir, criteria_set))
         if on_done:
             on_done(reports[-1])
     return Report(reports)

@@ -6,6 +6,7 @@ leaf, declared maxima that add up, rules that can be applied.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,8 +14,8 @@ from decimal import Decimal
 from cchc.checks.rules import rule_shape
 from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.messages import render
-from cchc.problems import Problem
-from cchc.scorecard.load import Where
+from cchc.problems import Problem, Severity
+from cchc.scorecard.load import Loaded, Locations, Where, load_file
 from cchc.scorecard.numbers import format_points, matches_declared
 
 
@@ -138,3 +139,68 @@ SET_CHECKS: list[SetCheck] = [
 def run_set_checks(ctx: SetContext) -> list[Problem]:
     """Every problem the set checks find."""
     return [problem for check in SET_CHECKS for problem in check(ctx)]
+
+
+def check_set_loaded(loaded: Loaded) -> list[Problem]:
+    """Every problem of a loaded criteria-set file: reading and shape, then the set checks."""
+    problems = list(loaded.problems)
+    if loaded.criteria_set is not None:
+        problems.extend(run_set_checks(SetContext(loaded.criteria_set, loaded.locations)))
+    return problems
+
+
+@dataclass
+class CardSet:
+    """The set a card is checked against: the loaded set, or the one problem saying why there is none."""
+
+    path: str | None = None
+    criteria_set: CriteriaSet | None = None
+    where: Locations | None = None
+    problem: Problem | None = None
+
+
+# Sets already read in this process, by real path, size and time: 40 cards name one set.
+_CACHE: dict[tuple[str, int, int], tuple[Loaded, int]] = {}
+
+
+def _read_set(path: str) -> tuple[Loaded, int]:
+    """The set at ``path`` and its number of errors (read once per process while the file is unchanged)."""
+    try:
+        info = os.stat(path)
+        key = (os.path.realpath(path), info.st_size, info.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    loaded = load_file(path)
+    errors = sum(problem.severity is Severity.ERROR for problem in check_set_loaded(loaded))
+    if key is not None:
+        _CACHE[key] = (loaded, errors)
+    return loaded, errors
+
+
+def set_for_card(loaded: Loaded, override: str | None = None) -> CardSet:
+    """The set of a loaded card: ``override`` (--criteria-set, relative to the working directory) or
+    the card's ``criteria_set:`` (relative to the card's folder); none when neither is given."""
+    card = loaded.card
+    if card is None or (override is None and card.criteria_set is None):
+        return CardSet()
+    here = loaded.locations(card)
+    if override is not None:
+        path, shown = override, override
+        at: tuple[int | None, int | None] = (None, None)
+    else:
+        assert card.criteria_set is not None
+        shown = card.criteria_set
+        path = os.path.join(os.path.dirname(loaded.file), card.criteria_set)
+        at = here.at("criteria_set")
+    set_loaded, errors = _read_set(path)
+    if not set_loaded.readable or set_loaded.card is not None:
+        reason = next((p.args["reason"] for p in set_loaded.problems if "reason" in p.args),
+                      render("reason.not-a-set"))
+        return CardSet(path, problem=Problem("set-not-found", loaded.file, *at, "criteria_set", {
+            "path": shown, "reason": reason}))
+    if errors or set_loaded.criteria_set is None:
+        return CardSet(path, problem=Problem("set-invalid", loaded.file, *at, "criteria_set", {
+            "path": path, "errors": max(errors, 1)}))
+    return CardSet(path, set_loaded.criteria_set, set_loaded.locations)

@@ -64,9 +64,9 @@ def check_ranges(ctx: Context) -> Iterator[Problem]:
 
 
 def check_split_groups(ctx: Context) -> Iterator[Problem]:
-    """A split_unknown group declares its own points; its children carry none."""
+    """A split_unknown group declares its own max (a blank score is only unscored); its children carry none."""
     for node, _, parent in ctx.nodes():
-        if node.split_unknown and (node.max is None or node.score is None):
+        if node.split_unknown and node.max is None:
             yield ctx.where(node).problem("split-needs-points", "split_unknown", id=node.id)
         if ctx.in_split_group(parent):
             assert parent is not None
@@ -76,10 +76,19 @@ def check_split_groups(ctx: Context) -> Iterator[Problem]:
 
 
 def check_unscored(ctx: Context) -> Iterator[Problem]:
-    """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored."""
+    """Warn about a leaf nobody has scored yet (blank is not zero); the survey part is not self-scored.
+
+    A split_unknown group scores as one leaf; without its max it is split-needs-points alone.
+    """
     for node, _, parent in ctx.nodes():
-        if node.is_leaf and node.score is None and not node.survey and not ctx.in_split_group(parent) \
+        counts = node.is_leaf or (node.split_unknown and node.max is not None)
+        if counts and node.score is None and not node.survey and not ctx.in_split_group(parent) \
                 and not ctx.unreadable(node, "score"):
+            if node.value is not None:
+                continue  # scored by its rule; when the rule cannot apply, the rule checks say why
+            row = ctx.row_of(node)
+            if row is not None and (not row.applicable or row.computed):
+                continue  # not applicable, or scored by its rule from its value
             yield ctx.where(node).problem("unscored", None, id=node.id)
 
 

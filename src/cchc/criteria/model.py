@@ -11,7 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cchc.scorecard.model import LAST_YEAR, FIRST_YEAR, CriterionId, Level, Points, Rule, Step
+from cchc.scorecard.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    CriterionId,
+    Level,
+    Points,
+    Rule,
+    Step,
+)
 
 
 class SetCriterion(BaseModel):

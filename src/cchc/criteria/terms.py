@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cchc.criteria.model import CriteriaSet, SetCriterion
-from cchc.criteria.rules import Rate, RuleError, parse_rate, rate_points, step_points, step_value
+from cchc.criteria.rules import (
+    Rate,
+    RuleError,
+    parse_rate,
+    rate_points,
+    step_points,
+    step_value,
+)
 from cchc.scorecard.model import Criterion, Step
 
 

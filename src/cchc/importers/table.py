@@ -630,6 +630,8 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
     second does, the level, and each declared total while the total row shows what it showed."""
     meta = grid.meta or {}
     found: dict[str, Any] = {"level": meta.get("level")}
+    if isinstance(meta.get("criteria_set"), str):
+        found["criteria_set"] = meta["criteria_set"]
     rows = [grid.rows[r][0].own_text if r < header.header_rows[0] and grid.rows[r] else "" for r in (0, 1)]
     lines = meta.get("lines")
     if isinstance(lines, list) and len(lines) == 2:

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from cchc import output as safewrite
+from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.scorecard.model import REF_FIELDS, Criterion, Scorecard
 
 #: The first line of every written scorecard: editors validate against the committed schema.
@@ -121,9 +122,10 @@ def _evidence(cited: Any, indent: str, out: list[str]) -> None:
     out.extend(f"{inner}{line}" for line in lines[1:])
 
 
-def _criterion(node: Criterion, indent: str, out: list[str]) -> None:
-    """One criterion as a sequence item at ``indent``, its children below it (depth-first, no recursion)."""
-    stack: list[tuple[Criterion, str]] = [(node, indent)]
+def _criterion(node: Criterion | SetCriterion, indent: str, out: list[str]) -> None:
+    """One criterion (of a card or of a set) as a sequence item at ``indent``, its children below it
+    (depth-first, no recursion)."""
+    stack: list[tuple[Criterion | SetCriterion, str]] = [(node, indent)]
     while stack:
         item, at = stack.pop()
         inner = at + INDENT
@@ -133,22 +135,35 @@ def _criterion(node: Criterion, indent: str, out: list[str]) -> None:
         out.append(f"{inner}title: {scalar(item.title, inner)}")
         if item.max is not None:
             out.append(f"{inner}max: {points(item.max)}")
-        if item.score is not None:
-            out.append(f"{inner}score: {points(item.score)}")
+        card_row = item if isinstance(item, Criterion) else None
+        if card_row is not None and card_row.score is not None:
+            out.append(f"{inner}score: {points(card_row.score)}")
         if item.split_unknown:
             out.append(f"{inner}split_unknown: true")
         if item.survey:
             out.append(f"{inner}survey: true")
-        if item.evidence:
+        if item.rule is not None:
+            out.append(f"{inner}rule: {item.rule}")
+        if item.steps:
+            out.append(f"{inner}steps:")
+            for step in item.steps:
+                out.append(f"{inner}{INDENT}- from: {_quoted(str(step.from_))}")
+                out.append(f"{inner}{INDENT}{INDENT}points: {points(step.points)}")
+        if card_row is not None and card_row.value is not None:
+            out.append(f"{inner}value: {_quoted(card_row.value)}")
+        if card_row is not None and not card_row.applicable:
+            out.append(f"{inner}applicable: false")
+        if card_row is not None and card_row.evidence:
             out.append(f"{inner}evidence:")
-            for cited in item.evidence:
+            for cited in card_row.evidence:
                 _evidence(cited, inner + INDENT, out)
         if item.note is not None:
             out.append(f"{inner}note: {scalar(item.note, inner)}")
         if item.children:
             out.append(f"{inner}children:")
             # A marker closes nothing in YAML: the children simply follow, indented one level more.
-            stack.extend((child, inner + INDENT) for child in reversed(item.children))
+            children: list[Criterion | SetCriterion] = list(item.children)
+            stack.extend((child, inner + INDENT) for child in reversed(children))
 
 
 def dump_scorecard(card: Scorecard) -> str:
@@ -160,15 +175,60 @@ def dump_scorecard(card: Scorecard) -> str:
         if value is None:
             continue
         out.append(f"{key}: {value}" if key == "year" else f"{key}: {scalar(str(value), '')}")
+    if card.criteria_set is not None:
+        out.append(f"criteria_set: {scalar(card.criteria_set, '')}")
     if card.max is not None:
         out.append(f"max: {points(card.max)}")
     if card.score is not None:
         out.append(f"score: {points(card.score)}")
+    for name in ("bonus", "penalty"):
+        entries = getattr(card, name)
+        if entries:
+            out.append(f"{name}:")
+        for entry in entries:
+            out.append(f"{INDENT}- points: {points(entry.points)}")
+            out.append(f"{INDENT}{INDENT}reason: {scalar(entry.reason, INDENT + INDENT)}")
+            if entry.evidence:
+                out.append(f"{INDENT}{INDENT}evidence:")
+                for cited in entry.evidence:
+                    _evidence(cited, INDENT * 3, out)
+            if entry.note is not None:
+                out.append(f"{INDENT}{INDENT}note: {scalar(entry.note, INDENT + INDENT)}")
     if not card.criteria:
         out.append("criteria: []")
     else:
         out.append("criteria:")
         for node in card.criteria:
+            _criterion(node, INDENT, out)
+    return "\n".join(out) + "\n"
+
+
+#: The first line of every written criteria set.
+SET_MODELINE = "# yaml-language-server: $schema=../schemas/criteria-set.schema.json"
+
+
+def dump_set(found: CriteriaSet) -> str:
+    """A criteria set as a YAML document for people, like `dump_scorecard`; ends with a newline."""
+    out = [SET_MODELINE, f"set: {scalar(found.set, '')}"]
+    if found.issued_by is not None:
+        out.append(f"issued_by: {scalar(found.issued_by, '')}")
+    if found.level is not None:
+        out.append(f"level: {found.level}")
+    if found.year is not None:
+        out.append(f"year: {found.year}")
+    if found.not_applicable != "exclude":
+        out.append(f"not_applicable: {found.not_applicable}")
+    for name in ("bonus_cap", "penalty_cap", "max"):
+        value = getattr(found, name)
+        if value is not None:
+            out.append(f"{name}: {points(value)}")
+    if found.note is not None:
+        out.append(f"note: {scalar(found.note, '')}")
+    if not found.criteria:
+        out.append("criteria: []")
+    else:
+        out.append("criteria:")
+        for node in found.criteria:
             _criterion(node, INDENT, out)
     return "\n".join(out) + "\n"
 

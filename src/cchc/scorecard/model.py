@@ -16,8 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
-                      ValidationError,
-                      WithJsonSchema, model_validator)
+                      ValidationError, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from cchc.criteria.rules import RuleError, Threshold, parse_rate, parse_threshold

@@ -318,6 +318,8 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
     meta: dict[str, Any] = {"cchc": layout.VERSION, "unit": card.unit, "year": card.year,
                             "level": card.level, "title": card.title, "report": card.report,
                             "lines": [layout.digest([line]) for line in lines]}
+    if card.criteria_set is not None:  # the form has no cell for it
+        meta["criteria_set"] = card.criteria_set
     for attr in ("max", "score"):
         pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
