@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from cchc.evidence.cited import Document, index_row
 from cchc.messages import render
 from cchc.problems import Problem, Report, Severity
+from cchc.scorecard.final import Final
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
@@ -120,6 +121,18 @@ def _cell(computed: Decimal | None, declared: Decimal | None, ok: bool, places: 
     return Text(f"{shown or '0'} ≠ {render('total.declared', value=format_points(declared))}", style="bold red")
 
 
+def _score_cell(row: Row) -> Text:
+    """The score cell: "Không áp dụng" for a criterion that does not apply, "(tính)" after a score its
+    rule computed, else the computed value beside a declared one that differs."""
+    from rich.text import Text
+
+    if not row.applicable and row.node is not None and row.node.applicable is False:
+        return Text(render("total.not-applicable"), style="italic")
+    if row.computed:
+        return Text(f"{format_points(row.score)} {render('total.computed')}", style="italic")
+    return _cell(row.score, row.declared_score, row.score_ok)
+
+
 def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED) -> Table:
     """The form's layout: TT, criterion, max, self score, index; fields in bold, total last.
 
@@ -146,9 +159,11 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
         node = row.node
         style = "bold" if row.depth == 1 else ""
         name = node.title if row.depth == 1 else f"{node.id}. {node.title}"
+        if row.rate is not None:  # the value a rule scored, beside the name: "(99,82 %)"
+            name += f" ({format_points(row.rate.percent)} %)" if row.percent else f" ({format_points(row.rate.done)})"
         table.add_row(node.tt or node.id, Text(name, style=style),
                       _cell(row.max, row.declared_max, row.max_ok),
-                      _cell(row.score, row.declared_score, row.score_ok),
+                      _score_cell(row),
                       format_points(row.index, 2) if row.index is not None else "", style=style)
     table.add_section()
     table.add_row("", Text(render("total.sum"), style="bold"),
@@ -180,12 +195,35 @@ def evidence_table(card: Scorecard, documents: list[Document], width: int = UNLI
     return table
 
 
-def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem]) -> dict[str, Any]:
-    """The recomputed tree as JSON: max, score, declared values and index of every node."""
+def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem],
+               result: Final | None = None) -> dict[str, Any]:
+    """The recomputed tree as JSON: max, applicable max, score, declared values, rule, value and index of
+    every node; at the top also the bonus, penalty, final points and final index (`cchc.scorecard.final`)."""
+    from cchc.scorecard.final import final
+
+    result = result if result is not None else final(card, root)
+    top = root.to_dict()
+    top.update(result.to_dict())
     return {
         "file": file,
         "unit": card.unit,
         "year": card.year,
-        "total": root.to_dict(),
+        "total": top,
         "problems": [p.to_dict() for p in problems],
     }
+
+
+def total_closing(root: Row, result: Final) -> list[str]:
+    """The lines after the table that only a card with not-applicable criteria, bonus or penalty needs:
+    the applicable maximum, and the final points with their parts."""
+    lines = []
+    if result.applicable_max != root.max:
+        lines.append(render("total.applicable", max=format_points(result.applicable_max),
+                            excluded=format_points(root.max - result.applicable_max)))
+    if result.bonus or result.penalty or lines:
+        lines.append(render("total.final", points=format_points(result.points, 2),
+                            appraised=format_points(result.appraised) or "0",
+                            survey=format_points(result.survey) or "0",
+                            bonus=format_points(result.bonus_counted), penalty=format_points(result.penalty_counted),
+                            index=format_points(result.index, 2) if result.index is not None else "—"))
+    return lines

@@ -12,7 +12,7 @@ from typing import Any
 
 from cchc.criteria.terms import Terms
 from cchc.scorecard.model import Scorecard
-from cchc.scorecard.numbers import percent
+from cchc.scorecard.numbers import decimal_text, percent
 from cchc.scorecard.rollup import Row
 
 
@@ -34,9 +34,7 @@ class Final:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: numbers as strings so nothing passes through float."""
-        def s(value: Decimal | None) -> str | None:
-            return None if value is None else format(value, "f")
-
+        s = decimal_text
         return {"appraised": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
                 "bonus_counted": s(self.bonus_counted), "penalty": s(self.penalty),
                 "penalty_counted": s(self.penalty_counted), "final": s(self.points),

@@ -44,6 +44,8 @@ class Row:
     rate: Rate | None = None
     expected: Decimal | None = None
     computed: bool = False
+    #: True when the value is a rate (shown as a percent), False for a count (a scale by count).
+    percent: bool = True
 
     def __post_init__(self) -> None:
         if self.applicable_max is None:
@@ -92,7 +94,8 @@ class Row:
             "applicable": self.applicable,
             "rule": self.rule,
             "value": self.value,
-            "rate_percent": _s(self.rate.percent) if self.rate is not None else None,
+            "rate_percent": _s(self.rate.percent) if self.rate is not None and self.percent else None,
+            "count": _s(self.rate.done) if self.rate is not None and not self.percent else None,
             "expected": _s(self.expected),
             "computed": self.computed,
             "children": [child.to_dict() for child in self.children],
@@ -120,6 +123,7 @@ def _leaf(node: Criterion, depth: int, terms: Terms, applicable: bool) -> Row:
     rule, steps = terms.rule_of(node)
     if rule is not None and not node.split_unknown:
         row.rule, row.value = rule, node.value
+        row.percent = rule == "rate" or bool(steps and steps[0].from_.percent)
         if node.value is not None:
             judged = evaluate(rule, steps, node.max, node.value)
             row.rate, row.expected = judged.rate, judged.points

@@ -93,3 +93,5 @@ EvidenceDir = Annotated[Path | None, typer.Option("--evidence-dir", help="opt.ev
 Force = Annotated[bool, typer.Option("--force", help="opt.force")]
 Width = Annotated[int | None, typer.Option("--width", help="opt.width", metavar="cli.metavar-n",
                                           parser=whole_number(20), show_default=False)]
+CriteriaSetOption = Annotated[Path | None, typer.Option("--criteria-set", help="opt.criteria-set",
+                                                        metavar="cli.metavar-file", show_default=False)]

@@ -1,12 +1,20 @@
-"""``cchc schema``: print the JSON Schema of the YAML format."""
+"""``cchc schema [--set]``: print the JSON Schema of the scorecard format (or of the criteria-set format)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
+
+import typer
 
 
-def schema() -> None:
+def schema(
+    criteria_set: Annotated[bool, typer.Option("--set", help="opt.schema-set")] = False,
+) -> None:
     """Write the schema generated from the models to stdout."""
-    from cchc.scorecard.schema import schema_text
+    if criteria_set:
+        from cchc.criteria.schema import schema_text
+    else:
+        from cchc.scorecard.schema import schema_text  # type: ignore[assignment]
 
     sys.stdout.write(schema_text())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import Width, Format, OutputFormat, ScorecardFile, whole_number
+from cchc.cli.commands import CriteriaSetOption, Format, OutputFormat, ScorecardFile, Width, fail, whole_number
 
 
 def total(
@@ -15,10 +15,14 @@ def total(
     depth: Annotated[int | None, typer.Option("--depth", help="opt.depth", metavar="cli.metavar-n",
                                               parser=whole_number(1), show_default=False)] = None,
     width: Width = None,
+    criteria_set: CriteriaSetOption = None,
 ) -> None:
     """Print the recomputed table; exit 1 when a declared value disagrees, 2 when the file is unreadable."""
     from cchc.checks import run_checks
-    from cchc.cli.reporters import dump_json, print_problems, stdout_console, total_json, total_table
+    from cchc.checks.sets import set_for_card
+    from cchc.cli.reporters import dump_json, print_problems, stdout_console, total_closing, total_json, total_table
+    from cchc.criteria.terms import terms_of
+    from cchc.scorecard.final import final
     from cchc.messages import render
     from cchc.problems import Severity
     from cchc.scorecard.load import load_file
@@ -26,14 +30,19 @@ def total(
     from cchc.scorecard.rollup import mismatches, rollup
 
     loaded = load_file(file)
-    report = run_checks(loaded)
+    set_path = str(criteria_set) if criteria_set is not None else None
+    report = run_checks(loaded, criteria_set=set_path)
     errors = [p for p in report.problems if p.severity is Severity.ERROR]
     if loaded.card is None:
+        if loaded.criteria_set is not None:
+            raise fail(render("err.not-a-card", path=file), 1)
         print_problems(report.problems, style="red")
         raise typer.Exit(2 if not loaded.readable else 1)
-    root = rollup(loaded.card)
+    terms = terms_of(set_for_card(loaded, set_path).criteria_set)  # its rules, caps, convention
+    root = rollup(loaded.card, terms)
+    result = final(loaded.card, root, terms)
     if output_format is OutputFormat.json:
-        print(dump_json(total_json(str(file), loaded.card, root, report.problems)))
+        print(dump_json(total_json(str(file), loaded.card, root, report.problems, result)))
     else:
         out = stdout_console(width)
         out.print(total_table(loaded.card, root, depth, out.width))
@@ -43,6 +52,8 @@ def total(
         else:
             out.print(render("total.ok", score=format_points(root.score, 2), max=format_points(root.max),
                              index=format_points(root.index, 2)))
+        for line in total_closing(root, result):
+            out.print(line)
         # the mismatches are in the table already
         print_problems([p for p in errors if p.code not in ("max-mismatch", "score-mismatch")], style="red")
     raise typer.Exit(1 if errors else 0)

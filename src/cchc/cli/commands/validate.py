@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import EvidenceDir, ReportFormat, one_of, whole_number
+from cchc.cli.commands import CriteriaSetOption, EvidenceDir, ReportFormat, one_of, whole_number
 from cchc.problems import Report
 
 
@@ -21,6 +21,7 @@ def validate(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="opt.jobs", metavar="cli.metavar-n",
                                              parser=whole_number(1), show_default=False)] = None,
     evidence_dir: EvidenceDir = None,
+    criteria_set: CriteriaSetOption = None,
 ) -> None:
     """Check the files (folders: every ``*.yaml``/``*.yml`` below them); exit 0, 1 or 2."""
     from cchc.checks import check_files, discover
@@ -29,11 +30,12 @@ def validate(
     if output_format is None:
         output_format = ReportFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ReportFormat.text
     files = discover(paths)
+    set_path = str(criteria_set) if criteria_set is not None else None
     workers = jobs or os.cpu_count() or 1
     if sys.stderr.isatty() and len(files) > 1:
-        report = check_with_progress(files, workers, evidence_dir)
+        report = check_with_progress(files, workers, evidence_dir, set_path)
     else:
-        report = check_files(files, workers, evidence_dir=evidence_dir)
+        report = check_files(files, workers, evidence_dir=evidence_dir, criteria_set=set_path)
     if output_format is ReportFormat.json:
         print(dump_json(report.to_dict()))
     elif output_format is ReportFormat.github:
@@ -43,7 +45,8 @@ def validate(
     raise typer.Exit(report.exit_code(strict))
 
 
-def check_with_progress(files: list[str], workers: int, evidence_dir: Path | None = None) -> Report:
+def check_with_progress(files: list[str], workers: int, evidence_dir: Path | None = None,
+                        criteria_set: str | None = None) -> Report:
     """Check files with a Rich progress bar on stderr (used only when stderr is a terminal)."""
     from rich.progress import Progress
 
@@ -54,4 +57,4 @@ def check_with_progress(files: list[str], workers: int, evidence_dir: Path | Non
     with Progress(console=stderr_console(), transient=True) as progress:
         task = progress.add_task(render("progress.checking"), total=len(files))
         return check_files(files, workers, on_done=lambda _report: progress.advance(task),
-                           evidence_dir=evidence_dir)
+                           evidence_dir=evidence_dir, criteria_set=criteria_set)
