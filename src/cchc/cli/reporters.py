@@ -160,7 +160,7 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
         style = "bold" if row.depth == 1 else ""
         name = node.title if row.depth == 1 else f"{node.id}. {node.title}"
         if row.rate is not None:  # the value a rule scored, beside the name: "(99,82 %)"
-            name += f" ({format_points(row.rate.percent)} %)" if row.percent else f" ({format_points(row.rate.done)})"
+            name += f" ({format_points(row.rate.percent)}%)" if row.percent else f" ({format_points(row.rate.done)})"
         table.add_row(node.tt or node.id, Text(name, style=style),
                       _cell(row.max, row.declared_max, row.max_ok),
                       _score_cell(row),

@@ -53,7 +53,7 @@ def total(
             out.print(render("total.ok", score=format_points(root.score, 2), max=format_points(root.max),
                              index=format_points(root.index, 2)))
         for line in total_closing(root, result):
-            out.print(line)
+            out.print(line, soft_wrap=True)  # one line each, whatever the width: a pipe gets it whole
         # the mismatches are in the table already
         print_problems([p for p in errors if p.code not in ("max-mismatch", "score-mismatch")], style="red")
     raise typer.Exit(1 if errors else 0)
