@@ -129,10 +129,10 @@ def test_total_json_equals_the_library(runner: CliRunner, tree: Path) -> None:
     assert data == expected
     top = data["total"]
     assert (top["applicable_max"], top["bonus"], top["penalty"], top["final"], top["final_index"]) == (
-        "84.0", "1", "0", "69.3200", "82.5238")
+        "84", "1", "0", "69.32", "82.5238")
     leaf = top["children"][0]["children"][0]
     assert (leaf["rule"], leaf["value"], leaf["rate_percent"], leaf["computed"]) == (
-        "rate", "4991/5000", "99.8200", True)
+        "rate", "4991/5000", "99.82", True)
     assert top["children"][0]["children"][2]["applicable_max"] == "0"
 
 
