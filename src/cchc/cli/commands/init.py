@@ -37,13 +37,9 @@ def init(
     from cchc.cli.reporters import print_problems, problem_line, stderr_console
     from cchc.criteria.derive import card_from_set
     from cchc.messages import render
+    from cchc.output import OutputError
     from cchc.problems import Severity
-    from cchc.scorecard.dump import (
-        WriteError,
-        check_target,
-        dump_scorecard,
-        write_text_atomic,
-    )
+    from cchc.scorecard.dump import check_target, dump_scorecard, write_text_atomic
     from cchc.scorecard.load import load_file, load_text
     from cchc.scorecard.model import iter_criteria
 
@@ -51,7 +47,7 @@ def init(
         raise fail(render("cli.empty-unit"))
     try:
         check_target(out, set_file, force)  # before the work: an existing output is refused at once
-    except WriteError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     loaded = load_file(set_file)
     if not loaded.readable:
@@ -71,7 +67,7 @@ def init(
     written = run_checks(load_text(text, str(out)))
     try:
         write_text_atomic(text, out, source=set_file, overwrite=force)
-    except WriteError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     for problem in written.problems:
         if problem.code != "unscored":  # a blank card is unscored everywhere: that is no news

@@ -25,19 +25,15 @@ def set_from_card(
     from cchc.cli.reporters import print_problems, stderr_console
     from cchc.criteria.derive import set_from_card as derive
     from cchc.messages import render
+    from cchc.output import OutputError
     from cchc.problems import Severity
-    from cchc.scorecard.dump import (
-        WriteError,
-        check_target,
-        dump_set,
-        write_text_atomic,
-    )
+    from cchc.scorecard.dump import check_target, dump_set, write_text_atomic
     from cchc.scorecard.load import load_file
     from cchc.scorecard.model import iter_criteria
 
     try:
         check_target(out, file, force)
-    except WriteError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     loaded = load_file(file)
     if not loaded.readable:
@@ -58,7 +54,7 @@ def set_from_card(
     made = derive(card, name or render("set-from-card.default-name", unit=card.unit, year=card.year), issued_by)
     try:
         write_text_atomic(dump_set(made), out, source=file, overwrite=force)
-    except WriteError as exc:
+    except OutputError as exc:
         raise fail(exc.message) from None
     count = sum(1 for _ in iter_criteria(card.criteria))
     stderr_console().print(render("set-from-card.done", path=out, source=file, count=count), soft_wrap=True,
