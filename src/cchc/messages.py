@@ -311,6 +311,7 @@ VI: dict[str, str] = {
     "total.col.rate": "Giá trị",
     "total.computed": "(tính)",
     "total.not-applicable": "Không áp dụng",
+    "xlsx.applicable-max": "ĐIỂM TỐI ĐA ÁP DỤNG",
     "total.applicable": "Điểm tối đa áp dụng: {max} (bỏ {excluded} điểm không áp dụng)",
     "total.final": "Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %",
 }
@@ -606,6 +607,7 @@ EN: dict[str, str] = {
     "total.col.rate": "Value",
     "total.computed": "(computed)",
     "total.not-applicable": "Not applicable",
+    "xlsx.applicable-max": "APPLICABLE MAXIMUM",
     "total.applicable": "Applicable maximum: {max} ({excluded} points not applicable left out)",
     "total.final": "Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} (penalty); index {index} %",
 }

@@ -198,6 +198,8 @@ class _Draft:
     #: column kind over the row and its continuation rows, to tell whether someone changed them.
     meta: dict[str, Any] | None = None
     cells: dict[str, list[str]] = field(default_factory=dict)
+    #: The score cell says the criterion does not apply ("Không áp dụng").
+    not_applicable: bool = False
 
 
 class _Parser:
@@ -441,6 +443,9 @@ class _Parser:
             if cell is not None and cell.continued_from_above:
                 self._shared(cell, draft, what)
                 continue
+            if kind == "score" and cell is not None and not cell.covered and _says_not_applicable(cell.text):
+                draft.not_applicable = True  # the form's way of marking it: no score, not a bad number
+                continue
             setattr(draft, attr, self.number(cell, what))
         if evidence:
             draft.evidence.append(evidence)
@@ -499,7 +504,8 @@ class _Parser:
             tt = layout.join_parts([draft.tt or "", *draft.tts]) if draft.tts else draft.tt
             children = [built[id(child)] for child in draft.children]
             shown: dict[str, Any] = {"id": draft.id, "tt": tt, "title": title, "max": draft.max,
-                                     "score": draft.score, "evidence": evidence, "note": note or None}
+                                     "score": draft.score, "evidence": evidence, "note": note or None,
+                                     "applicable": not draft.not_applicable}
             if draft.meta is not None:
                 try:
                     built[id(draft)] = Criterion(**{**shown, **_from_meta(draft, shown)}, children=children)
@@ -532,6 +538,15 @@ def _from_meta(draft: _Draft, shown: dict[str, Any]) -> dict[str, Any]:
             found[attr] = value
     found["survey"] = meta.get("survey") is True
     found["split_unknown"] = meta.get("split_unknown") is True
+    # No cell shows the node's own rule or its value as written (the score cell shows what they give);
+    # a wrong type fails the model's validation and the visible row stands.
+    for attr in ("rule", "steps", "value"):
+        if attr in meta:
+            found[attr] = meta[attr]
+    # Not applicable: shown as "Không áp dụng" ("exclude"), or as its max while the cell still shows
+    # what the export wrote ("full").
+    if meta.get("applicable") is False and (not shown["applicable"] or "score" in found):
+        found["applicable"] = False
     return found
 
 
@@ -573,6 +588,12 @@ def _any_points(nodes: list[Criterion]) -> bool:
             return True
         stack.extend(node.children)
     return False
+
+
+def _says_not_applicable(text: str) -> bool:
+    """A score cell saying "Không áp dụng" (any case, with or without diacritics; "N/A", "KAD")."""
+    words = folded_words(text)
+    return words in ("khong ap dung", "not applicable", "n a", "kad")
 
 
 def _is_total(name: str) -> bool:
@@ -632,6 +653,9 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
     found: dict[str, Any] = {"level": meta.get("level")}
     if isinstance(meta.get("criteria_set"), str):
         found["criteria_set"] = meta["criteria_set"]
+    for name in ("bonus", "penalty"):  # no cell shows them; the model judges what is stored
+        if isinstance(meta.get(name), list):
+            found[name] = meta[name]
     rows = [grid.rows[r][0].own_text if r < header.header_rows[0] and grid.rows[r] else "" for r in (0, 1)]
     lines = meta.get("lines")
     if isinstance(lines, list) and len(lines) == 2:

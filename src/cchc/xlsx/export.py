@@ -299,6 +299,16 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
     for flag in ("survey", "split_unknown"):  # no cell shows them
         if getattr(node, flag):
             meta[flag] = True
+    # The node's own rule (not one its set gives), its value as written, its applicability: the score
+    # cell shows only what they make of it ("0,4991 (99,82%)", "Không áp dụng").
+    if node.rule is not None:
+        meta["rule"] = node.rule
+    if node.steps:
+        meta["steps"] = [{"from": str(step.from_), "points": layout.number_text(step.points)} for step in node.steps]
+    if node.value is not None:
+        meta["value"] = node.value
+    if not node.applicable:
+        meta["applicable"] = False
     return meta
 
 
@@ -320,6 +330,10 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
                             "lines": [layout.digest([line]) for line in lines]}
     if card.criteria_set is not None:  # the form has no cell for it
         meta["criteria_set"] = card.criteria_set
+    for name in ("bonus", "penalty"):
+        entries = getattr(card, name)
+        if entries:
+            meta[name] = [entry.model_dump(mode="json", exclude_none=True) for entry in entries]
     for attr in ("max", "score"):
         pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
@@ -365,6 +379,18 @@ class _Formats:
         self.link: Format = book.add_format({**base, "underline": 1, "font_color": "#0563C1"})
         # The hidden metadata column: plain text, nothing a reader sees.
         self.meta: Format = book.add_format({**font, "font_size": TABLE_SIZE})
+        self._book, self._base = book, base
+        self._suffixed: dict[tuple[str, bool], Format] = {}
+
+    def points_with(self, suffix: str, bold: bool) -> Format:
+        """The points format showing ``suffix`` after the number ("0,4991 (99,82%)"): the cell stays a
+        number, so the sums above it still add it."""
+        key = (suffix, bold)
+        if key not in self._suffixed:
+            quoted = suffix.replace('"', "")
+            self._suffixed[key] = self._book.add_format({**self._base, "align": "center", "bold": bold,
+                                                         "num_format": f'General" {quoted}"'})
+        return self._suffixed[key]
 
 
 class _Writer:
@@ -462,14 +488,46 @@ class _Writer:
             return
         if not row.summed:
             self.sheet.write_number(at, MAX, float(row.max), fmt)
-            if row.score is None:
+            if not row.applicable and row.score is None:
+                # Left out of the maximum ("exclude"): text, which the sums above skip.
+                self.sheet.write_string(at, SCORE, render("total.not-applicable"), self.f.text[int(entry.bold)])
+            elif row.score is None:
                 self.sheet.write_blank(at, SCORE, None, fmt)  # not scored yet: blank, never 0
             else:
-                self.sheet.write_number(at, SCORE, float(row.score), fmt)
+                self.sheet.write_number(at, SCORE, float(row.score), self._rated(row, entry.bold, fmt))
             return
         children = [rows[id(child)] for child in row.children]
         self.formula(entry, MAX, children, row.max, fmt)
         self.formula(entry, SCORE, children, row.score, score_fmt)
+
+    def _rated(self, row: Row, bold: bool, fmt: Format) -> Format:
+        """The value a rule judged, beside the score: "(99,82%)" for a rate, "(4)" for a count."""
+        if row.rate is None:
+            return fmt
+        shown = f"{format_points(row.rate.percent)}%" if row.percent else format_points(row.rate.done)
+        return self.f.points_with(f"({shown})", bold)
+
+    def applicable_max(self, root: Row, rows: dict[int, int], at: int) -> None:
+        """Below the total, when a criterion leaves the maximum: the applicable maximum as a live
+        formula, the total maximum minus the maxima of the topmost not-applicable rows."""
+        excluded: list[int] = []
+        stack = list(root.children)
+        while stack:
+            row = stack.pop()
+            if not row.applicable:
+                excluded.append(rows[id(row)])
+            else:
+                stack.extend(row.children)
+        fmt = self.f.points[1]
+        self.text(at, TT, "", self.f.tt[1])
+        self.text(at, NAME, render("xlsx.applicable-max"), self.f.text[1])
+        for col in (SCORE, EVIDENCE, NOTE):
+            self.text(at, col, "", self.f.text[0] if col != SCORE else fmt)
+        total = xl_rowcol_to_cell(rows[id(root)], MAX)
+        minus = _call("SUM", _refs(sorted(excluded), MAX))
+        cached = float(root.applicable_max if root.applicable_max is not None else root.max)
+        self.sheet.write_formula(at, MAX, f"={total}-{minus}", fmt, cached)
+        self.sheet.set_row(at, measure.row_height(1))
 
     def formula(self, entry: _Entry, col: int, children: list[int], value: Decimal | None,
                 fmt: Format) -> None:
@@ -675,8 +733,12 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
     for entry in entries:
         writer.entry(entry, rows)
+    last = entries[-1].first + entries[-1].height - 1
+    if root.applicable_max is not None and root.applicable_max != root.max:
+        last += 1
+        writer.applicable_max(root, rows, last)
     writer.control_notice()
-    _page(sheet, (HEADER_ROW, HEADER_ROW), entries[-1].first + entries[-1].height - 1, LAST_COL)
+    _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL)
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
     _meta_sheet(book, _top_meta(card, root, writer.lines))
     book.close()

@@ -14,11 +14,15 @@ cell, characters Excel refuses are removed. So the export also writes, out of si
 print:
 
 - a very hidden sheet ``cchc`` whose cell A1 (continued in A2, A3, … when long) holds the top-level
-  fields as JSON: ``{"cchc": 1, "unit", "year", "level", "title", "report", "max", "score", "lines"}``;
+  fields as JSON: ``{"cchc": 1, "unit", "year", "level", "title", "report", "max", "score", "lines"}``,
+  and ``criteria_set``, ``bonus``, ``penalty`` when the card has them;
 - a hidden column after "Ghi chú", headed ``cchc``, holding on each node's first row a JSON object
   with the node's ``id`` and only what its visible cells do not give back exactly: ``title``,
   ``tt``, ``note``, ``evidence`` (each as ``[value, check]``), ``max``, ``score`` (as
-  ``[declared, shown]``) and the flags ``survey``/``split_unknown`` when true.
+  ``[declared, shown]``) and the flags ``survey``/``split_unknown`` when true; the node's own ``rule``,
+  ``steps`` and ``value`` (its score cell shows only the points they give, with the rate beside them
+  in the number format: "0,4991 (99,82%)"), and ``applicable: false`` (its score cell says "Không áp
+  dụng", or shows its max under the set's ``full`` convention).
 
 The metadata never overrides what an officer changed. A text value comes with a digest of the cells
 it was shown in (the column's cells over the node's rows, as written); a number with the value the

@@ -20,7 +20,9 @@ def export(
 ) -> None:
     """Write the workbook; a scorecard with errors is refused (exit 1, 2 when unreadable)."""
     from cchc.checks import run_checks
+    from cchc.checks.sets import set_for_card
     from cchc.cli.reporters import print_problems, stderr_console
+    from cchc.criteria.terms import terms_of
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.scorecard.load import load_file
@@ -33,8 +35,9 @@ def export(
         print_problems(report.problems)
         raise typer.Exit(2 if not loaded.readable else 1)
     try:
-        notices = write_xlsx(loaded.card, rollup(loaded.card), xlsx, source=file, overwrite=force,
-                             evidence_dir=evidence_dir)
+        # The set's rules and not-applicable convention shape the printed scores and the applicable max.
+        root = rollup(loaded.card, terms_of(set_for_card(loaded).criteria_set))
+        notices = write_xlsx(loaded.card, root, xlsx, source=file, overwrite=force, evidence_dir=evidence_dir)
     except OutputError as exc:
         raise fail(exc.message) from None
     err = stderr_console()
