@@ -16,7 +16,7 @@ SHIPPED_SET = ROOT / "criteria" / "thanh-hoa-huyen-2021.yaml"
 
 def test_committed_schema_is_current() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
-        "schemas/criteria-set.schema.json is stale: run `cchc schema --criteria-set > "
+        "schemas/criteria-set.schema.json is stale: run `cchc schema --set > "
         "schemas/criteria-set.schema.json`")
 
 
