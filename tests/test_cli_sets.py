@@ -155,6 +155,9 @@ def test_a_missing_set_on_the_command_line(runner: CliRunner, tree: Path) -> Non
                                  str(tree / "cards" / "xa-a.yaml")])
     assert result.exit_code == 1
     assert "lỗi set-not-found Không đọc được bộ tiêu chí" in result.output
+    folder = runner.invoke(app, ["validate", "--criteria-set", str(tree / "criteria"),
+                                 str(tree / "cards" / "xa-a.yaml")])
+    assert "set-not-found" in folder.output and "đây là một thư mục" in folder.output
 
 
 def test_validate_a_set_file_and_english(runner: CliRunner) -> None:

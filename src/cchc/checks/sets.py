@@ -194,10 +194,11 @@ def set_for_card(loaded: Loaded, override: str | None = None) -> CardSet:
         shown = card.criteria_set
         path = os.path.join(os.path.dirname(loaded.file), card.criteria_set)
         at = here.at("criteria_set")
+    path = os.path.normpath(path)
     set_loaded, errors = _read_set(path)
     if not set_loaded.readable or set_loaded.card is not None:
-        reason = next((p.args["reason"] for p in set_loaded.problems if "reason" in p.args),
-                      render("reason.not-a-set"))
+        fallback = render("reason.is-directory") if os.path.isdir(path) else render("reason.not-a-set")
+        reason = next((p.args["reason"] for p in set_loaded.problems if "reason" in p.args), fallback)
         return CardSet(path, problem=Problem("set-not-found", loaded.file, *at, "criteria_set", {
             "path": shown, "reason": reason}))
     if errors or set_loaded.criteria_set is None:

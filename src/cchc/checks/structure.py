@@ -84,7 +84,7 @@ def check_unscored(ctx: Context) -> Iterator[Problem]:
         counts = node.is_leaf or (node.split_unknown and node.max is not None)
         if counts and node.score is None and not node.survey and not ctx.in_split_group(parent) \
                 and not ctx.unreadable(node, "score"):
-            if node.value is not None:
+            if node.value is not None or ctx.unreadable(node, "value"):
                 continue  # scored by its rule; when the rule cannot apply, the rule checks say why
             row = ctx.row_of(node)
             if row is not None and (not row.applicable or row.computed):
