@@ -122,7 +122,7 @@ def test_each_set_code_on_a_mutated_copy_of_the_shipped_card(mutate: Mutation,
     # the arithmetic codes a changed max brings along are the card's own, not the set's
     got = [(p.code, p.path) for p in new if p.code.startswith("set-")]
     assert len(got) == len(expected)
-    for (code, path), (want_code, want_id) in zip(got, expected):
+    for (code, path), (want_code, want_id) in zip(got, expected, strict=True):
         assert code == want_code
         if want_id is not None:
             node = _node(loaded.card, want_id)

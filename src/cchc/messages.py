@@ -45,7 +45,8 @@ VI: dict[str, str] = {
     "problem.score-negative": "'{field}' của {id} là {value}, nhỏ hơn 0",
     "problem.score-above-max": "Điểm tự đánh giá {score} của {id} lớn hơn điểm chuẩn {max}",
     "problem.split-child-points": "Tiêu chí {id} thuộc nhóm {parent} chỉ biết tổng điểm (split_unknown) nên không được có '{field}'",
-    "problem.split-needs-points": "Nhóm {id} đánh dấu split_unknown phải tự khai điểm chuẩn 'max' của cả nhóm (điểm 'score' để trống chỉ là chưa chấm)",
+    "problem.split-needs-points": ("Nhóm {id} đánh dấu split_unknown phải tự khai điểm chuẩn 'max' của cả nhóm (điểm "
+                                   "'score' để trống chỉ là chưa chấm)"),
     # problems: arithmetic
     "problem.max-mismatch": "Điểm chuẩn khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
     "problem.score-mismatch": "Điểm tự đánh giá khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
@@ -253,12 +254,15 @@ VI: dict[str, str] = {
     "cli.dir-missing": "không có thư mục '{path}'",
     "cli.not-a-dir": "'{path}' không phải thư mục",
     # criteria sets and scoring rules (issue 12)
-    "problem.set-has-score": "Bộ tiêu chí chỉ quy định tiêu chí, điểm chuẩn và cách tính điểm; {id} không được có '{field}'",
+    "problem.set-has-score": ("Bộ tiêu chí chỉ quy định tiêu chí, điểm chuẩn và cách tính điểm; {id} không được có "
+                              "'{field}'"),
     "problem.bad-rule": "Cách tính điểm của {id} không dùng được: {reason}",
-    "problem.steps-not-descending": "Bậc thứ {n} của {id} (from: {value}) không nhỏ hơn bậc trước ({previous}); các bậc xếp từ cao xuống thấp",
+    "problem.steps-not-descending": ("Bậc thứ {n} của {id} (from: {value}) không nhỏ hơn bậc trước ({previous}); các "
+                                     "bậc xếp từ cao xuống thấp"),
     "problem.step-above-max": "Bậc thứ {n} của {id} cho {points} điểm, lớn hơn điểm chuẩn {max}",
     "problem.set-not-found": "Không đọc được bộ tiêu chí {path}: {reason}",
-    "problem.set-invalid": "Bộ tiêu chí {path} có {errors} lỗi nên chưa đối chiếu được; chạy 'cchc validate {path}' để xem chi tiết",
+    "problem.set-invalid": ("Bộ tiêu chí {path} có {errors} lỗi nên chưa đối chiếu được; chạy 'cchc validate {path}' "
+                            "để xem chi tiết"),
     "problem.set-missing-criterion": "Thiếu tiêu chí {id} ({title}) của bộ tiêu chí{where}",
     "problem.set-unknown-criterion": "Bộ tiêu chí không có tiêu chí {id}",
     "problem.set-max-differs": "Điểm chuẩn của {id} là {max}, bộ tiêu chí quy định {expected}",
@@ -266,11 +270,15 @@ VI: dict[str, str] = {
     "problem.set-rule-differs": "Cách tính điểm của {id} ({rule}) khác với bộ tiêu chí ({expected})",
     "problem.set-year-differs": "Bảng chấm điểm năm {year} nhưng bộ tiêu chí dành cho năm {expected}",
     "problem.set-level-differs": "Bảng chấm điểm cấp {level} nhưng bộ tiêu chí dành cho cấp {expected}",
-    "problem.value-without-rule": "Tiêu chí {id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm điểm hay ở bộ tiêu chí",
+    "problem.value-without-rule": ("Tiêu chí {id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm "
+                                   "điểm hay ở bộ tiêu chí"),
     "problem.rate-out-of-range": "Tỷ lệ {value} của {id} là {percent} %, ngoài khoảng 0 % đến 100 %",
-    "problem.rule-mismatch": "Điểm tự đánh giá của {id} là {score} nhưng theo cách tính {rule} với giá trị {value} phải là {expected}",
-    "problem.not-applicable-scored": "Tiêu chí {id} đánh dấu không áp dụng (applicable: false) nên không được có '{field}'",
-    "problem.not-applicable-no-note": "Tiêu chí {id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích lý do",
+    "problem.rule-mismatch": ("Điểm tự đánh giá của {id} là {score} nhưng theo cách tính {rule} với giá trị {value} "
+                              "phải là {expected}"),
+    "problem.not-applicable-scored": ("Tiêu chí {id} đánh dấu không áp dụng (applicable: false) nên không được có "
+                                      "'{field}'"),
+    "problem.not-applicable-no-note": ("Tiêu chí {id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích "
+                                       "lý do"),
     "problem.bonus-over-cap": "Tổng điểm thưởng {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ tính {cap}",
     "problem.penalty-over-cap": "Tổng điểm trừ {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ trừ {cap}",
     "rule.rate": "tỷ lệ (điểm chuẩn × tỷ lệ)",
@@ -289,10 +297,13 @@ VI: dict[str, str] = {
     "set.missing-under": " (trong {parent})",
     "set.missing-top": " (lĩnh vực)",
     "reason.not-a-set": "tệp không phải bộ tiêu chí (không có khóa 'set')",
-    "cmd.init": "Tạo bảng chấm điểm trống từ một bộ tiêu chí: cấu trúc, tên, điểm chuẩn, cách tính điểm, phần điều tra xã hội học; chưa có điểm. Bảng ghi 'criteria_set' trỏ về bộ tiêu chí.",
-    "cmd.set-from-card": "Lập bộ tiêu chí từ một bảng chấm điểm có sẵn: giữ cấu trúc, tên, điểm chuẩn và cách tính điểm; bỏ điểm, tài liệu kiểm chứng và ghi chú.",
+    "cmd.init": ("Tạo bảng chấm điểm trống từ một bộ tiêu chí: cấu trúc, tên, điểm chuẩn, cách tính điểm, phần điều "
+                 "tra xã hội học; chưa có điểm. Bảng ghi 'criteria_set' trỏ về bộ tiêu chí."),
+    "cmd.set-from-card": ("Lập bộ tiêu chí từ một bảng chấm điểm có sẵn: giữ cấu trúc, tên, điểm chuẩn và cách tính "
+                          "điểm; bỏ điểm, tài liệu kiểm chứng và ghi chú."),
     "arg.set-file": "Tệp bộ tiêu chí YAML.",
-    "opt.criteria-set": "Đối chiếu với bộ tiêu chí này (thay cho 'criteria_set' ghi trong bảng): một bộ cho nhiều bảng.",
+    "opt.criteria-set": ("Đối chiếu với bộ tiêu chí này (thay cho 'criteria_set' ghi trong bảng): một bộ cho nhiều "
+                         "bảng."),
     "opt.init-out": "Tệp bảng chấm điểm YAML sẽ ghi.",
     "opt.init-unit": "Tên đơn vị được chấm, ví dụ \"UBND huyện Đông Sơn\".",
     "opt.init-year": "Năm đánh giá (mặc định: năm của bộ tiêu chí).",
@@ -313,7 +324,8 @@ VI: dict[str, str] = {
     "total.not-applicable": "Không áp dụng",
     "xlsx.applicable-max": "ĐIỂM TỐI ĐA ÁP DỤNG",
     "total.applicable": "Điểm tối đa áp dụng: {max} (bỏ {excluded} điểm không áp dụng)",
-    "total.final": "Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %",
+    "total.final": ("Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} "
+                    "(thưởng) − {penalty} (trừ); chỉ số {index} %"),
 }
 
 EN: dict[str, str] = {
@@ -348,7 +360,8 @@ EN: dict[str, str] = {
     "problem.score-negative": "'{field}' of {id} is {value}, below 0",
     "problem.score-above-max": "self score {score} of {id} is above its max {max}",
     "problem.split-child-points": "criterion {id} is inside split_unknown group {parent}, so it may not carry '{field}'",
-    "problem.split-needs-points": "split_unknown group {id} must declare the group's own 'max' (a blank 'score' is only unscored)",
+    "problem.split-needs-points": ("split_unknown group {id} must declare the group's own 'max' (a blank 'score' is "
+                                   "only unscored)"),
     "problem.max-mismatch": "declared max of {id} is {declared} but its children add up to {computed}",
     "problem.score-mismatch": "declared score of {id} is {declared} but its children add up to {computed}",
     "problem.unscored": "criterion {id} has no self score yet",
@@ -551,10 +564,12 @@ EN: dict[str, str] = {
     # criteria sets and scoring rules (issue 12)
     "problem.set-has-score": "a criteria set only sets criteria, maxima and rules; {id} must not have '{field}'",
     "problem.bad-rule": "the scoring rule of {id} cannot be applied: {reason}",
-    "problem.steps-not-descending": "step {n} of {id} (from: {value}) is not below the step before it ({previous}); steps go highest first",
+    "problem.steps-not-descending": ("step {n} of {id} (from: {value}) is not below the step before it ({previous}); "
+                                     "steps go highest first"),
     "problem.step-above-max": "step {n} of {id} gives {points} points, more than its max {max}",
     "problem.set-not-found": "cannot read the criteria set {path}: {reason}",
-    "problem.set-invalid": "the criteria set {path} has {errors} errors, so the card was not compared with it; run 'cchc validate {path}' for details",
+    "problem.set-invalid": ("the criteria set {path} has {errors} errors, so the card was not compared with it; run "
+                            "'cchc validate {path}' for details"),
     "problem.set-missing-criterion": "criterion {id} ({title}) of the set is missing{where}",
     "problem.set-unknown-criterion": "the criteria set has no criterion {id}",
     "problem.set-max-differs": "the max of {id} is {max}; the set says {expected}",
@@ -564,8 +579,10 @@ EN: dict[str, str] = {
     "problem.set-level-differs": "the card is for level {level} but the set is for level {expected}",
     "problem.value-without-rule": "criterion {id} has a 'value' but no rule (rule/steps) in the card or in its set",
     "problem.rate-out-of-range": "the rate {value} of {id} is {percent} %, outside 0 % to 100 %",
-    "problem.rule-mismatch": "the self score of {id} is {score} but its rule ({rule}) gives {expected} for the value {value}",
-    "problem.not-applicable-scored": "criterion {id} is marked not applicable (applicable: false), so it must not have '{field}'",
+    "problem.rule-mismatch": ("the self score of {id} is {score} but its rule ({rule}) gives {expected} for the value "
+                              "{value}"),
+    "problem.not-applicable-scored": ("criterion {id} is marked not applicable (applicable: false), so it must not "
+                                      "have '{field}'"),
     "problem.not-applicable-no-note": "criterion {id} is marked not applicable but has no note saying why",
     "problem.bonus-over-cap": "bonus points total {points}, above the set's cap of {cap}; {cap} is counted",
     "problem.penalty-over-cap": "penalty points total {points}, above the set's cap of {cap}; {cap} is deducted",
@@ -585,10 +602,13 @@ EN: dict[str, str] = {
     "set.missing-under": " (under {parent})",
     "set.missing-top": " (a field)",
     "reason.not-a-set": "the file is not a criteria set (no 'set' key)",
-    "cmd.init": "Write a blank scorecard from a criteria set: structure, titles, maxima, rules, the survey part; no scores. The card names the set in 'criteria_set'.",
-    "cmd.set-from-card": "Make a criteria set from an existing scorecard: structure, titles, maxima and rules kept; scores, evidence and notes dropped.",
+    "cmd.init": ("Write a blank scorecard from a criteria set: structure, titles, maxima, rules, the survey part; no "
+                 "scores. The card names the set in 'criteria_set'."),
+    "cmd.set-from-card": ("Make a criteria set from an existing scorecard: structure, titles, maxima and rules kept; "
+                          "scores, evidence and notes dropped."),
     "arg.set-file": "The criteria-set YAML file.",
-    "opt.criteria-set": "Check against this criteria set (instead of the card's 'criteria_set'): one set for many cards.",
+    "opt.criteria-set": ("Check against this criteria set (instead of the card's 'criteria_set'): one set for many "
+                         "cards."),
     "opt.init-out": "The scorecard YAML file to write.",
     "opt.init-unit": "The unit scored, such as \"UBND huyện Đông Sơn\".",
     "opt.init-year": "The assessment year (default: the set's).",
@@ -609,7 +629,8 @@ EN: dict[str, str] = {
     "total.not-applicable": "Not applicable",
     "xlsx.applicable-max": "APPLICABLE MAXIMUM",
     "total.applicable": "Applicable maximum: {max} ({excluded} points not applicable left out)",
-    "total.final": "Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} (penalty); index {index} %",
+    "total.final": ("Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} "
+                    "(penalty); index {index} %"),
 }
 
 _CATALOGS = {"vi": VI, "en": EN}

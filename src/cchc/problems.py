@@ -78,7 +78,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "import-guessed-id": (W, "a field row with no number got its id from its position"),
     # criteria sets and scoring rules (a set file itself, and a card checked against its set)
     "set-has-score": (E, "a criteria set carries a score, evidence or another field of a filled-in card"),
-    "bad-rule": (E, "a scoring rule that cannot be applied (rate with steps, steps without a scale, mixed units, a rule on a node with children)"),
+    "bad-rule": (E, "a rule that cannot be applied (rate with steps, steps without a scale, mixed units, on a parent)"),
     "steps-not-descending": (E, "a step whose `from` is not below the one before it (steps go highest first)"),
     "step-above-max": (E, "a step giving more points than the criterion's max"),
     "set-not-found": (E, "the criteria set named by `criteria_set:` or --criteria-set cannot be read"),

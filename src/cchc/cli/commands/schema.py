@@ -15,6 +15,6 @@ def schema(
     if criteria_set:
         from cchc.criteria.schema import schema_text
     else:
-        from cchc.scorecard.schema import schema_text  # type: ignore[assignment]
+        from cchc.scorecard.schema import schema_text
 
     sys.stdout.write(schema_text())
