@@ -50,7 +50,7 @@ from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.text import fold
 from cchc.xlsx import layout
 
-__all__ = ["PLACEHOLDER_YEAR", "MessagePart", "evidence_lines", "read_table", "roman", "split_name"]
+__all__ = ["PLACEHOLDER_YEAR", "MessagePart", "TableRead", "evidence_lines", "read_table", "roman", "split_name"]
 
 #: Stand-in year when the file does not say it (reported as an error, so it is never taken for real).
 PLACEHOLDER_YEAR = FIRST_YEAR
@@ -164,6 +164,15 @@ def _tt(text: str, exact: bool) -> str | None:
     return text or None
 
 
+def _tt_id(tt: str | None) -> str | None:
+    """A criterion's id written in the TT column instead of a row number ("1.1.1", "1.2.", "TCTP 1.1"):
+    the whole cell is one id with at least two parts. None for a row number ("7") or anything else."""
+    if tt is None:
+        return None
+    node_id, rest = split_name(tt, False)
+    return node_id if node_id is not None and "." in node_id and not rest else None
+
+
 def _field_number(tt: str | None) -> str | None:
     """A field's id from its TT: "VIII" -> "8", "3" -> "3"."""
     if tt is None:
@@ -215,6 +224,13 @@ class _Parser:
         self.total: tuple[Decimal | None, Decimal | None] | None = None
         self.shared_reported: set[int] = set()
         self.fields = 0
+        #: Rows read into the tree (a node's own row or a row continuing it), and rows left out.
+        self.placed = 0
+        self.dropped = 0
+        #: The TT column holds the criteria's ids ("1.1.1") rather than row numbers: then a TT "1"
+        #: is field 1 whatever the case of its name.
+        self.tt_ids = not self.exact and any(
+            _tt_id(_tt(self.text(row, "tt"), False)) is not None for row in grid.rows[header.first_row:])
         # The hidden metadata column of a workbook ``cchc export`` wrote, found by its header.
         self.meta_col: int | None = None
         if self.exact:
@@ -360,6 +376,7 @@ class _Parser:
         if draft is None:
             self.problem("import-unplaced-row", ref, row=r, text=_preview(evidence or notes or name),
                          reason=MessagePart("import.reason-nothing-above"))
+            self.dropped += 1
             return
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
             cell = self.cell(row, kind)
@@ -385,6 +402,7 @@ class _Parser:
             draft.tts.append(self.text(row, "tt"))  # a TT too long for one row, continued
         self.record(draft, row)
         self.owner[r] = draft
+        self.placed += 1
 
     def _shared(self, cell: Cell, draft: _Draft, what: str) -> None:
         """A points cell merged down from another criterion's row: report it once per merge."""
@@ -402,6 +420,10 @@ class _Parser:
         """A row that starts a field or a criterion; a row that cannot be placed is a problem."""
         tt = _tt(tt_raw, self.exact)
         bold = name_cell is not None and name_cell.bold
+        tt_cell = self.cell(row, "tt")
+        # A field row is marked bold in its TT cell or its name cell (the exporter bolds the name).
+        marked = bold or (not self.exact and tt_cell is not None and not tt_cell.covered and tt_cell.bold
+                          and bool(tt_cell.text.strip()))
         node_id: str | None
         if meta is not None:
             # The id the export stored: a field's is not shown, a criterion's name starts with it.
@@ -415,11 +437,14 @@ class _Parser:
             is_field = node_id is not None and "." not in node_id
         if node_id is None and name.strip():
             number = _field_number(tt)
-            if tt is not None and roman(tt):
+            in_tt = None if self.exact else _tt_id(tt)
+            if in_tt is not None:
+                node_id, is_field = in_tt, False  # "1.1.1" in TT, the title alone in the name cell
+            elif tt is not None and roman(tt):
                 node_id, is_field = number, True
-            elif number is not None and (_is_upper(name) or bold):
+            elif number is not None and (_is_upper(name) or marked or self.tt_ids):
                 node_id, is_field = number, True
-            elif tt is None and (_is_upper(name) or bold):
+            elif tt is None and (_is_upper(name) or marked):
                 node_id, is_field = str(self.fields + 1), True
                 self.problem("import-guessed-id", ref, title=_preview(name), id=node_id)
             elif self.exact and bold:
@@ -429,6 +454,7 @@ class _Parser:
             reason = MessagePart("import.reason-no-id") if name.strip() else MessagePart("import.reason-no-name")
             self.problem("import-unplaced-row", ref, row=r, text=_preview(name or tt_raw or evidence), reason=reason)
             self.current = None  # what follows belongs to the unplaced row, not to the one above
+            self.dropped += 1
             return
         if is_field:
             self.fields += 1
@@ -449,6 +475,7 @@ class _Parser:
         self.drafts.append(draft)
         self.owner[r] = draft
         self.current = draft
+        self.placed += 1
 
     # the tree
 
@@ -589,8 +616,18 @@ def _preview(text: str, size: int = 60) -> str:
 # --- the scorecard --------------------------------------------------------------------------------
 
 
+@dataclass
+class TableRead:
+    """A table read: the scorecard, the problems met, and how many rows were read and left out."""
+
+    card: Scorecard
+    problems: list[Problem]
+    placed: int
+    dropped: int
+
+
 def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
-               year: int | None = None) -> tuple[Scorecard, list[Problem]]:
+               year: int | None = None) -> TableRead:
     """The scorecard in one grid whose header is known, and the problems met reading it;
     ``unit``/``year`` override the file's."""
     parser = _Parser(grid, header, file)
@@ -615,7 +652,7 @@ def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
         problems.append(Problem("import-no-unit", file))
     if fields["year"] is None:
         problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
-    return card, problems
+    return TableRead(card, problems, parser.placed, parser.dropped)
 
 
 def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:

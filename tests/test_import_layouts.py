@@ -1,0 +1,114 @@
+"""`cchc import` of the layouts people actually have (issue 10): the criterion number in the TT column,
+field rows marked in either column, evidence merged over several criteria, points cells with a unit or
+a letter O, the survey row's merged note, a bare unit line, and the schema modeline of the written file.
+
+Fixtures are built in code with the builders of tests/test_import.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cchc.cli.app import app
+from cchc.importers import import_file
+from cchc.scorecard.load import load_file
+from tests.test_import import HEADER, TITLE, Rows, codes, imported, make_docx, make_xlsx, nodes, shape
+
+D = __import__("decimal").Decimal
+
+
+def bold_cells(path: Path, *addresses: str) -> Path:
+    """Make the given cells of the first sheet bold (and nothing else)."""
+    book = openpyxl.load_workbook(path)
+    for address in addresses:
+        book.active[address].font = openpyxl.styles.Font(bold=True)
+    book.save(path)
+    return path
+
+
+# --- the criterion number in the TT column --------------------------------------------------------
+
+
+TT_IDS: Rows = [HEADER,
+                ["I", "Công tác chỉ đạo, điều hành CCHC", 2, 2, ""],
+                ["1.1", "Kế hoạch CCHC", "", "", ""],
+                ["1.1.1", "Ban hành kế hoạch CCHC năm kịp thời", "0,5", "0,5", "KH 1280/KH-UBND"],
+                ["1.1.2.", "Mức độ thực hiện kế hoạch", "1,5", "1,5", "BC 1467/BC-UBND"],
+                ["II", "Xây dựng và tổ chức thực hiện văn bản QPPL", 1, 1, ""],
+                ["2.1", "Rà soát văn bản", 1, 1, "BC 5/BC-UBND"]]
+
+
+@pytest.mark.parametrize("make", [make_xlsx, make_docx])
+def test_criterion_number_in_the_tt_column_is_the_id(tmp_path: Path, make: object) -> None:
+    rows = [[str(v) if make is make_docx else v for v in row] for row in TT_IDS]
+    result = imported(make(tmp_path / ("t.xlsx" if make is make_xlsx else "t.docx"), rows))  # type: ignore[operator]
+    assert result.problems == [] and result.dropped == 0 and result.placed == 6
+    assert shape(result.card) == [(1, "1"), (2, "1.1"), (3, "1.1.1"), (3, "1.1.2"), (1, "2"), (2, "2.1")]
+    got = nodes(result.card)
+    assert (got["1.1.1"].title, got["1.1.1"].tt, got["1.1.1"].max) == (
+        "Ban hành kế hoạch CCHC năm kịp thời", "1.1.1", D("0.5"))
+    assert got["1.1.2"].evidence == ["BC 1467/BC-UBND"] and got["2"].title.startswith("Xây dựng")
+
+
+def test_arabic_field_numbers_in_a_table_whose_tt_column_holds_the_ids(tmp_path: Path) -> None:
+    """Where TT holds "1.1.1", a TT "1" is field 1 even in lower case and not bold."""
+    rows: Rows = [HEADER, ["1", "Công tác chỉ đạo", 1, 1, ""], ["1.1", "Kế hoạch", 1, 1, "KH 1"],
+                  ["2", "Cải cách thủ tục", 1, 1, ""], ["2.1", "Rà soát", 1, 1, "BC 2"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1"), (1, "2"), (2, "2.1")]
+
+
+def test_an_id_in_the_name_cell_wins_over_a_row_number(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "1.1.1. Ban hành", 1, 1, "KH"], ["2", "1.1.2 Thực hiện", 1, 1, "KH"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert shape(result.card) == [(1, "1.1.1"), (1, "1.1.2")]
+    assert [n.tt for n in result.card.criteria] == ["1", "2"]
+
+
+@pytest.mark.parametrize("bold", ["A5", "B5"])
+def test_field_row_bold_in_either_column(tmp_path: Path, bold: str) -> None:
+    rows: Rows = [HEADER, ["1", "Công tác chỉ đạo", 1, 1, ""], ["1", "1.1. Kế hoạch", 1, 1, "KH 1"]]
+    result = imported(bold_cells(make_xlsx(tmp_path / "t.xlsx", rows), bold))
+    assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1")]
+
+
+def test_field_row_with_a_roman_numeral_in_the_name_cell(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["", "II. Cải cách thủ tục hành chính", 1, 1, ""], ["1", "2.1. Rà soát", 1, 1, "BC"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert result.problems == [] and shape(result.card) == [(1, "2"), (2, "2.1")]
+    assert result.card.criteria[0].title == "Cải cách thủ tục hành chính"
+
+
+def test_rows_read_and_dropped_are_counted(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
+                  ["", "", "", "", "thuộc dòng không có mã"], ["3", "1.3. Ba", 1, 1, "KH"], ["", "", "", "", "BC 4"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert (result.placed, result.dropped) == (3, 2)
+
+
+def test_cli_says_how_many_rows_were_dropped_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
+                  ["3", "1.3. Ba", 1, 1, "KH"], ["4", "1.4. Bốn", 1, 1, "KH"]]
+    source, out = make_xlsx(tmp_path / "bang.xlsx", rows), tmp_path / "bang.yaml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "Đọc được 3 dòng của bảng; bỏ 1 dòng không xếp được" in result.stderr
+    assert load_file(out).card is not None  # most of the table was read: written, with its errors
+    english = runner.invoke(app, ["--lang", "en", "import", str(source), "-o", str(out), "--force"])
+    assert "Read 3 row(s) of the table; left out 1 row(s)" in english.stderr
+
+
+def test_cli_writes_nothing_when_most_rows_were_dropped(runner: CliRunner, tmp_path: Path) -> None:
+    """Numbers the importer cannot place: what little it read must not become a scorecard that
+    validates clean."""
+    rows: Rows = [HEADER, ["1", "Ban hành kế hoạch", 1, 1, "KH"], ["2", "Thực hiện kế hoạch", 1, 1, "BC"],
+                  ["3", "Báo cáo định kỳ", 1, 1, "BC"], ["4", "1.4. Bốn", 1, 1, "KH"]]
+    source, out = make_xlsx(tmp_path / "bang.xlsx", rows), tmp_path / "bang.yaml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert result.stdout.count("import-unplaced-row") == 3
+    assert "Đọc được 1 dòng của bảng; bỏ 3 dòng" in result.stderr and f"Không ghi {out}" in result.stderr
