@@ -322,10 +322,12 @@ def test_evidence_over_paragraphs_and_rows_with_bullets_and_blank_lines(tmp_path
     assert got.evidence == ["KH số 1/KH-UBND;", "BC 2", "CV 3", "1. BC số 4/BC-UBND"]
 
 
-def test_vertically_merged_evidence_is_read_once(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH chung"], ["2.", "1.2. Hai", "1", "1", None]]
-    card = imported(make_docx(tmp_path / "t.docx", rows)).card
-    assert [n.evidence for n in card.criteria] == [["KH chung"], []]
+def test_vertically_merged_evidence_is_read_once_per_criterion(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH chung"], ["", "", "", "", None],
+                  ["2.", "1.2. Hai", "1", "1", "BC 2"]]
+    result = imported(make_docx(tmp_path / "t.docx", rows))
+    assert result.problems == []  # merged over a criterion and its own continuation row: read once
+    assert [n.evidence for n in result.card.criteria] == [["KH chung"], ["BC 2"]]
 
 
 def test_row_with_merged_number_name_and_points_continues_the_criterion(tmp_path: Path) -> None:

@@ -112,3 +112,37 @@ def test_cli_writes_nothing_when_most_rows_were_dropped(runner: CliRunner, tmp_p
     assert result.exit_code == 1 and not out.exists()
     assert result.stdout.count("import-unplaced-row") == 3
     assert "Đọc được 1 dòng của bảng; bỏ 3 dòng" in result.stderr and f"Không ghi {out}" in result.stderr
+
+
+# --- evidence merged over several criteria --------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", ["docx", "xlsx"])
+def test_evidence_merged_over_several_criteria_is_cited_for_each(tmp_path: Path, make: str) -> None:
+    rows: Rows = [HEADER, ["1", "1.3.1. Một", "1", "1", "- KH 97/KH-UBND\n- BC 12/BC-UBND"],
+                  ["2", "1.3.2. Hai", "1", "1", None], ["3", "1.3.3. Ba", "0,5", "0,5", None],
+                  ["4", "1.4. Bốn", "1", "1", "CV 5168"]]
+    if make == "docx":
+        result = imported(make_docx(tmp_path / "t.docx", rows))
+        where = "bảng 1 dòng 2 cột 5"
+    else:
+        rows = [[("" if v is None else v) for v in row] for row in rows]
+        result = imported(make_xlsx(tmp_path / "t.xlsx", rows, merges=("E5:E7",)))
+        where = "Sheet1!E5"
+    got = nodes(result.card)
+    for node_id in ("1.3.1", "1.3.2", "1.3.3"):
+        assert got[node_id].evidence == ["KH 97/KH-UBND", "BC 12/BC-UBND"], node_id
+    assert got["1.4"].evidence == ["CV 5168"]
+    assert [(p.code, p.path) for p in result.problems] == [("import-shared-evidence", where)]  # one warning
+    assert "1.3.1, 1.3.2, 1.3.3" in result.problems[0].message
+
+
+def test_shared_evidence_warning_in_english(tmp_path: Path) -> None:
+    from cchc.messages import set_language
+
+    rows: Rows = [HEADER, ["1", "1.1. Một", "1", "1", "KH 1"], ["2", "1.2. Hai", "1", "1", None]]
+    result = imported(make_docx(tmp_path / "t.docx", rows))
+    set_language("en")
+    assert result.problems[0].message == (
+        "table 1 row 2 column 5: one evidence cell is merged over the criteria 1.1, 1.2; "
+        "its documents are cited for each of them")

@@ -76,6 +76,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "import-formula-no-value": (W, "a formula cell with no stored result (never opened in a spreadsheet program)"),
     "import-shared-cell": (W, "a points cell merged over rows of several criteria; the value goes to the first"),
     "import-guessed-id": (W, "a field row with no number got its id from its position"),
+    "import-shared-evidence": (W, "an evidence cell merged over rows of several criteria; it is cited for each of them"),
 }
 
 

@@ -223,6 +223,9 @@ class _Parser:
         self.current: _Draft | None = None
         self.total: tuple[Decimal | None, Decimal | None] | None = None
         self.shared_reported: set[int] = set()
+        #: Evidence cells merged down over rows of several criteria: id(first cell) -> (that cell,
+        #: the criteria it was written for).
+        self.shared_evidence: dict[int, tuple[Cell, list[_Draft]]] = {}
         self.fields = 0
         #: Rows read into the tree (a node's own row or a row continuing it), and rows left out.
         self.placed = 0
@@ -321,6 +324,9 @@ class _Parser:
                 continue
             if self.read_row(row, r + 1):
                 break
+        for origin, drafts in self.shared_evidence.values():
+            if len(drafts) > 1:
+                self.problem("import-shared-evidence", origin.ref, ids=", ".join(d.id for d in drafts))
 
     def _column_numbers(self, row: list[Cell]) -> bool:
         """A row "(1) (2) (3) ..." or "1 2 3 ..." numbering the columns under the header."""
@@ -394,6 +400,7 @@ class _Parser:
                              reason=MessagePart("import.reason-points-twice", id=draft.id))
         if evidence:
             draft.evidence.append(evidence)
+        self.merged_evidence(row, draft)
         if notes:
             draft.notes.append(notes)
         if name:
@@ -403,6 +410,22 @@ class _Parser:
         self.record(draft, row)
         self.owner[r] = draft
         self.placed += 1
+
+    def merged_evidence(self, row: list[Cell], draft: _Draft) -> None:
+        """An evidence cell merged down from another criterion's row cites the same documents for
+        this criterion too (one cell for "1.3.1" to "1.3.3" is how people save typing)."""
+        cell = self.cell(row, "evidence")
+        if cell is None or not cell.continued_from_above or cell.origin is None:
+            return
+        origin = cell.origin
+        owner = self.owner.get(origin.ref.row)
+        if owner is draft:
+            return  # a row continuing the criterion whose cell it is
+        _, drafts = self.shared_evidence.setdefault(id(origin), (origin, [owner] if owner is not None else []))
+        if any(d is draft for d in drafts):
+            return
+        drafts.append(draft)
+        draft.evidence.append(origin.text)
 
     def _shared(self, cell: Cell, draft: _Draft, what: str) -> None:
         """A points cell merged down from another criterion's row: report it once per merge."""
@@ -470,6 +493,7 @@ class _Parser:
             setattr(draft, attr, self.number(cell, what))
         if evidence:
             draft.evidence.append(evidence)
+        self.merged_evidence(row, draft)
         if notes:
             draft.notes.append(notes)
         self.drafts.append(draft)
