@@ -146,3 +146,64 @@ def test_shared_evidence_warning_in_english(tmp_path: Path) -> None:
     assert result.problems[0].message == (
         "table 1 row 2 column 5: one evidence cell is merged over the criteria 1.1, 1.2; "
         "its documents are cited for each of them")
+
+
+# --- points cells: the number it probably is; the survey row's note -------------------------------
+
+
+@pytest.mark.parametrize(("typed", "probable"), [
+    ("O,5", "0,5"), ("0,5đ", "0,5"), ("1 điểm", "1"), ("0, 5", "0,5"), ("3,5 Đ", "3,5"), ("o.25", "0.25"),
+    ("0,75 điểm.", "0,75"), ("một", None), ("1.000,5", None)])
+def test_unreadable_points_cell_suggests_the_number_it_probably_is(tmp_path: Path, typed: str,
+                                                                     probable: str | None) -> None:
+    rows: Rows = [HEADER, ["1", "1.1. Một", 1, typed, "KH"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert codes(result) == ["import-bad-cell"] and nodes(result.card)["1.1"].score is None  # still an error
+    message = result.problems[0].message
+    assert message.startswith(f"Sheet1!D5: '{typed}' không đọc được là điểm tự đánh giá")
+    if probable is None:
+        assert "có lẽ" not in message
+    else:
+        assert message.endswith(f"; có lẽ là {probable}: hãy sửa ô thành {probable} rồi nhập lại; ô này được để trống")
+
+
+def test_probable_number_in_english(runner: CliRunner, tmp_path: Path) -> None:
+    source = make_docx(tmp_path / "t.docx", [HEADER, ["1.", "1.1. Một", "O,5", "0,5", "KH"]])
+    result = runner.invoke(app, ["--lang", "en", "import", str(source), "-o", str(tmp_path / "o.yaml")])
+    assert result.exit_code == 1
+    assert "cannot read 'O,5' as the max points" in result.stdout
+    assert "probably 0,5: correct the cell to 0,5 and import again" in result.stdout
+
+
+SURVEY: Rows = [HEADER, ["I", "Công tác chỉ đạo", 1, 1, ""], ["1", "1.1. Một", 1, 1, "KH"],
+                ["VIII", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""]]
+
+
+def test_survey_row_merged_text_is_a_note_on_the_survey_part(tmp_path: Path) -> None:
+    rows = [row[:] for row in SURVEY]
+    path = make_xlsx(tmp_path / "t.xlsx", rows, merges=("D8:E8",))
+    result = imported(path)
+    assert result.problems == []
+    survey = result.card.criteria[1]
+    assert (survey.id, survey.survey, survey.max, survey.score) == ("8", True, 18, None)
+    assert survey.note == "Sở Nội vụ tổ chức điều tra"
+
+
+def test_survey_text_over_both_points_cells_in_word(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "1.1. Một", "1", "1", "KH"],
+                  ["VIII", "ĐIỀU TRA XÃ HỘI HỌC", "Sở Nội vụ tổ chức\nđiều tra", "", ""]]
+    result = imported(make_docx(tmp_path / "t.docx", rows, hmerge=((2, 2, 4),)))
+    survey = nodes(result.card)["8"]
+    assert result.problems == [] and (survey.survey, survey.max, survey.note) == (True, None, "Sở Nội vụ tổ chức điều tra")
+
+
+def test_survey_row_with_a_mistyped_number_is_still_an_error(tmp_path: Path) -> None:
+    rows = [row[:] for row in SURVEY]
+    rows[-1] = ["VIII", "Điều tra xã hội học", 18, "1O", ""]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert codes(result) == ["import-bad-cell"] and "có lẽ là 10" in result.problems[0].message
+
+
+def test_text_in_a_points_cell_of_another_row_is_still_an_error(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "1.1. Một", 1, "Sở Nội vụ tổ chức điều tra", "KH"]]
+    assert codes(imported(make_xlsx(tmp_path / "t.xlsx", rows))) == ["import-bad-cell"]

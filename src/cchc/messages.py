@@ -255,6 +255,7 @@ VI: dict[str, str] = {
     # import: the layouts people actually have (issue 10)
     "import.rows-dropped": "Đọc được {placed} dòng của bảng; bỏ {dropped} dòng không xếp được vào bảng điểm (xem các lỗi import-unplaced-row ở trên)",
     "problem.import-shared-evidence": "{cell}: ô tài liệu kiểm chứng gộp chung cho các tiêu chí {ids}; tài liệu được ghi cho từng tiêu chí",
+    "import.reason-probably": "{reason}; có lẽ là {number}: hãy sửa ô thành {number} rồi nhập lại",
     "import.not-written-dropped": "Không ghi {path}: số dòng bị bỏ nhiều hơn số dòng đọc được, nên tệp sẽ không phải bảng điểm của đơn vị. Hãy xem các dòng được nêu ở trên (mã tiêu chí ở cột TT hoặc đầu cột Tên TC/TCTP, dòng lĩnh vực đánh số La Mã hoặc in đậm) rồi nhập lại",
 }
 
@@ -493,6 +494,7 @@ EN: dict[str, str] = {
     # import: the layouts people actually have (issue 10)
     "import.rows-dropped": "Read {placed} row(s) of the table; left out {dropped} row(s) that could not be placed (see the import-unplaced-row errors above)",
     "problem.import-shared-evidence": "{cell}: one evidence cell is merged over the criteria {ids}; its documents are cited for each of them",
+    "import.reason-probably": "{reason}; probably {number}: correct the cell to {number} and import again",
     "import.not-written-dropped": "{path} not written: more rows were left out than read, so the file would not be the unit's scorecard. Look at the rows named above (the criterion id in the TT column or at the start of the Tên TC/TCTP column, field rows numbered in Roman numerals or bold), then import again",
 }
 

@@ -254,8 +254,10 @@ class _Parser:
     def problem(self, code: str, ref: CellRef, **args: Any) -> None:
         self.problems.append(Problem(code, self.file, ref.row, ref.col, ref.path, {"cell": ref, **args}))
 
-    def number(self, cell: Cell | None, what: str) -> Decimal | None:
-        """The points in ``cell`` (None when empty); an unreadable cell is a problem and None."""
+    def number(self, cell: Cell | None, what: str, survey: _Draft | None = None) -> Decimal | None:
+        """The points in ``cell`` (None when empty); an unreadable cell is a problem and None, with
+        the number it probably is. On the row of the survey part (``survey``), text that is no
+        number at all is a note on that part."""
         if cell is None or cell.covered:
             return None
         if cell.formula is not None:
@@ -276,8 +278,15 @@ class _Parser:
         try:
             return parse_decimal(text)
         except NumberError as exc:
-            self.problem("import-bad-cell", cell.ref, value=text, what=MessagePart(what),
-                         reason=MessagePart(exc.reason))
+            probable = None if self.exact else probable_number(text)
+            if probable is None and survey is not None:
+                # The survey part is scored by the province: "Sở Nội vụ tổ chức điều tra" says so.
+                survey.notes.append(" ".join(text.split()))
+                return None
+            reason = MessagePart(exc.reason)
+            if probable is not None:
+                reason = MessagePart("import.reason-probably", reason=reason, number=probable)
+            self.problem("import-bad-cell", cell.ref, value=text, what=MessagePart(what), reason=reason)
             return None
 
     def row_meta(self, row: list[Cell], name: str, bold: bool) -> dict[str, Any] | None:
@@ -485,12 +494,13 @@ class _Parser:
             title = " ".join(title.split())
         draft = _Draft(node_id, tt, title, ref, is_field, meta=meta)
         self.record(draft, row)
+        survey = draft if is_field and not self.exact and _is_survey(title) else None
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
             cell = self.cell(row, kind)
             if cell is not None and cell.continued_from_above:
                 self._shared(cell, draft, what)
                 continue
-            setattr(draft, attr, self.number(cell, what))
+            setattr(draft, attr, self.number(cell, what, survey))
         if evidence:
             draft.evidence.append(evidence)
         self.merged_evidence(row, draft)
@@ -560,7 +570,7 @@ class _Parser:
             node = Criterion(**shown, children=children)
             if children and (node.max is not None or node.score is not None) and not _any_points(children):
                 node.split_unknown = True  # points known only for the group, none for its rows
-            if draft.is_field and draft.parent is None and "dieu tra xa hoi hoc" in folded_words(title):
+            if draft.is_field and draft.parent is None and _is_survey(title):
                 node.survey = True
             built[id(draft)] = node
         return built[id(top)]
@@ -624,6 +634,38 @@ def _any_points(nodes: list[Criterion]) -> bool:
             return True
         stack.extend(node.children)
     return False
+
+
+def _is_survey(title: str) -> bool:
+    """The survey part's field: "Điều tra xã hội học", "ĐTXHH"."""
+    k = folded_words(title)
+    return "dieu tra xa hoi hoc" in k or re.search(r"\bdtxhh\b", k) is not None
+
+
+# A unit written after the points: "0,5đ", "1 điểm", "0,5 đ.".
+_POINTS_UNIT = re.compile(r"\s*(?:diem|d)\.?$")
+# Digits with the letter O typed for a zero: "O,5", "1O", "o.25".
+_LETTER_O = re.compile(r"[0-9Oo]+(?:[.,][0-9Oo]+)?")
+
+
+def probable_number(text: str) -> str | None:
+    """What an unreadable points cell probably says, as it should be typed ("O,5" -> "0,5",
+    "0,5đ" -> "0,5", "1 điểm" -> "1", "0, 5" -> "0,5"); None when no number is in sight."""
+    folded = fold(text, keep_length=True)  # positions found in it are positions in ``text``
+    candidate = text.strip()
+    unit = _POINTS_UNIT.search(folded.strip())
+    if unit is not None:
+        candidate = candidate[: unit.start()].strip()
+    candidate = re.sub(r"\s*([.,])\s*(?=[0-9Oo])", r"\1", candidate)
+    if _LETTER_O.fullmatch(candidate) and any(ch.isdigit() or ch in ".," for ch in candidate):
+        candidate = candidate.replace("O", "0").replace("o", "0")
+    if candidate == text.strip():
+        return None
+    try:
+        parse_decimal(candidate)
+    except NumberError:
+        return None
+    return candidate
 
 
 def _is_total(name: str) -> bool:
