@@ -7,16 +7,17 @@ Fixtures are built in code with the builders of tests/test_import.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from cchc.checks import run_checks
 from cchc.cli.app import app
-from cchc.importers import import_file
 from cchc.scorecard.load import load_file
-from tests.test_import import HEADER, TITLE, Rows, codes, imported, make_docx, make_xlsx, nodes, shape
+from tests.test_import import HEADER, Rows, codes, imported, make_docx, make_xlsx, nodes, shape
 
 D = __import__("decimal").Decimal
 
@@ -207,3 +208,56 @@ def test_survey_row_with_a_mistyped_number_is_still_an_error(tmp_path: Path) -> 
 def test_text_in_a_points_cell_of_another_row_is_still_an_error(tmp_path: Path) -> None:
     rows: Rows = [HEADER, ["1", "1.1. Một", 1, "Sở Nội vụ tổ chức điều tra", "KH"]]
     assert codes(imported(make_xlsx(tmp_path / "t.xlsx", rows))) == ["import-bad-cell"]
+
+
+# --- the unit -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("above", [
+    ["BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022", "UBND huyện Quảng Xương"],
+    ["UBND huyện Quảng Xương", "BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022"],
+    ["  UBND huyện   Quảng Xương  ", "", "Bảng chấm điểm năm 2022"],
+])
+def test_bare_unit_line_is_the_unit(tmp_path: Path, above: list[str]) -> None:
+    path = make_docx(tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]], above=above)
+    result = imported(path)
+    assert result.problems == [] and (result.card.unit, result.card.year) == ("UBND huyện Quảng Xương", 2022)
+
+
+def test_unit_of_a_header_block_beside_the_motto(tmp_path: Path) -> None:
+    book = make_xlsx(tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
+                     above=["UBND HUYỆN QUẢNG XƯƠNG", "PHÒNG NỘI VỤ", "BẢNG TỰ CHẤM ĐIỂM CCHC NĂM 2022"])
+    workbook = openpyxl.load_workbook(book)
+    workbook.active["D1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    workbook.active["D2"] = "Độc lập - Tự do - Hạnh phúc"
+    workbook.save(book)
+    assert imported(book).card.unit == "UBND HUYỆN QUẢNG XƯƠNG"
+
+
+@pytest.mark.parametrize("line", ["Số: 12/BC-UBND", "Quảng Xương, ngày 25 tháng 12 năm 2022",
+                                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bộ chỉ số cải cách hành chính"])
+def test_lines_that_are_not_a_unit(tmp_path: Path, line: str) -> None:
+    path = make_docx(tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]],
+                     above=["BẢNG CHẤM ĐIỂM NĂM 2022", line])
+    assert codes(imported(path)) == ["import-no-unit"]
+
+
+def test_import_without_a_unit_writes_a_file_that_does_not_validate(runner: CliRunner, tmp_path: Path) -> None:
+    """The rows are kept (the officer fills in the unit), said once by the import, and the written
+    file fails validate until the unit is filled in."""
+    source = make_xlsx(tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
+                       above=["BẢNG CHẤM ĐIỂM CCHC NĂM 2022"])
+    out = tmp_path / "bang.yaml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "import-no-unit" in result.stdout and "empty-text" not in result.stdout  # one mistake, one message
+    assert 'unit: ""\n' in out.read_text(encoding="utf-8")
+    checked = runner.invoke(app, ["validate", str(out), "--format", "json"])
+    library = run_checks(load_file(out))
+    assert checked.exit_code == 1
+    assert json.loads(checked.stdout)["files"][0]["problems"] == [p.to_dict() for p in library.problems]
+    assert [(p.code, p.path, p.line) for p in library.problems if p.severity.value == "error"] == [
+        ("empty-text", "unit", 2)]
+    fixed = out.read_text(encoding="utf-8").replace('unit: ""', "unit: UBND xã B")
+    out.write_text(fixed, encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
