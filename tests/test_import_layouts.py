@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import openpyxl
 import pytest
@@ -16,7 +18,10 @@ from typer.testing import CliRunner
 
 from cchc.checks import run_checks
 from cchc.cli.app import app
+from cchc.scorecard.dump import MODELINE, installed_schema, modeline
 from cchc.scorecard.load import load_file
+from cchc.scorecard.schema import schema_text
+from tests.conftest import ROOT, SHIPPED
 from tests.test_import import HEADER, Rows, codes, imported, make_docx, make_xlsx, nodes, shape
 
 D = __import__("decimal").Decimal
@@ -261,3 +266,52 @@ def test_import_without_a_unit_writes_a_file_that_does_not_validate(runner: CliR
     fixed = out.read_text(encoding="utf-8").replace('unit: ""', "unit: UBND xã B")
     out.write_text(fixed, encoding="utf-8")
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
+
+
+# --- the schema modeline of the written file ------------------------------------------------------
+
+
+def schema_of(written: Path) -> Path:
+    """Where the YAML language server finds the schema of ``written``: the modeline's value up to the
+    first space, a file URI, or a path from the file's folder."""
+    first = written.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    value = first.split("$schema=", 1)[1]
+    assert value == value.split()[0]
+    if value.startswith("file:"):
+        return Path(url2pathname(urlparse(value).path))
+    assert not Path(value).is_absolute()
+    return written.parent / value
+
+
+def test_modeline_outside_a_checkout_points_at_the_installed_schema(runner: CliRunner, tmp_path: Path) -> None:
+    source = make_xlsx(tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]])
+    out = tmp_path / "nơi khác" / "bang.yaml"
+    out.parent.mkdir()
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    schema = schema_of(out)
+    assert schema.is_file() and schema.read_text(encoding="utf-8") == schema_text()
+    assert schema.resolve() == installed_schema().resolve()
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("scorecards", "../schemas/scorecard.schema.json"),
+    ("", "schemas/scorecard.schema.json"),
+    ("2022/huyen", "../../schemas/scorecard.schema.json")])
+def test_modeline_inside_a_checkout_is_a_relative_path_that_resolves(runner: CliRunner, tmp_path: Path,
+                                                                     folder: str, expected: str) -> None:
+    checkout = tmp_path / "cchc"
+    (checkout / "schemas").mkdir(parents=True)
+    (checkout / "schemas" / "scorecard.schema.json").write_text(schema_text(), encoding="utf-8")
+    (checkout / folder).mkdir(parents=True, exist_ok=True)
+    source = make_xlsx(tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]])
+    out = checkout / folder / "bang.yaml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(f"# yaml-language-server: $schema={expected}\n")
+    assert schema_of(out).resolve() == (checkout / "schemas" / "scorecard.schema.json").resolve()
+
+
+def test_modeline_of_this_repository(tmp_path: Path) -> None:
+    """From this checkout's scorecards/ the modeline is the shipped scorecard's."""
+    assert modeline(ROOT / "scorecards" / "new.yaml") == MODELINE == SHIPPED.read_text(encoding="utf-8").splitlines()[0]
+    assert modeline(ROOT / "new.yaml") == "# yaml-language-server: $schema=schemas/scorecard.schema.json"

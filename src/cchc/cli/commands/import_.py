@@ -56,7 +56,7 @@ def import_table(
                   soft_wrap=True, markup=False)
         err.print(render("import.not-written-dropped", path=out), style="red", soft_wrap=True, markup=False)
         raise typer.Exit(1)
-    text = dump_scorecard(imported.card)
+    text = dump_scorecard(imported.card, out)
     # Check what will be written exactly as validate will read it, with locations in the output.
     written = run_checks(load_text(text, str(out)))
     try:
