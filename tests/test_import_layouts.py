@@ -315,3 +315,11 @@ def test_modeline_of_this_repository(tmp_path: Path) -> None:
     """From this checkout's scorecards/ the modeline is the shipped scorecard's."""
     assert modeline(ROOT / "scorecards" / "new.yaml") == MODELINE == SHIPPED.read_text(encoding="utf-8").splitlines()[0]
     assert modeline(ROOT / "new.yaml") == "# yaml-language-server: $schema=schemas/scorecard.schema.json"
+
+
+def test_survey_row_numbered_8_in_lower_case_is_the_survey_field(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""], ["1", "1.1. Một", 1, 1, "KH"],
+                  ["8", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1"), (1, "8")]
+    assert result.card.criteria[1].survey and result.card.criteria[1].note == "Sở Nội vụ tổ chức điều tra"

@@ -474,7 +474,7 @@ class _Parser:
                 node_id, is_field = in_tt, False  # "1.1.1" in TT, the title alone in the name cell
             elif tt is not None and roman(tt):
                 node_id, is_field = number, True
-            elif number is not None and (_is_upper(name) or marked or self.tt_ids):
+            elif number is not None and (_is_upper(name) or marked or self.tt_ids or _is_survey(name)):
                 node_id, is_field = number, True
             elif tt is None and (_is_upper(name) or marked):
                 node_id, is_field = str(self.fields + 1), True
