@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import docx
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -80,6 +81,17 @@ def test_field_row_bold_in_either_column(tmp_path: Path, bold: str) -> None:
     rows: Rows = [HEADER, ["1", "Công tác chỉ đạo", 1, 1, ""], ["1", "1.1. Kế hoạch", 1, 1, "KH 1"]]
     result = imported(bold_cells(make_xlsx(tmp_path / "t.xlsx", rows), bold))
     assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1")]
+
+
+def test_field_row_bold_in_the_tt_cell_of_a_word_table(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["2", "Cải cách thủ tục hành chính", "1", "1", ""], ["1", "2.1. Rà soát", "1", "1", "BC"]]
+    path = make_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(str(path))
+    for run in document.tables[0].cell(1, 0).paragraphs[0].runs:
+        run.bold = True
+    document.save(str(path))
+    result = imported(path)
+    assert result.problems == [] and shape(result.card) == [(1, "2"), (2, "2.1")]
 
 
 def test_field_row_with_a_roman_numeral_in_the_name_cell(tmp_path: Path) -> None:
@@ -200,7 +212,8 @@ def test_survey_text_over_both_points_cells_in_word(tmp_path: Path) -> None:
                   ["VIII", "ĐIỀU TRA XÃ HỘI HỌC", "Sở Nội vụ tổ chức\nđiều tra", "", ""]]
     result = imported(make_docx(tmp_path / "t.docx", rows, hmerge=((2, 2, 4),)))
     survey = nodes(result.card)["8"]
-    assert result.problems == [] and (survey.survey, survey.max, survey.note) == (True, None, "Sở Nội vụ tổ chức điều tra")
+    assert result.problems == []
+    assert (survey.survey, survey.max, survey.note) == (True, None, "Sở Nội vụ tổ chức điều tra")
 
 
 def test_survey_row_with_a_mistyped_number_is_still_an_error(tmp_path: Path) -> None:
