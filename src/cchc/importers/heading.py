@@ -91,7 +91,7 @@ def find_header(grid: Grid) -> tuple[Header | None, list[str]]:
             best = missing
         if r + 1 < len(grid.rows):
             below = [cell.text for cell in grid.rows[r + 1]]
-            pair = [a if a == b or not b.strip() else f"{a} {b}" for a, b in zip(single, below)]
+            pair = [a if a == b or not b.strip() else f"{a} {b}" for a, b in zip(single, below, strict=False)]
             header = _classify(pair, (r, r + 1))
             if not [k for k in REQUIRED if k not in header.columns]:
                 return header, []

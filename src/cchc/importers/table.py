@@ -1,21 +1,27 @@
 """Reading the rows of a scoring table (a grid whose header is found) into a scorecard's tree.
 
-- A row's id is read from its name cell ("TCTP 1.1.1. Ban hành", "1.4.1 Kế hoạch", "1.2."); a field
-  row is a row numbered I-VIII, or numbered 1-8 with a name in capitals or in bold. The TT column is
-  kept as written (it counts rows through the table; Word's automatic numbering is counted too).
+- A row's id is read from its name cell ("TCTP 1.1.1. Ban hành", "1.4.1 Kế hoạch", "1.2."), else from
+  its TT cell when that holds a criterion's id ("1.1.1"); a field row is a row numbered I-VIII (in TT
+  or before its name), or numbered 1-8 with a name in capitals, or bold in its TT or name cell, or in
+  a table whose TT column holds ids. The TT column is kept as written (it counts rows through the
+  table; Word's automatic numbering is counted too).
 - A row with no number and no name continues the criterion above: its points fill the criterion's
   blank points (scores printed on a continuation row), its evidence and notes are appended.
 - Merged cells: a cell's content belongs to its first row and column only, so a merged evidence cell
-  is never read twice; a points cell merged over several criteria is a problem.
+  is never read twice for one criterion; merged down over several criteria it is cited for each (a
+  warning names them); a points cell merged over several criteria is a problem.
 - Points are exact decimals from the cell's text or number (``3,5``, ``"0,4991"``, 14); an empty cell
-  is "not scored", never 0.
+  is "not scored", never 0; an unreadable one is a problem that says the number it probably is
+  ("O,5", "0,5đ"), except on the survey part's row, where text ("Sở Nội vụ tổ chức điều tra") is
+  the part's note.
 - The tree is built from the ids: a row goes under the deepest row above whose id is a prefix of its
   own (1.1.1 under 1.1 if there is a row 1.1, else under 1). A node with its own points whose rows
   below carry none is a group known only as a total (``split_unknown``); a field named "Điều tra xã
   hội học" is the survey part.
 
 Nothing is guessed silently: every row that cannot be placed and every cell that cannot be read
-becomes a problem with the cell's address, and what was readable is still returned.
+becomes a problem with the cell's address, and what was readable is still returned, with the count of
+rows read and left out.
 
 A table ``cchc export`` wrote (``Grid.exact``) is read exactly: text verbatim, bold rows are the
 fields, and rows the export continued ("(tiếp theo 1.2)", cut lines marked with "…") are joined
@@ -278,7 +284,7 @@ class _Parser:
         try:
             return parse_decimal(text)
         except NumberError as exc:
-            probable = None if self.exact else probable_number(text)
+            probable = None if self.exact else _probable_number(text)
             if probable is None and survey is not None:
                 # The survey part is scored by the province: "Sở Nội vụ tổ chức điều tra" says so.
                 survey.notes.append(" ".join(text.split()))
@@ -312,7 +318,7 @@ class _Parser:
         """The note columns of a row: one alone verbatim, several (or the appraised score) labelled."""
         parts = []
         single = len(self.header.notes) == 1 and self.header.notes[0][1] != "appraised"
-        for col, kind, label in self.header.notes:
+        for col, _kind, label in self.header.notes:
             cell = row[col] if col < len(row) else None
             text = cell.own_text if cell is not None else ""
             if not self.exact:
@@ -648,7 +654,7 @@ _POINTS_UNIT = re.compile(r"\s*(?:diem|d)\.?$")
 _LETTER_O = re.compile(r"[0-9Oo]+(?:[.,][0-9Oo]+)?")
 
 
-def probable_number(text: str) -> str | None:
+def _probable_number(text: str) -> str | None:
     """What an unreadable points cell probably says, as it should be typed ("O,5" -> "0,5",
     "0,5đ" -> "0,5", "1 điểm" -> "1", "0, 5" -> "0,5"); None when no number is in sight."""
     folded = fold(text, keep_length=True)  # positions found in it are positions in ``text``
@@ -740,7 +746,7 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
             found.update(title=meta.get("title"), year=meta.get("year"))
         if lines[1] == layout.digest([rows[1]]):
             found.update(unit=meta.get("unit"), report=meta.get("report"))
-    for attr, shown in zip(("max", "score"), totals):
+    for attr, shown in zip(("max", "score"), totals, strict=True):
         ok, value = layout.stored_number(meta.get(attr), shown)
         if ok:
             found[attr] = value
