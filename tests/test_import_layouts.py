@@ -336,3 +336,12 @@ def test_survey_row_numbered_8_in_lower_case_is_the_survey_field(tmp_path: Path)
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1"), (1, "8")]
     assert result.card.criteria[1].survey and result.card.criteria[1].note == "Sở Nội vụ tổ chức điều tra"
+
+
+def test_a_stray_id_in_a_tt_column_of_row_numbers_changes_nothing(tmp_path: Path) -> None:
+    """TT numbers the rows; one "5.1" typed there does not make an unnumbered name a field."""
+    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
+                  ["5.1", "Một dòng gõ nhầm", 1, 1, "KH"], ["4", "1.3. Ba", 1, 1, "KH"]]
+    result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
+    assert [(p.code, p.path) for p in result.problems] == [("import-unplaced-row", "Sheet1!B6")]
+    assert shape(result.card) == [(1, "1.1"), (1, "5.1"), (1, "1.3")]

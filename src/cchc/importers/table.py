@@ -238,14 +238,25 @@ class _Parser:
         self.dropped = 0
         #: The TT column holds the criteria's ids ("1.1.1") rather than row numbers: then a TT "1"
         #: is field 1 whatever the case of its name.
-        self.tt_ids = not self.exact and any(
-            _tt_id(_tt(self.text(row, "tt"), False)) is not None for row in grid.rows[header.first_row:])
+        self.tt_ids = not self.exact and self._tt_holds_ids()
         # The hidden metadata column of a workbook ``cchc export`` wrote, found by its header.
         self.meta_col: int | None = None
         if self.exact:
             heading = grid.rows[header.header_rows[-1]]
             self.meta_col = next((c for c, cell in enumerate(heading) if cell.own_text == layout.HEADER),
                                  None)
+
+    def _tt_holds_ids(self) -> bool:
+        """TT cells hold a criterion's id as often as a plain number: a table numbered "1", "1.1",
+        "1.1.1", not 1 to 96 (where a stray "5.1" must not make every numbered row a field)."""
+        ids = numbers = 0
+        for row in self.grid.rows[self.header.first_row:]:
+            tt = _tt(self.text(row, "tt"), False)
+            if _tt_id(tt) is not None:
+                ids += 1
+            elif tt is not None and tt.isdigit():
+                numbers += 1
+        return ids > 0 and ids >= numbers
 
     # cells
 
