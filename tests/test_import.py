@@ -31,7 +31,7 @@ from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
-from cchc.scorecard.dump import dump_scorecard
+from cchc.scorecard.dump import dump_scorecard, modeline
 from tests.conftest import SHIPPED
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -322,10 +322,12 @@ def test_evidence_over_paragraphs_and_rows_with_bullets_and_blank_lines(tmp_path
     assert got.evidence == ["KH số 1/KH-UBND;", "BC 2", "CV 3", "1. BC số 4/BC-UBND"]
 
 
-def test_vertically_merged_evidence_is_read_once(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH chung"], ["2.", "1.2. Hai", "1", "1", None]]
-    card = imported(make_docx(tmp_path / "t.docx", rows)).card
-    assert [n.evidence for n in card.criteria] == [["KH chung"], []]
+def test_vertically_merged_evidence_is_read_once_per_criterion(tmp_path: Path) -> None:
+    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH chung"], ["", "", "", "", None],
+                  ["2.", "1.2. Hai", "1", "1", "BC 2"]]
+    result = imported(make_docx(tmp_path / "t.docx", rows))
+    assert result.problems == []  # merged over a criterion and its own continuation row: read once
+    assert [n.evidence for n in result.card.criteria] == [["KH chung"], ["BC 2"]]
 
 
 def test_row_with_merged_number_name_and_points_continues_the_criterion(tmp_path: Path) -> None:
@@ -773,7 +775,7 @@ def test_cli_import_writes_a_scorecard_that_validates(runner: CliRunner, tmp_pat
     assert result.exit_code == 0, result.output
     assert "total-not-100" in result.output  # the written file is checked as validate checks it
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schemas/scorecard.schema.json\nunit: UBND xã A\n")
+    assert text.startswith(f"{modeline(out)}\nunit: UBND xã A\n")  # tests/test_import_layouts.py: where it points
     assert load_file(out).card.model_dump() == imported(source).card.model_dump()
 
 

@@ -181,7 +181,7 @@ VI: dict[str, str] = {
     "problem.import-no-columns": "{where} không phải bảng chấm điểm: không có dòng tiêu đề nào có cột {missing}",
     "problem.import-unplaced-row": "{cell}: không xếp được dòng {row} vào bảng ({reason}): “{text}”; dòng này không được ghi vào tệp",
     "problem.import-bad-cell": "{cell}: '{value}' không đọc được là {what}: {reason}; ô này được để trống",
-    "problem.import-no-unit": "Phần trên bảng không ghi tên đơn vị (“… của UBND …” hoặc “Đơn vị: …”); hãy điền 'unit' trong tệp kết quả hoặc nhập lại với --unit",
+    "problem.import-no-unit": "Phần trên bảng không ghi tên đơn vị (“… của UBND …”, “Đơn vị: …” hay một dòng chỉ ghi tên đơn vị như “UBND huyện Quảng Xương”); tệp kết quả ghi unit: \"\" nên chưa hợp lệ: hãy điền 'unit' trong tệp đó hoặc nhập lại với --unit",
     "problem.import-no-year": "Phần trên bảng không ghi năm (“… NĂM 2021”); đã ghi tạm năm {year}: hãy sửa 'year' trong tệp kết quả hoặc nhập lại với --year",
     "problem.import-formula-no-value": "{cell}: công thức {formula} chưa có kết quả lưu sẵn (tệp chưa từng được mở bằng Excel/LibreOffice) nên ô được bỏ qua; hãy mở, lưu lại tệp rồi nhập lại",
     "problem.import-shared-cell": "{cell}: ô {what} gộp chung với dòng của {owner} ({origin}); giá trị được ghi cho {owner}, còn {id} để trống",
@@ -326,6 +326,11 @@ VI: dict[str, str] = {
     "total.applicable": "Điểm tối đa áp dụng: {max} (bỏ {excluded} điểm không áp dụng)",
     "total.final": ("Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} "
                     "(thưởng) − {penalty} (trừ); chỉ số {index} %"),
+    # import: the layouts people actually have (issue 10)
+    "import.rows-dropped": "Đọc được {placed} dòng của bảng; bỏ {dropped} dòng không xếp được vào bảng điểm (xem các lỗi import-unplaced-row ở trên)",
+    "problem.import-shared-evidence": "{cell}: ô tài liệu kiểm chứng gộp chung cho các tiêu chí {ids}; tài liệu được ghi cho từng tiêu chí",
+    "import.reason-probably": "{reason}; có lẽ là {number}: hãy sửa ô thành {number} rồi nhập lại",
+    "import.not-written-dropped": "Không ghi {path}: số dòng bị bỏ nhiều hơn số dòng đọc được, nên tệp sẽ không phải bảng điểm của đơn vị. Hãy xem các dòng được nêu ở trên (mã tiêu chí ở cột TT hoặc đầu cột Tên TC/TCTP, dòng lĩnh vực đánh số La Mã hoặc in đậm) rồi nhập lại",
 }
 
 EN: dict[str, str] = {
@@ -490,7 +495,7 @@ EN: dict[str, str] = {
     "problem.import-no-columns": "{where} is not a scoring table: no header row has the column(s) {missing}",
     "problem.import-unplaced-row": "{cell}: cannot place row {row} in the table ({reason}): “{text}”; the row is left out of the file",
     "problem.import-bad-cell": "{cell}: cannot read '{value}' as the {what}: {reason}; the cell is left blank",
-    "problem.import-no-unit": "the lines above the table do not name the unit (“… của UBND …” or “Đơn vị: …”); fill in 'unit' in the written file or import again with --unit",
+    "problem.import-no-unit": "the lines above the table do not name the unit (“… của UBND …”, “Đơn vị: …” or a line holding just the unit's name, such as “UBND huyện Quảng Xương”); the written file has unit: \"\" and does not validate: fill in 'unit' there or import again with --unit",
     "problem.import-no-year": "the lines above the table do not give the year (“… NĂM 2021”); wrote {year} as a placeholder: fix 'year' in the written file or import again with --year",
     "problem.import-formula-no-value": "{cell}: the formula {formula} has no stored result (the file was never opened in Excel/LibreOffice), so the cell was skipped; open and save the file, then import again",
     "problem.import-shared-cell": "{cell}: the {what} cell is merged with the row of {owner} ({origin}); the value goes to {owner} and {id} is left blank",
@@ -631,6 +636,11 @@ EN: dict[str, str] = {
     "total.applicable": "Applicable maximum: {max} ({excluded} points not applicable left out)",
     "total.final": ("Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} "
                     "(penalty); index {index} %"),
+    # import: the layouts people actually have (issue 10)
+    "import.rows-dropped": "Read {placed} row(s) of the table; left out {dropped} row(s) that could not be placed (see the import-unplaced-row errors above)",
+    "problem.import-shared-evidence": "{cell}: one evidence cell is merged over the criteria {ids}; its documents are cited for each of them",
+    "import.reason-probably": "{reason}; probably {number}: correct the cell to {number} and import again",
+    "import.not-written-dropped": "{path} not written: more rows were left out than read, so the file would not be the unit's scorecard. Look at the rows named above (the criterion id in the TT column or at the start of the Tên TC/TCTP column, field rows numbered in Roman numerals or bold), then import again",
 }
 
 _CATALOGS = {"vi": VI, "en": EN}

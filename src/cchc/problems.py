@@ -97,6 +97,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "not-applicable-no-note": (W, "a criterion marked `applicable: false` with no note saying why"),
     "bonus-over-cap": (W, "bonus points above the set's cap (the cap is used)"),
     "penalty-over-cap": (W, "penalty points above the set's cap (the cap is used)"),
+    "import-shared-evidence": (W, "an evidence cell merged over rows of several criteria; it is cited for each of them"),
 }
 
 

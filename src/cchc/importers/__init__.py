@@ -73,6 +73,16 @@ class Imported:
     readable: bool = True
     #: Which table or sheet was read ("bảng 1", "Sheet1").
     source: str = ""
+    #: Rows of the table read into the scorecard (a node's row or a row continuing one), and rows
+    #: left out because they could not be placed (each also an ``import-unplaced-row``).
+    placed: int = 0
+    dropped: int = 0
+
+    @property
+    def mostly_dropped(self) -> bool:
+        """More rows left out than read: the layout was not understood, and what was read is no
+        scorecard of the table."""
+        return self.dropped > self.placed
 
 
 def _too_big(path: Path, name: str) -> Imported | None:
@@ -142,8 +152,9 @@ def import_file(path: str | Path, table: int | None = None, sheet: str | None = 
             grid.compose()
         header, missing = find_header(grid)
         if header is not None:
-            card, problems = read_table(grid, name, header, unit, year)
-            return Imported(name, card, problems, source=str(grid.label))
+            read = read_table(grid, name, header, unit, year)
+            return Imported(name, read.card, read.problems, source=str(grid.label), placed=read.placed,
+                            dropped=read.dropped)
         if len(chosen) == 1 and (table is not None or sheet is not None):
             labels = ", ".join(render(f"import.col-{kind}") for kind in missing)
             return Imported(name, None, [Problem("import-no-columns", name, args={

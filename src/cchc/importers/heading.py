@@ -91,7 +91,7 @@ def find_header(grid: Grid) -> tuple[Header | None, list[str]]:
             best = missing
         if r + 1 < len(grid.rows):
             below = [cell.text for cell in grid.rows[r + 1]]
-            pair = [a if a == b or not b.strip() else f"{a} {b}" for a, b in zip(single, below)]
+            pair = [a if a == b or not b.strip() else f"{a} {b}" for a, b in zip(single, below, strict=False)]
             header = _classify(pair, (r, r + 1))
             if not [k for k in REQUIRED if k not in header.columns]:
                 return header, []
@@ -154,4 +154,29 @@ def read_top(lines: list[str], exact: bool) -> TopInfo:
         if unit:
             end = folded.find("\n", unit.end())
             info.unit = " ".join(joined[unit.end(): end if end != -1 else len(joined)].split()) or None
+    if info.unit is None:
+        info.unit = _bare_unit(lines, info.title)
     return info
+
+
+# What a unit's name starts with, folded: "UBND huyện Quảng Xương", "Sở Nội vụ", "Văn phòng UBND tỉnh".
+_UNIT_START = re.compile(r"(?:ubnd|uy ban nhan dan|so|van phong|thanh tra|phong|chi cuc|cuc|ban quan ly|"
+                         r"ban dan toc)\b")
+# The national motto printed beside the unit in a document's header block.
+_MOTTO = re.compile(r"\s+(?:cong hoa xa hoi chu nghia|doc lap\b)")
+
+
+def _bare_unit(lines: list[str], title: str | None) -> str | None:
+    """A line that is nothing but a unit's name ("UBND huyện Quảng Xương" under the title, or the
+    header block's "UBND HUYỆN QUẢNG XƯƠNG" above it); lines under the title first."""
+    cleaned = [" ".join(line.split()) for line in lines]
+    at = cleaned.index(title) + 1 if title is not None and title in cleaned else 0
+    for line in cleaned[at:] + cleaned[:at]:
+        folded = fold(line, keep_length=True)
+        motto = _MOTTO.search(folded)
+        if motto is not None:
+            line, folded = line[: motto.start()], folded[: motto.start()]
+        if not _UNIT_START.match(folded) or re.search(r"[0-9:()/]|kem theo", folded) or len(line.split()) > 12:
+            continue
+        return line.strip() or None
+    return None

@@ -1,21 +1,27 @@
 """Reading the rows of a scoring table (a grid whose header is found) into a scorecard's tree.
 
-- A row's id is read from its name cell ("TCTP 1.1.1. Ban hành", "1.4.1 Kế hoạch", "1.2."); a field
-  row is a row numbered I-VIII, or numbered 1-8 with a name in capitals or in bold. The TT column is
-  kept as written (it counts rows through the table; Word's automatic numbering is counted too).
+- A row's id is read from its name cell ("TCTP 1.1.1. Ban hành", "1.4.1 Kế hoạch", "1.2."), else from
+  its TT cell when that holds a criterion's id ("1.1.1"); a field row is a row numbered I-VIII (in TT
+  or before its name), or numbered 1-8 with a name in capitals, or bold in its TT or name cell, or in
+  a table whose TT column holds ids. The TT column is kept as written (it counts rows through the
+  table; Word's automatic numbering is counted too).
 - A row with no number and no name continues the criterion above: its points fill the criterion's
   blank points (scores printed on a continuation row), its evidence and notes are appended.
 - Merged cells: a cell's content belongs to its first row and column only, so a merged evidence cell
-  is never read twice; a points cell merged over several criteria is a problem.
+  is never read twice for one criterion; merged down over several criteria it is cited for each (a
+  warning names them); a points cell merged over several criteria is a problem.
 - Points are exact decimals from the cell's text or number (``3,5``, ``"0,4991"``, 14); an empty cell
-  is "not scored", never 0.
+  is "not scored", never 0; an unreadable one is a problem that says the number it probably is
+  ("O,5", "0,5đ"), except on the survey part's row, where text ("Sở Nội vụ tổ chức điều tra") is
+  the part's note.
 - The tree is built from the ids: a row goes under the deepest row above whose id is a prefix of its
   own (1.1.1 under 1.1 if there is a row 1.1, else under 1). A node with its own points whose rows
   below carry none is a group known only as a total (``split_unknown``); a field named "Điều tra xã
   hội học" is the survey part.
 
 Nothing is guessed silently: every row that cannot be placed and every cell that cannot be read
-becomes a problem with the cell's address, and what was readable is still returned.
+becomes a problem with the cell's address, and what was readable is still returned, with the count of
+rows read and left out.
 
 A table ``cchc export`` wrote (``Grid.exact``) is read exactly: text verbatim, bold rows are the
 fields, and rows the export continued ("(tiếp theo 1.2)", cut lines marked with "…") are joined
@@ -50,7 +56,7 @@ from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.text import fold
 from cchc.xlsx import layout
 
-__all__ = ["PLACEHOLDER_YEAR", "MessagePart", "evidence_lines", "read_table", "roman", "split_name"]
+__all__ = ["PLACEHOLDER_YEAR", "MessagePart", "TableRead", "evidence_lines", "read_table", "roman", "split_name"]
 
 #: Stand-in year when the file does not say it (reported as an error, so it is never taken for real).
 PLACEHOLDER_YEAR = FIRST_YEAR
@@ -164,6 +170,15 @@ def _tt(text: str, exact: bool) -> str | None:
     return text or None
 
 
+def _tt_id(tt: str | None) -> str | None:
+    """A criterion's id written in the TT column instead of a row number ("1.1.1", "1.2.", "TCTP 1.1"):
+    the whole cell is one id with at least two parts. None for a row number ("7") or anything else."""
+    if tt is None:
+        return None
+    node_id, rest = split_name(tt, False)
+    return node_id if node_id is not None and "." in node_id and not rest else None
+
+
 def _field_number(tt: str | None) -> str | None:
     """A field's id from its TT: "VIII" -> "8", "3" -> "3"."""
     if tt is None:
@@ -216,13 +231,34 @@ class _Parser:
         self.current: _Draft | None = None
         self.total: tuple[Decimal | None, Decimal | None] | None = None
         self.shared_reported: set[int] = set()
+        #: Evidence cells merged down over rows of several criteria: id(first cell) -> (that cell,
+        #: the criteria it was written for).
+        self.shared_evidence: dict[int, tuple[Cell, list[_Draft]]] = {}
         self.fields = 0
+        #: Rows read into the tree (a node's own row or a row continuing it), and rows left out.
+        self.placed = 0
+        self.dropped = 0
+        #: The TT column holds the criteria's ids ("1.1.1") rather than row numbers: then a TT "1"
+        #: is field 1 whatever the case of its name.
+        self.tt_ids = not self.exact and self._tt_holds_ids()
         # The hidden metadata column of a workbook ``cchc export`` wrote, found by its header.
         self.meta_col: int | None = None
         if self.exact:
             heading = grid.rows[header.header_rows[-1]]
             self.meta_col = next((c for c, cell in enumerate(heading) if cell.own_text == layout.HEADER),
                                  None)
+
+    def _tt_holds_ids(self) -> bool:
+        """TT cells hold a criterion's id as often as a plain number: a table numbered "1", "1.1",
+        "1.1.1", not 1 to 96 (where a stray "5.1" must not make every numbered row a field)."""
+        ids = numbers = 0
+        for row in self.grid.rows[self.header.first_row:]:
+            tt = _tt(self.text(row, "tt"), False)
+            if _tt_id(tt) is not None:
+                ids += 1
+            elif tt is not None and tt.isdigit():
+                numbers += 1
+        return ids > 0 and ids >= numbers
 
     # cells
 
@@ -237,8 +273,10 @@ class _Parser:
     def problem(self, code: str, ref: CellRef, **args: Any) -> None:
         self.problems.append(Problem(code, self.file, ref.row, ref.col, ref.path, {"cell": ref, **args}))
 
-    def number(self, cell: Cell | None, what: str) -> Decimal | None:
-        """The points in ``cell`` (None when empty); an unreadable cell is a problem and None."""
+    def number(self, cell: Cell | None, what: str, survey: _Draft | None = None) -> Decimal | None:
+        """The points in ``cell`` (None when empty); an unreadable cell is a problem and None, with
+        the number it probably is. On the row of the survey part (``survey``), text that is no
+        number at all is a note on that part."""
         if cell is None or cell.covered:
             return None
         if cell.formula is not None:
@@ -259,8 +297,15 @@ class _Parser:
         try:
             return parse_decimal(text)
         except NumberError as exc:
-            self.problem("import-bad-cell", cell.ref, value=text, what=MessagePart(what),
-                         reason=MessagePart(exc.reason))
+            probable = None if self.exact else _probable_number(text)
+            if probable is None and survey is not None:
+                # The survey part is scored by the province: "Sở Nội vụ tổ chức điều tra" says so.
+                survey.notes.append(" ".join(text.split()))
+                return None
+            reason = MessagePart(exc.reason)
+            if probable is not None:
+                reason = MessagePart("import.reason-probably", reason=reason, number=probable)
+            self.problem("import-bad-cell", cell.ref, value=text, what=MessagePart(what), reason=reason)
             return None
 
     def row_meta(self, row: list[Cell], name: str, bold: bool) -> dict[str, Any] | None:
@@ -286,7 +331,7 @@ class _Parser:
         """The note columns of a row: one alone verbatim, several (or the appraised score) labelled."""
         parts = []
         single = len(self.header.notes) == 1 and self.header.notes[0][1] != "appraised"
-        for col, kind, label in self.header.notes:
+        for col, _kind, label in self.header.notes:
             cell = row[col] if col < len(row) else None
             text = cell.own_text if cell is not None else ""
             if not self.exact:
@@ -307,6 +352,9 @@ class _Parser:
                 continue
             if self.read_row(row, r + 1):
                 break
+        for origin, drafts in self.shared_evidence.values():
+            if len(drafts) > 1:
+                self.problem("import-shared-evidence", origin.ref, ids=", ".join(d.id for d in drafts))
 
     def _column_numbers(self, row: list[Cell]) -> bool:
         """A row "(1) (2) (3) ..." or "1 2 3 ..." numbering the columns under the header."""
@@ -362,6 +410,7 @@ class _Parser:
         if draft is None:
             self.problem("import-unplaced-row", ref, row=r, text=_preview(evidence or notes or name),
                          reason=MessagePart("import.reason-nothing-above"))
+            self.dropped += 1
             return
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
             cell = self.cell(row, kind)
@@ -379,6 +428,7 @@ class _Parser:
                              reason=MessagePart("import.reason-points-twice", id=draft.id))
         if evidence:
             draft.evidence.append(evidence)
+        self.merged_evidence(row, draft)
         if notes:
             draft.notes.append(notes)
         if name:
@@ -387,6 +437,23 @@ class _Parser:
             draft.tts.append(self.text(row, "tt"))  # a TT too long for one row, continued
         self.record(draft, row)
         self.owner[r] = draft
+        self.placed += 1
+
+    def merged_evidence(self, row: list[Cell], draft: _Draft) -> None:
+        """An evidence cell merged down from another criterion's row cites the same documents for
+        this criterion too (one cell for "1.3.1" to "1.3.3" is how people save typing)."""
+        cell = self.cell(row, "evidence")
+        if cell is None or not cell.continued_from_above or cell.origin is None:
+            return
+        origin = cell.origin
+        owner = self.owner.get(origin.ref.row)
+        if owner is draft:
+            return  # a row continuing the criterion whose cell it is
+        _, drafts = self.shared_evidence.setdefault(id(origin), (origin, [owner] if owner is not None else []))
+        if any(d is draft for d in drafts):
+            return
+        drafts.append(draft)
+        draft.evidence.append(origin.text)
 
     def _shared(self, cell: Cell, draft: _Draft, what: str) -> None:
         """A points cell merged down from another criterion's row: report it once per merge."""
@@ -404,6 +471,10 @@ class _Parser:
         """A row that starts a field or a criterion; a row that cannot be placed is a problem."""
         tt = _tt(tt_raw, self.exact)
         bold = name_cell is not None and name_cell.bold
+        tt_cell = self.cell(row, "tt")
+        # A field row is marked bold in its TT cell or its name cell (the exporter bolds the name).
+        marked = bold or (not self.exact and tt_cell is not None and not tt_cell.covered and tt_cell.bold
+                          and bool(tt_cell.text.strip()))
         node_id: str | None
         if meta is not None:
             # The id the export stored: a field's is not shown, a criterion's name starts with it.
@@ -417,11 +488,14 @@ class _Parser:
             is_field = node_id is not None and "." not in node_id
         if node_id is None and name.strip():
             number = _field_number(tt)
-            if tt is not None and roman(tt):
+            in_tt = None if self.exact else _tt_id(tt)
+            if in_tt is not None:
+                node_id, is_field = in_tt, False  # "1.1.1" in TT, the title alone in the name cell
+            elif tt is not None and roman(tt):
                 node_id, is_field = number, True
-            elif number is not None and (_is_upper(name) or bold):
+            elif number is not None and (_is_upper(name) or marked or self.tt_ids or _is_survey(name)):
                 node_id, is_field = number, True
-            elif tt is None and (_is_upper(name) or bold):
+            elif tt is None and (_is_upper(name) or marked):
                 node_id, is_field = str(self.fields + 1), True
                 self.problem("import-guessed-id", ref, title=_preview(name), id=node_id)
             elif self.exact and bold:
@@ -431,6 +505,7 @@ class _Parser:
             reason = MessagePart("import.reason-no-id") if name.strip() else MessagePart("import.reason-no-name")
             self.problem("import-unplaced-row", ref, row=r, text=_preview(name or tt_raw or evidence), reason=reason)
             self.current = None  # what follows belongs to the unplaced row, not to the one above
+            self.dropped += 1
             return
         if is_field:
             self.fields += 1
@@ -438,6 +513,7 @@ class _Parser:
             title = " ".join(title.split())
         draft = _Draft(node_id, tt, title, ref, is_field, meta=meta)
         self.record(draft, row)
+        survey = draft if is_field and not self.exact and _is_survey(title) else None
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
             cell = self.cell(row, kind)
             if cell is not None and cell.continued_from_above:
@@ -446,14 +522,16 @@ class _Parser:
             if kind == "score" and cell is not None and not cell.covered and _says_not_applicable(cell.text):
                 draft.not_applicable = True  # the form's way of marking it: no score, not a bad number
                 continue
-            setattr(draft, attr, self.number(cell, what))
+            setattr(draft, attr, self.number(cell, what, survey))
         if evidence:
             draft.evidence.append(evidence)
+        self.merged_evidence(row, draft)
         if notes:
             draft.notes.append(notes)
         self.drafts.append(draft)
         self.owner[r] = draft
         self.current = draft
+        self.placed += 1
 
     # the tree
 
@@ -515,7 +593,7 @@ class _Parser:
             node = Criterion(**shown, children=children)
             if children and (node.max is not None or node.score is not None) and not _any_points(children):
                 node.split_unknown = True  # points known only for the group, none for its rows
-            if draft.is_field and draft.parent is None and "dieu tra xa hoi hoc" in folded_words(title):
+            if draft.is_field and draft.parent is None and _is_survey(title):
                 node.survey = True
             built[id(draft)] = node
         return built[id(top)]
@@ -596,6 +674,38 @@ def _says_not_applicable(text: str) -> bool:
     return words in ("khong ap dung", "not applicable", "n a", "kad")
 
 
+def _is_survey(title: str) -> bool:
+    """The survey part's field: "Điều tra xã hội học", "ĐTXHH"."""
+    k = folded_words(title)
+    return "dieu tra xa hoi hoc" in k or re.search(r"\bdtxhh\b", k) is not None
+
+
+# A unit written after the points: "0,5đ", "1 điểm", "0,5 đ.".
+_POINTS_UNIT = re.compile(r"\s*(?:diem|d)\.?$")
+# Digits with the letter O typed for a zero: "O,5", "1O", "o.25".
+_LETTER_O = re.compile(r"[0-9Oo]+(?:[.,][0-9Oo]+)?")
+
+
+def _probable_number(text: str) -> str | None:
+    """What an unreadable points cell probably says, as it should be typed ("O,5" -> "0,5",
+    "0,5đ" -> "0,5", "1 điểm" -> "1", "0, 5" -> "0,5"); None when no number is in sight."""
+    folded = fold(text, keep_length=True)  # positions found in it are positions in ``text``
+    candidate = text.strip()
+    unit = _POINTS_UNIT.search(folded.strip())
+    if unit is not None:
+        candidate = candidate[: unit.start()].strip()
+    candidate = re.sub(r"\s*([.,])\s*(?=[0-9Oo])", r"\1", candidate)
+    if _LETTER_O.fullmatch(candidate) and any(ch.isdigit() or ch in ".," for ch in candidate):
+        candidate = candidate.replace("O", "0").replace("o", "0")
+    if candidate == text.strip():
+        return None
+    try:
+        parse_decimal(candidate)
+    except NumberError:
+        return None
+    return candidate
+
+
 def _is_total(name: str) -> bool:
     """The total row: "TỔNG ĐIỂM", "Tổng cộng", "TỔNG ĐIỂM (I+II+...)"."""
     k = folded_words(name)
@@ -610,8 +720,18 @@ def _preview(text: str, size: int = 60) -> str:
 # --- the scorecard --------------------------------------------------------------------------------
 
 
+@dataclass
+class TableRead:
+    """A table read: the scorecard, the problems met, and how many rows were read and left out."""
+
+    card: Scorecard
+    problems: list[Problem]
+    placed: int
+    dropped: int
+
+
 def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
-               year: int | None = None) -> tuple[Scorecard, list[Problem]]:
+               year: int | None = None) -> TableRead:
     """The scorecard in one grid whose header is known, and the problems met reading it;
     ``unit``/``year`` override the file's."""
     parser = _Parser(grid, header, file)
@@ -636,7 +756,7 @@ def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
         problems.append(Problem("import-no-unit", file))
     if fields["year"] is None:
         problems.append(Problem("import-no-year", file, args={"year": PLACEHOLDER_YEAR}))
-    return card, problems
+    return TableRead(card, problems, parser.placed, parser.dropped)
 
 
 def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:
@@ -663,7 +783,7 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
             found.update(title=meta.get("title"), year=meta.get("year"))
         if lines[1] == layout.digest([rows[1]]):
             found.update(unit=meta.get("unit"), report=meta.get("report"))
-    for attr, shown in zip(("max", "score"), totals):
+    for attr, shown in zip(("max", "score"), totals, strict=True):
         ok, value = layout.stored_number(meta.get(attr), shown)
         if ok:
             found[attr] = value

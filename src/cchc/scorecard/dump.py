@@ -5,7 +5,8 @@ decimal comma, or to quote exactly the scalars a YAML reader would misread, so t
 written here, line by line. What comes out loads back (``cchc.scorecard.load.load_text``) into an equal
 scorecard; the tests check that with generated scorecards full of awkward text.
 
-- The schema modeline comes first, so editors with the YAML language server check the file.
+- The schema modeline comes first, so editors with the YAML language server check the file; it
+  points at the schema from where the file is written (``modeline``).
 - Points keep the precision they were read with and use the decimal comma of the forms:
   ``Decimal("0.50")`` is written ``0,50``, ``Decimal("14")`` is written ``14``.
 - Ids are always quoted; other text is written plain when no YAML reader could take it for anything
@@ -15,8 +16,10 @@ scorecard; the tests check that with generated scorecards full of awkward text.
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +29,11 @@ from cchc import output as safewrite
 from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.scorecard.model import REF_FIELDS, Criterion, Scorecard
 
-#: The first line of every written scorecard: editors validate against the committed schema.
-MODELINE = "# yaml-language-server: $schema=../schemas/scorecard.schema.json"
+#: The schema's file name, in ``schemas/`` of a checkout and in the installed package.
+SCHEMA_FILE = "scorecard.schema.json"
+#: The first line of a scorecard in ``scorecards/`` of this repository (the shipped one): editors
+#: validate against the committed schema. Elsewhere see ``modeline``.
+MODELINE = f"# yaml-language-server: $schema=../schemas/{SCHEMA_FILE}"
 
 INDENT = "  "
 
@@ -166,9 +172,34 @@ def _criterion(node: Criterion | SetCriterion, indent: str, out: list[str]) -> N
             stack.extend((child, inner + INDENT) for child in reversed(children))
 
 
-def dump_scorecard(card: Scorecard) -> str:
-    """The scorecard as a YAML document for people (see the module docstring); ends with a newline."""
-    out = [MODELINE]
+def installed_schema() -> Path:
+    """The schema shipped inside the installed package (``cchc/schemas/scorecard.schema.json``)."""
+    return Path(str(resources.files("cchc") / "schemas" / SCHEMA_FILE))
+
+
+def modeline(target: Path) -> str:
+    """The schema modeline for a scorecard written to ``target``, resolving from where it is written:
+    the path relative to the file of ``schemas/scorecard.schema.json`` in the nearest folder above it
+    that has one (a checkout of this repository), else the installed package's copy as a file URI.
+    The YAML language server reads the value up to the first space and resolves a relative path
+    from the file's folder."""
+    folder = Path(os.path.abspath(target)).parent  # not resolved: editors open the path as given
+    for up in (folder, *folder.parents):
+        found = up / "schemas" / SCHEMA_FILE
+        if found.is_file():
+            try:
+                relative = Path(os.path.relpath(found, folder)).as_posix()
+            except ValueError:  # another drive (Windows): no relative path exists
+                break
+            return f"# yaml-language-server: $schema={relative}"
+    return f"# yaml-language-server: $schema={installed_schema().as_uri()}"
+
+
+def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
+    """The scorecard as a YAML document for people (see the module docstring); ends with a newline.
+    ``target``: where it will be written, for the schema modeline (``modeline``); without it the
+    modeline is the one of ``scorecards/`` (MODELINE)."""
+    out = [MODELINE if target is None else modeline(target)]
     top: list[tuple[str, Any]] = [("unit", card.unit), ("year", card.year), ("level", card.level),
                                   ("title", card.title), ("report", card.report)]
     for key, value in top:

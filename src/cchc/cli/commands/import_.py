@@ -47,17 +47,33 @@ def import_table(
     if imported.card is None:
         print_problems(found, style="red")
         raise typer.Exit(2)
-    text = dump_scorecard(imported.card)
+    err = stderr_console()
+    if imported.mostly_dropped:
+        # What was read is not the table: a file of its few rows would pass for the scorecard.
+        for problem in found:
+            print(problem_line(problem))
+        err.print(render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
+                  soft_wrap=True, markup=False)
+        err.print(render("import.not-written-dropped", path=out), style="red", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    text = dump_scorecard(imported.card, out)
     # Check what will be written exactly as validate will read it, with locations in the output.
     written = run_checks(load_text(text, str(out)))
     try:
         write_text_atomic(text, out, source=file, overwrite=force)
     except OutputError as exc:
         raise fail(exc.message) from None
+    if any(p.code == "import-no-unit" for p in found):
+        # The unit is written empty for the officer to fill in: said once, by the import.
+        written.problems = [p for p in written.problems if not (p.code == "empty-text" and p.path == "unit")]
     report = Report([FileReport(str(file), found), written])
     for problem in report.problems():
         print(problem_line(problem))
+    if imported.dropped:
+        err.print(render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
+                  soft_wrap=True, markup=False)
     count = sum(1 for _ in iter_criteria(imported.card.criteria))
-    stderr_console().print(render("import.done", path=out, source=imported.source, count=count,
-                                  errors=report.errors, warnings=report.warnings), soft_wrap=True, markup=False)
-    raise typer.Exit(report.exit_code())
+    err.print(render("import.done", path=out, source=imported.source, count=count,
+                     errors=report.errors, warnings=report.warnings), soft_wrap=True, markup=False)
+    # A dropped row is an import-unplaced-row error already; exit 1 stands even if that changes.
+    raise typer.Exit(max(report.exit_code(), 1 if imported.dropped else 0))
