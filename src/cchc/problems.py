@@ -98,6 +98,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "bonus-over-cap": (W, "bonus points above the set's cap (the cap is used)"),
     "penalty-over-cap": (W, "penalty points above the set's cap (the cap is used)"),
     "import-shared-evidence": (W, "an evidence cell merged over rows of several criteria; it is cited for each of them"),
+    # ranking (cchc rank, cchc report): about the set of cards, located at the card concerned
+    "rank-duplicate-unit": (E, "two cards of the same unit (accents and case ignored); neither is ranked"),
+    "rank-mixed-years": (W, "a card of another year than most of the cards ranked"),
+    "rank-mixed-levels": (W, "a card of another level than most of the cards ranked"),
+    "rank-previous-unranked": (W, "a card given with --previous that cannot be ranked (errors); not compared"),
 }
 
 

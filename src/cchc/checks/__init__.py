@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from cchc.checks.context import Check, Context
 from cchc.checks.registry import CHECKS
-from cchc.checks.runner import check_file, check_files, discover, run_checks
+from cchc.checks.runner import check_file, check_files, discover, map_files, run_checks
 
-__all__ = ["CHECKS", "Check", "Context", "check_file", "check_files", "discover", "run_checks"]
+__all__ = ["CHECKS", "Check", "Context", "check_file", "check_files", "discover", "map_files", "run_checks"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from cchc.checks.context import Context
 from cchc.checks.registry import CHECKS
@@ -75,7 +76,22 @@ def check_files(paths: list[str], jobs: int = 1,
 
     ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
     """
-    reports: list[FileReport] = []
+    work = partial(check_file, evidence_dir=evidence_dir, criteria_set=criteria_set)
+    return Report(map_files(work, paths, jobs, on_done))
+
+
+T = TypeVar("T")
+
+
+def map_files(work: Callable[[str], T], paths: list[str], jobs: int = 1,
+              on_done: Callable[[T], None] | None = None) -> list[T]:
+    """``work(path)`` for every path, in ``jobs`` processes when there are enough, results in order.
+
+    ``work`` must be picklable (a module-level function or a partial of one); ``on_done`` is called
+    once per result as it arrives. ``cchc rank`` passes a function that sends back a small summary
+    instead of the whole report.
+    """
+    results: list[T] = []
     if jobs > 1 and len(paths) >= jobs * PARALLEL_MIN_PER_JOB:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -85,14 +101,13 @@ def check_files(paths: list[str], jobs: int = 1,
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         chunk = max(1, len(paths) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for report in pool.map(check_file, paths, [evidence_dir] * len(paths), [criteria_set] * len(paths),
-                                   chunksize=chunk):
-                reports.append(report)
+            for result in pool.map(work, paths, chunksize=chunk):
+                results.append(result)
                 if on_done:
-                    on_done(report)
-        return Report(reports)
+                    on_done(result)
+        return results
     for path in paths:
-        reports.append(check_file(path, evidence_dir, criteria_set))
+        results.append(work(path))
         if on_done:
-            on_done(reports[-1])
-    return Report(reports)
+            on_done(results[-1])
+    return results

@@ -1,0 +1,133 @@
+"""One small summary per scorecard: what ranking and the reports need, without the tree.
+
+A national run is ~11,000 cards a year, so each worker process loads, checks and rolls up its
+file and sends back only a :class:`Summary` (a few hundred bytes) or an :class:`Unranked` note.
+``summarize`` is the one place that turns a checked card into points: appraisal rounds, bonus and
+penalty, applicable maxima plug in there, and every report follows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cchc.checks import map_files, run_checks
+from cchc.problems import Problem, Severity
+from cchc.scorecard.load import load_file, where
+from cchc.scorecard.model import Scorecard
+from cchc.scorecard.numbers import percent
+from cchc.scorecard.rollup import Row, rollup
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    """One field (lĩnh vực) of a card: its points, maximum and index."""
+
+    id: str
+    title: str
+    score: Decimal | None
+    max: Decimal
+    index: Decimal | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One checked card reduced to its points (exact decimals) and where its header keys stand."""
+
+    file: str
+    unit: str
+    level: str | None
+    year: int
+    #: The sum of the self-assessed points (None when nothing is scored).
+    self_total: Decimal | None
+    #: The appraised points, once an appraisal round has set them.
+    appraised: Decimal | None
+    #: The points the card is ranked by: appraised when appraised, else self (+ survey, bonus, penalty).
+    final: Decimal | None
+    max: Decimal
+    #: The maximum without the criteria that do not apply to the unit.
+    applicable_max: Decimal
+    fields: tuple[FieldSummary, ...]
+    #: (line, column) of the unit, year and level values, for problems about them.
+    places: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def self_index(self) -> Decimal | None:
+        """Self points / applicable maximum × 100."""
+        return percent(self.self_total, self.applicable_max)
+
+    @property
+    def index(self) -> Decimal | None:
+        """Final points / applicable maximum × 100."""
+        return percent(self.final, self.applicable_max)
+
+    def at(self, name: str) -> tuple[int | None, int | None]:
+        """Line and column of header key ``name`` (unit, year, level) in the file."""
+        for key, line, column in self.places:
+            if key == name:
+                return line, column
+        return None, None
+
+
+@dataclass(frozen=True)
+class Unranked:
+    """A file that cannot be ranked, and why: errors, unreadable, or nothing scored."""
+
+    file: str
+    errors: int
+    warnings: int = 0
+    readable: bool = True
+    unit: str | None = None
+    #: "errors", "unreadable", "unscored", or "duplicate-unit" (set by the ranking).
+    reason: str = "errors"
+    problems: tuple[Problem, ...] = ()
+
+
+def summarize(card: Scorecard, root: Row, file: str) -> Summary:
+    """The summary of one valid card rolled up as ``root``.
+
+    Today final = self and applicable max = max; the appraisal and rules issues change this one
+    function (and nothing that reads a Summary).
+    """
+    fields = tuple(FieldSummary(row.node.id, row.node.title, row.score, row.max, row.index)
+                   for row in root.children if row.node is not None)
+    found = where(card)
+    places = tuple((name, *found.at(name)) for name in ("unit", "year", "level"))
+    return Summary(file=file, unit=card.unit, level=card.level, year=card.year, self_total=root.score,
+                   appraised=None, final=root.score, max=root.max, applicable_max=root.max,
+                   fields=fields, places=places)
+
+
+def summarize_file(path: str, evidence_dir: Path | None = None) -> Summary | Unranked:
+    """Load, check and summarize one file; a file with errors gives an :class:`Unranked`."""
+    loaded = load_file(path)
+    report = run_checks(loaded, evidence_dir)
+    if not report.readable:
+        return Unranked(report.file, report.errors, report.warnings, readable=False, reason="unreadable",
+                        problems=tuple(report.problems))
+    card = loaded.card
+    if card is None or report.errors:
+        errors = tuple(p for p in report.problems if p.severity is Severity.ERROR)
+        return Unranked(report.file, report.errors, report.warnings, unit=card.unit if card else None,
+                        problems=errors)
+    summary = summarize(card, rollup(card), report.file)
+    if summary.final is None:
+        return Unranked(report.file, 0, report.warnings, unit=card.unit, reason="unscored")
+    return summary
+
+
+def summarize_files(paths: list[str], jobs: int = 1,
+                    on_done: Callable[[Summary | Unranked], None] | None = None) -> list[Summary | Unranked]:
+    """Summaries of many files, in ``jobs`` processes when there are enough; in the order given."""
+    return map_files(summarize_file, paths, jobs, on_done)
+
+
+def default_jobs() -> int:
+    """As many workers as processors."""
+    return os.cpu_count() or 1
