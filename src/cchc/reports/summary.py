@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from cchc.checks import map_files, run_checks
 from cchc.problems import Problem, Severity
-from cchc.scorecard.load import load_file, where
+from cchc.scorecard.load import Locations, load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import percent
 from cchc.scorecard.rollup import Row, rollup
@@ -89,16 +89,18 @@ class Unranked:
     problems: tuple[Problem, ...] = ()
 
 
-def summarize(card: Scorecard, root: Row, file: str) -> Summary:
-    """The summary of one valid card rolled up as ``root``.
+def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None = None) -> Summary:
+    """The summary of one valid card rolled up as ``root`` (``locations``: where it was read).
 
     Today final = self and applicable max = max; the appraisal and rules issues change this one
     function (and nothing that reads a Summary).
     """
     fields = tuple(FieldSummary(row.node.id, row.node.title, row.score, row.max, row.index)
                    for row in root.children if row.node is not None)
-    found = where(card)
-    places = tuple((name, *found.at(name)) for name in ("unit", "year", "level"))
+    places: tuple[tuple[str, int, int], ...] = ()
+    if locations is not None:
+        found = locations(card)
+        places = tuple((name, *found.at(name)) for name in ("unit", "year", "level"))
     return Summary(file=file, unit=card.unit, level=card.level, year=card.year, self_total=root.score,
                    appraised=None, final=root.score, max=root.max, applicable_max=root.max,
                    fields=fields, places=places)
@@ -116,7 +118,7 @@ def summarize_file(path: str, evidence_dir: Path | None = None) -> Summary | Unr
         errors = tuple(p for p in report.problems if p.severity is Severity.ERROR)
         return Unranked(report.file, report.errors, report.warnings, unit=card.unit if card else None,
                         problems=errors)
-    summary = summarize(card, rollup(card), report.file)
+    summary = summarize(card, rollup(card), report.file, loaded.locations)
     if summary.final is None:
         return Unranked(report.file, 0, report.warnings, unit=card.unit, reason="unscored")
     return summary
