@@ -1,0 +1,187 @@
+"""How ``cchc rank`` shows a ranking in the terminal: Rich tables built from the core's values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cchc.messages import render
+from cchc.reports.ranking import Band, Ranked, Ranking, band_of, value_text
+from cchc.scorecard.numbers import format_points
+
+if TYPE_CHECKING:  # rich is imported only where it draws
+    from rich.table import Table
+    from rich.text import Text
+
+#: Terminal colours of the bands, highest first (the report's colours, as near as a terminal gets).
+BAND_STYLES = ("green", "blue", "yellow", "red", "magenta", "cyan")
+
+
+def band_style(band: Band | None, bands: tuple[Band, ...]) -> str:
+    """The style of a band's cells; dim for no band."""
+    return "dim" if band is None else BAND_STYLES[bands.index(band) % len(BAND_STYLES)]
+
+
+def _pct(value: Decimal | None) -> str:
+    return format_points(value, 2) if value is not None else ""
+
+
+def _signed(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:+d}" if value else "0"
+    text = format_points(abs(value), 2)
+    return text if text.strip("0,") == "" else ("+" if value > 0 else "−") + text
+
+
+def _table(title: str, **options: object) -> Table:
+    """A table as narrow as it can be drawn: one space between columns, a rule under the header."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 collapse_padding=True, **options)  # type: ignore[arg-type]
+
+
+def _years(ranking: Ranking) -> str:
+    return ", ".join(str(y) for y in sorted(ranking.years)) or "–"
+
+
+def _mixed(ranking: Ranking, name: str) -> bool:
+    return len({getattr(u.summary, name) for u in ranking.units}) > 1
+
+
+def ranking_table(ranking: Ranking) -> Table:
+    """One row per ranked unit: rank, unit, points, index, band (and last year's change).
+
+    Columns that would only repeat another are left out (the JSON has them all): level and year
+    when every card has the same (the title says it), final points while they equal the self
+    points, the applicable maximum while it is 100 everywhere. Headers wrap, numbers never do.
+    """
+    from rich.text import Text
+
+    title = render("rank.title", years=_years(ranking))
+    if ranking.by == "self":
+        title += f" ({render('rank.by-self')})"
+    levels = {u.summary.level for u in ranking.units}
+    if len(levels) == 1 and None not in levels:
+        title += f" — {render(f'level.{next(iter(levels))}')}"
+    units = [u.summary for u in ranking.units]
+    show_level, show_year = _mixed(ranking, "level"), _mixed(ranking, "year")
+    appraised = any(s.appraised is not None for s in units)
+    final = any(s.final != s.self_total for s in units)
+    applicable = any(s.applicable_max != 100 for s in units)
+    table = _table(title)
+    table.add_column(render("rank.col.rank"), justify="right")
+    table.add_column(render("rank.col.unit"))
+    if show_level:
+        table.add_column(render("rank.col.level"))
+    if show_year:
+        table.add_column(render("rank.col.year"))
+    table.add_column(render("rank.col.self"), justify="right")
+    if appraised:
+        table.add_column(render("rank.col.appraised"), justify="right")
+    if final:
+        table.add_column(render("rank.col.final"), justify="right")
+    if applicable:
+        table.add_column(render("rank.col.applicable-max"), justify="right")
+    table.add_column(render("rank.col.index"), justify="right")
+    table.add_column(render("rank.col.band"), justify="center")
+    if ranking.compared:
+        table.add_column(render("rank.col.index-change"), justify="right")
+        table.add_column(render("rank.col.rank-change"), justify="right")
+    for unit in ranking.units:
+        s = unit.summary
+        style = band_style(unit.band, ranking.bands)
+        cells: list[str | Text] = [str(unit.rank), s.unit]
+        if show_level:
+            cells.append(render(f"level.{s.level}") if s.level else "–")
+        if show_year:
+            cells.append(str(s.year))
+        cells.append(format_points(s.self_total))
+        if appraised:
+            cells.append(format_points(s.appraised))
+        if final:
+            cells.append(format_points(s.final))
+        if applicable:
+            cells.append(format_points(s.applicable_max))
+        cells += [Text(_pct(unit.index), style="bold"),
+                  Text(unit.band.name if unit.band else render("rank.no-band"), style=style)]
+        if ranking.compared:
+            cells += _change(unit)
+        table.add_row(*cells)
+    return table
+
+
+def _change(unit: Ranked) -> list[str | Text]:
+    from rich.text import Text
+
+    if unit.previous is None:
+        return [Text(render("rank.new"), style="dim"), ""]
+    cells: list[str | Text] = []
+    for value in (unit.index_change, unit.rank_change):
+        style = "green" if value and value > 0 else "red" if value and value < 0 else ""
+        cells.append(Text(_signed(value), style=style))
+    return cells
+
+
+#: Room a field column takes (a value like 100,00 and its padding and rule), and the rest of a row.
+_FIELD_WIDTH = 8
+_FIXED_WIDTH = 4 + 2 + 20 + 2 + 10
+
+
+def matrix_tables(ranking: Ranking, width: int) -> list[Table]:
+    """Units × fields, the index per field coloured by band, rows in rank order: as many tables
+    as it takes for the fields to fit ``width`` columns (8 fields need ~110)."""
+    from rich.text import Text
+
+    columns = ranking.fields
+    per_table = max(1, (width - _FIXED_WIDTH) // _FIELD_WIDTH)
+    chunks = [list(range(i, min(i + per_table, len(columns)))) for i in range(0, len(columns), per_table)] or [[]]
+    matrix = ranking.matrix()
+    tables = []
+    for n, chunk in enumerate(chunks):
+        title = render("rank.matrix-title") + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else "")
+        table = _table(title)
+        table.add_column(render("rank.col.rank"), justify="right")
+        table.add_column(render("rank.col.unit"))
+        for i in chunk:
+            table.add_column(columns[i].id, justify="right")
+        table.add_column(render("rank.col.index"), justify="right")
+        for unit, values in zip(ranking.units, matrix):
+            cells = [Text(_pct(values[i]), style=band_style(band_of(values[i], ranking.bands), ranking.bands))
+                     for i in chunk]
+            table.add_row(str(unit.rank), unit.summary.unit, *cells,
+                          Text(_pct(unit.index), style="bold " + band_style(unit.band, ranking.bands)))
+        tables.append(table)
+    return tables
+
+
+def field_legend(ranking: Ranking) -> list[str]:
+    """What each column of the matrix is."""
+    return [render("rank.field-legend", id=c.id, title=c.title) for c in ranking.fields]
+
+
+def bands_line(ranking: Ranking) -> str:
+    """The bands in force: "Xếp loại: A ≥ 90 %; B ≥ 80 %; …"."""
+    items = "; ".join(render("rank.band-item", name=b.name, min=value_text(b.min)) for b in ranking.bands)
+    lowest = value_text(ranking.bands[-1].min) if ranking.bands else "0"
+    return render("rank.bands", bands=items, lowest=lowest)
+
+
+def unranked_table(ranking: Ranking) -> Table:
+    """The files left out of the ranking and why."""
+    table = _table(render("rank.unranked-title", count=len(ranking.unranked)), title_style="bold red")
+    table.add_column(render("rank.col.file"), overflow="fold")
+    table.add_column(render("rank.col.unit"), ratio=1)
+    table.add_column(render("rank.col.reason"))
+    for u in ranking.unranked:
+        table.add_row(u.file, u.unit or "", render(f"rank.reason.{u.reason}", errors=u.errors))
+    return table
+
+
+def summary_line(ranking: Ranking) -> str:
+    """One line: units ranked, files left out, warnings."""
+    warnings = sum(p.severity.value == "warning" for p in ranking.problems)
+    return render("rank.summary", ranked=len(ranking.units), unranked=len(ranking.unranked), warnings=warnings)
