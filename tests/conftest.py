@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from cchc.messages import set_language
+
+if TYPE_CHECKING:
+    from tests.rankcards import Cards
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scorecards" / "tp-thanh-hoa-2021.yaml"
@@ -54,3 +58,11 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> Cards:
+    """Thirty-odd scorecards generated from the shipped one, for rank and report (tests/rankcards.py)."""
+    from tests.rankcards import make_cards
+
+    return make_cards(tmp_path_factory.mktemp("cards"))

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.load import load_file
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
@@ -163,9 +161,3 @@ def make_cards(folder: Path) -> Cards:
         cards.previous.append(path)
         cards.previous_totals[unit] = Decimal(total)
     return cards
-
-
-@pytest.fixture(scope="session")
-def cards(tmp_path_factory: pytest.TempPathFactory) -> Cards:
-    """Thirty-odd generated scorecards (see the module's docstring)."""
-    return make_cards(tmp_path_factory.mktemp("cards"))

@@ -21,8 +21,14 @@ from cchc.reports.ranking import (
     rank,
     unit_key,
 )
-from cchc.reports.summary import FieldSummary, Summary, Unranked, summarize_file, summarize_files
-from tests.rankcards import Cards, cards  # noqa: F401 - the fixture
+from cchc.reports.summary import (
+    FieldSummary,
+    Summary,
+    Unranked,
+    summarize_file,
+    summarize_files,
+)
+from tests.rankcards import Cards
 
 D = Decimal
 

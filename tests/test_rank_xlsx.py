@@ -8,15 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 
 from cchc.messages import render
 from cchc.output import OutputError
 from cchc.reports.ranking import Ranking, band_of, colour_of, rank
 from cchc.reports.summary import summarize_files
 from cchc.reports.workbook import write_ranking_xlsx
-from tests.rankcards import Cards, cards  # noqa: F401 - the fixture
+from tests.rankcards import Cards
 from tests.test_libreoffice import SOFFICE, convert, pdf_text, read_csv
 
 
@@ -84,7 +84,7 @@ def test_the_chart_is_a_native_bar_chart_one_bar_per_unit_coloured_by_band(ranki
         assert len(charts) == 1
         xml = archive.read(charts[0]).decode("utf-8")
     assert '<c:barDir val="bar"/>' in xml  # horizontal bars
-    points = re.findall(r"<c:dPt>.*?</c:dPt>", xml, re.S)
+    points = re.findall(r"<c:dPt>.*?</c:dPt>", xml, re.DOTALL)
     assert len(points) == len(ranking.units)
     colours = [re.search(r'<a:srgbClr val="([0-9A-F]{6})"', p).group(1) for p in points]  # type: ignore[union-attr]
     assert colours == [colour_of(u.band, ranking.bands).strong.lstrip("#").upper() for u in ranking.units]
@@ -92,8 +92,8 @@ def test_the_chart_is_a_native_bar_chart_one_bar_per_unit_coloured_by_band(ranki
     # the categories and values are the ranking sheet's unit names and indices
     last = 3 + len(ranking.units)
     index = get_column_letter(index_column(workbook))
-    assert re.search(rf"<c:cat>.*?\$B\$4:\$B\${last}<", xml, re.S)
-    assert re.search(rf"<c:val>.*?\${index}\$4:\${index}\${last}<", xml, re.S)
+    assert re.search(rf"<c:cat>.*?\$B\$4:\$B\${last}<", xml, re.DOTALL)
+    assert re.search(rf"<c:val>.*?\${index}\$4:\${index}\${last}<", xml, re.DOTALL)
 
 
 def test_existing_workbook_is_not_overwritten(ranking: Ranking, workbook: Path) -> None:

@@ -26,7 +26,7 @@ from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import rollup
 from tests.conftest import SHIPPED
-from tests.rankcards import Cards, cards, make_card  # noqa: F401 - the fixture
+from tests.rankcards import Cards, make_card
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
                  if p and Path(p).exists()), None)
@@ -228,7 +228,7 @@ def probe(page: str, folder: Path, width: int) -> dict[str, object]:
     copy = folder / f"probe-{width}.html"
     copy.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = browser(f"--window-size={width},900", "--dump-dom", copy.as_uri())
-    found = re.search(r"<pre id=\"probe\">(.*?)</pre>", dom, re.S)
+    found = re.search(r"<pre id=\"probe\">(.*?)</pre>", dom, re.DOTALL)
     assert found, dom[-500:]
     return json.loads(found.group(1))  # type: ignore[no-any-return]
 

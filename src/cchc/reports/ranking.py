@@ -34,7 +34,7 @@ class Band:
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready: the threshold as an exact decimal string."""
-        return {"name": self.name, "min": _s(self.min)}
+        return {"name": self.name, "min": format(self.min, "f")}
 
 
 #: The national groups: A ≥ 90 %, B 80 to < 90 %, C 70 to < 80 %; below that, no group.
@@ -276,7 +276,10 @@ def rank(outcomes: Iterable[Summary | Unranked], bands: tuple[Band, ...] = DEFAU
     summaries: list[Summary] = []
     unranked: list[Unranked] = []
     for outcome in outcomes:
-        (summaries if isinstance(outcome, Summary) else unranked).append(outcome)
+        if isinstance(outcome, Summary):
+            summaries.append(outcome)
+        else:
+            unranked.append(outcome)
     problems: list[Problem] = []
     summaries, twice = _without_duplicates(summaries, problems)
     unranked.extend(twice)
@@ -285,10 +288,11 @@ def rank(outcomes: Iterable[Summary | Unranked], bands: tuple[Band, ...] = DEFAU
     last: dict[str, Previous] = {}
     if previous is not None:
         before = rank(previous, bands, by)
-        for u in before.units:
-            last[unit_key(u.summary.unit)] = Previous(u.summary.file, u.summary.year, u.rank, u.index)
-        for u in before.unranked:
-            problems.append(Problem("rank-previous-unranked", u.file, args={"errors": u.errors}))
+        for ranked in before.units:
+            last[unit_key(ranked.summary.unit)] = Previous(ranked.summary.file, ranked.summary.year, ranked.rank,
+                                                         ranked.index)
+        for left in before.unranked:
+            problems.append(Problem("rank-previous-unranked", left.file, args={"errors": left.errors}))
     units = _ranked(summaries, bands, by, last)
     problems.sort(key=Problem.sort_key)
     return Ranking(units, unranked, bands, by, problems, compared=previous is not None)
