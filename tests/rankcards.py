@@ -161,3 +161,11 @@ def make_cards(folder: Path) -> Cards:
         cards.previous.append(path)
         cards.previous_totals[unit] = Decimal(total)
     return cards
+
+
+if __name__ == "__main__":  # python -m tests.rankcards FOLDER: the cards the README's examples rank
+    import sys
+
+    made = make_cards(Path(sys.argv[1]))
+    print(f"{len(made.ranked)} cards in {made.folder / 'main'}, last year's in {made.folder / 'previous'}, "
+          f"one problem each in {made.folder / 'extra'}")
