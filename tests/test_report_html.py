@@ -210,8 +210,8 @@ def test_english_page(ranking: Ranking) -> None:
 # Appended to a copy of the page: what the browser laid out, written where --dump-dom shows it.
 PROBE = """<script>
 const rows = document.querySelectorAll("table.ranking tbody tr").length;
-const bars = [...document.querySelectorAll("#index-chart rect.bar")].map(r => r.getBoundingClientRect().width);
-const tracks = [...document.querySelectorAll("#index-chart rect.track")].map(r => r.getBoundingClientRect().width);
+const bars = [...document.querySelectorAll("#CHART rect.bar")].map(r => r.getBoundingClientRect().width);
+const tracks = [...document.querySelectorAll("#CHART rect.track")].map(r => r.getBoundingClientRect().width);
 const overflow = document.documentElement.scrollWidth - window.innerWidth;
 document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + JSON.stringify({rows, bars, tracks, overflow}) + "</pre>");
 </script>"""
@@ -224,9 +224,9 @@ def browser(*args: str) -> str:
                            *args], check=True, capture_output=True, text=True, timeout=180).stdout
 
 
-def probe(page: str, folder: Path, width: int) -> dict[str, object]:
+def probe(page: str, folder: Path, width: int, chart: str = "index-chart") -> dict[str, object]:
     copy = folder / f"probe-{width}.html"
-    copy.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    copy.write_text(page.replace("</body>", PROBE.replace("CHART", chart) + "</body>"), encoding="utf-8")
     dom = browser(f"--window-size={width},900", "--dump-dom", copy.as_uri())
     found = re.search(r"<pre id=\"probe\">(.*?)</pre>", dom, re.DOTALL)
     assert found, dom[-500:]
@@ -256,3 +256,14 @@ def test_browser_screenshot(page: str, tmp_path: Path) -> None:
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1100, 1600)
+
+
+@needs_browser
+def test_browser_card_page_fits_a_phone(tmp_path: Path) -> None:
+    loaded = load_file(SHIPPED)
+    assert loaded.card is not None
+    page = render_card(loaded.card, rollup(loaded.card), str(SHIPPED), DEFAULT_BANDS)
+    seen = probe(page, tmp_path, 390, chart="unit-fields")
+    bars = seen["bars"]
+    assert isinstance(bars, list) and len(bars) == len(loaded.card.criteria)  # one bar per field
+    assert seen["overflow"] == 0
