@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from cchc import __version__
-from cchc.cli.commands import evidence, export, import_, init, schema, set_from_card, total, validate
+from cchc.cli.commands import evidence, export, import_, init, rank, report, schema, set_from_card, total, validate
 from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup
 from cchc.messages import LANGUAGES, render, set_language
 
@@ -29,6 +29,8 @@ COMMANDS: list[tuple[str, str, Callable[..., None]]] = [
     ("import", "cmd.import", import_.import_table),
     ("init", "cmd.init", init.init),
     ("set-from-card", "cmd.set-from-card", set_from_card.set_from_card),
+    ("rank", "cmd.rank", rank.rank),
+    ("report", "cmd.report", report.report),
 ]
 
 

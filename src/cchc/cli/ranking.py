@@ -1,5 +1,5 @@
-"""``cchc rank`` and ``cchc report``: the terminal tables of a ranking (Rich, from the core's values) and
-the commands' bodies, which the command line calls with parsed options and whose result is the exit code."""
+"""What ``cchc rank`` and ``cchc report`` share: the ranking as they build it, its terminal tables (Rich,
+from the core's values), and its problems on stderr."""
 
 from __future__ import annotations
 
@@ -8,25 +8,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cchc.checks import discover
+from cchc.cli.reporters import problem_line, stderr_console
 from cchc.messages import render
-from cchc.reports.ranking import (
-    DEFAULT_BANDS,
-    Band,
-    BandsError,
-    Ranked,
-    Ranking,
-    band_of,
-    parse_bands,
-    rank,
-    value_text,
-)
+from cchc.problems import Severity
+from cchc.reports.ranking import DEFAULT_BANDS, Band, Ranked, Ranking, band_of, rank, value_text
 from cchc.reports.summary import Summary, Unranked, default_jobs, summarize_files
 from cchc.scorecard.numbers import format_points
 
-if TYPE_CHECKING:  # rich and pathlib are imported only where they are used
-    from pathlib import Path
-
-    from rich.console import Console
+if TYPE_CHECKING:  # rich is imported only where it draws
     from rich.table import Table
     from rich.text import Text
 
@@ -49,7 +38,7 @@ def _signed(value: Decimal | int | None) -> str:
     if isinstance(value, int):
         return f"{value:+d}" if value else "0"
     text = format_points(abs(value), 2)
-    return text if text.strip("0,") == "" else ("+" if value > 0 else "−") + text
+    return text if text.strip("0,") == "" else ("+" if value > 0 else "-") + text
 
 
 def _table(title: str, **options: object) -> Table:
@@ -200,141 +189,34 @@ def unranked_table(ranking: Ranking) -> Table:
 
 def summary_line(ranking: Ranking) -> str:
     """One line: units ranked, files left out, warnings."""
-    warnings = sum(p.severity.value == "warning" for p in ranking.problems)
+    warnings = sum(p.severity is Severity.WARNING for p in ranking.problems)
     return render("rank.summary", ranked=len(ranking.units), unranked=len(ranking.unranked), warnings=warnings)
 
 
-# --- the commands' bodies: parse nothing, call the core, render, return the exit code ---------------
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def _say(message: str, style: str = "red") -> None:
-    _console(stderr=True).print(message, style=style, soft_wrap=True, markup=False)
-
-
 def _summaries(files: list[str], jobs: int) -> list[Summary | Unranked]:
-    """Every file's summary; a progress bar on a terminal."""
+    """Every file's summary; a progress bar when stderr is a terminal."""
     if not (sys.stderr.isatty() and len(files) > 1):
         return summarize_files(files, jobs)
     from rich.progress import Progress
 
-    with Progress(console=_console(stderr=True), transient=True) as progress:
+    with Progress(console=stderr_console(), transient=True) as progress:
         task = progress.add_task(render("progress.ranking"), total=len(files))
         return summarize_files(files, jobs, on_done=lambda _found: progress.advance(task))
 
 
-def _bands(text: str | None) -> tuple[Band, ...]:
-    return DEFAULT_BANDS if text is None else parse_bands(text)
-
-
-def _problems(ranking: Ranking) -> None:
-    """The ranking's own problems and those of the cards left out, one line each on stderr."""
-    from cchc.cli.reporters import problem_line
-
-    found = [*ranking.problems, *(p for u in ranking.unranked for p in u.problems if p not in ranking.problems)]
-    for problem in sorted(found, key=lambda p: p.sort_key()):
-        _say(problem_line(problem), "red" if problem.severity.value == "error" else "yellow")
-
-
-def build_ranking(paths: list[str], *, by: str = "final", bands: tuple[Band, ...] = DEFAULT_BANDS,
+def build_ranking(files: list[str], *, by: str = "final", bands: tuple[Band, ...] = DEFAULT_BANDS,
                   previous: list[str] | None = None, jobs: int | None = None) -> Ranking:
-    """The ranking of the cards under ``paths`` (and last year's, ``previous``) as the commands make it."""
+    """The ranking of ``files`` (and of last year's cards under ``previous``) as the commands make it."""
     workers = jobs or default_jobs()
     before = _summaries(discover(previous), workers) if previous else None
-    return rank(_summaries(discover(paths), workers), bands, by, before)
+    return rank(_summaries(files, workers), bands, by, before)
 
 
-def rank_command(paths: list[str], *, by: str = "final", bands: str | None = None,
-                 previous: list[str] | None = None, fields: bool = False, json_output: bool = False,
-                 xlsx: Path | None = None, force: bool = False, jobs: int | None = None) -> int:
-    """``cchc rank PATH...``: the ranking in the terminal (or JSON), optionally the workbook."""
-    from cchc.cli.reporters import dump_json
-    from cchc.output import OutputError, check_target
-    from cchc.reports.workbook import write_ranking_xlsx
-
-    try:
-        if xlsx is not None:
-            check_target(xlsx, None, force, (".xlsx",), "err.output-suffix")  # before any work
-        chosen = _bands(bands)
-    except (OutputError, BandsError) as exc:
-        _say(f"cchc: {exc.message}")
-        return 2
-    if not discover(paths):
-        _say("cchc: " + render("err.no-cards", paths=", ".join(paths)))
-        return 2
-    ranking = build_ranking(paths, by=by, bands=chosen, previous=previous, jobs=jobs)
-    if json_output:
-        print(dump_json(ranking.to_dict()))
-    else:
-        out = _console()
-        out.print(ranking_table(ranking))
-        out.print(bands_line(ranking), soft_wrap=True)
-        if fields:
-            for table in matrix_tables(ranking, out.width):
-                out.print(table)
-            for line in field_legend(ranking):
-                out.print(line, soft_wrap=True, markup=False)
-        if ranking.unranked:
-            out.print(unranked_table(ranking))
-    _problems(ranking)
-    if xlsx is not None:
-        try:
-            write_ranking_xlsx(ranking, xlsx, overwrite=force)
-        except OutputError as exc:
-            _say(f"cchc: {exc.message}")
-            return 2
-        _say(render("rank.xlsx-done", path=xlsx), style="")
-    if not json_output:
-        _console().print(summary_line(ranking), soft_wrap=True, markup=False)
-    return ranking.exit_code()
-
-
-def report_command(paths: list[str], html: Path | None, *, by: str = "final", bands: str | None = None,
-                   previous: list[str] | None = None, force: bool = False, jobs: int | None = None) -> int:
-    """``cchc report PATH... --html OUT``: one card's page, or the ranking page of many."""
-    from cchc.checks import run_checks
-    from cchc.cli.reporters import problem_line
-    from cchc.output import OutputError, check_target
-    from cchc.reports.html import SUFFIXES, render_card, render_ranking, write_html
-    from cchc.scorecard.load import load_file
-    from cchc.scorecard.rollup import rollup
-
-    if html is None:
-        _say("cchc: " + render("err.need-html"))
-        return 2
-    try:
-        check_target(html, None, force, SUFFIXES, "err.html-suffix")  # before any work
-        chosen = _bands(bands)
-    except (OutputError, BandsError) as exc:
-        _say(f"cchc: {exc.message}")
-        return 2
-    files = discover(paths)
-    if not files:
-        _say("cchc: " + render("err.no-cards", paths=", ".join(paths)))
-        return 2
-    if len(files) == 1:
-        loaded = load_file(files[0])
-        report = run_checks(loaded)
-        if loaded.card is None or report.errors:  # the page lists the warnings of a valid card
-            for problem in report.problems:
-                _say(problem_line(problem), "red" if problem.severity.value == "error" else "yellow")
-            return 2 if not report.readable else 1
-        text = render_card(loaded.card, rollup(loaded.card), files[0], chosen, report.problems)
-        code = 0
-    else:
-        ranking = build_ranking(paths, by=by, bands=chosen, previous=previous, jobs=jobs)
-        _problems(ranking)
-        text = render_ranking(ranking, count=len(files))
-        code = ranking.exit_code()
-    try:
-        write_html(text, html, overwrite=force)
-    except OutputError as exc:
-        _say(f"cchc: {exc.message}")
-        return 2
-    _say(render("report.done", path=html), style="")
-    return code
+def print_ranking_problems(ranking: Ranking) -> None:
+    """The ranking's own problems and the errors of the cards left out, one line each on stderr."""
+    found = list(ranking.problems)
+    found += [p for u in ranking.unranked for p in u.problems if p not in ranking.problems]
+    console = stderr_console()
+    for problem in sorted(found, key=lambda p: p.sort_key()):
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        console.print(problem_line(problem), style=style, soft_wrap=True, markup=False)
