@@ -11,7 +11,15 @@ from cchc.checks import discover
 from cchc.cli.reporters import problem_line, stderr_console
 from cchc.messages import render
 from cchc.problems import Severity
-from cchc.reports.ranking import DEFAULT_BANDS, Band, Ranked, Ranking, band_of, rank, value_text
+from cchc.reports.ranking import (
+    DEFAULT_BANDS,
+    Band,
+    Ranked,
+    Ranking,
+    band_of,
+    rank,
+    value_text,
+)
 from cchc.reports.summary import Summary, Unranked, default_jobs, summarize_files
 from cchc.scorecard.numbers import format_points
 
