@@ -148,3 +148,11 @@ def test_report_options_checked_first(runner: CliRunner, tmp_path: Path) -> None
     exists.write_text("giữ nguyên", encoding="utf-8")
     refused = runner.invoke(app, ["report", str(SHIPPED), "--html", str(exists)])
     assert refused.exit_code == 2 and exists.read_text(encoding="utf-8") == "giữ nguyên"
+
+
+def test_custom_bands_in_the_text(runner: CliRunner, cards: Cards) -> None:
+    result = runner.invoke(app, ["rank", str(cards.ranked[0].parent), "--bands", "Tốt=90;Khá=80;Trung bình=65"])
+    assert result.exit_code == 0
+    assert "Xếp loại: Tốt ≥ 90 %; Khá ≥ 80 %; Trung bình ≥ 65 %; dưới 65 %: không xếp loại" in result.stdout
+    everyone = runner.invoke(app, ["rank", str(cards.ranked[0].parent), "--bands", "Tốt=90,Yếu=0"])
+    assert "Xếp loại: Tốt ≥ 90 %; Yếu ≥ 0 %\n" in everyone.stdout  # no "below 0 %"

@@ -151,7 +151,9 @@ def matrix_tables(ranking: Ranking, width: int) -> list[Table]:
     from rich.text import Text
 
     columns = ranking.fields
-    per_table = max(1, (width - _FIXED_WIDTH) // _FIELD_WIDTH)
+    fit = max(1, (width - _FIXED_WIDTH) // _FIELD_WIDTH)
+    count = -(-len(columns) // fit) or 1  # tables needed; their fields shared out evenly (8 = 4 + 4, not 7 + 1)
+    per_table = -(-len(columns) // count) or 1
     chunks = [list(range(i, min(i + per_table, len(columns)))) for i in range(0, len(columns), per_table)] or [[]]
     matrix = ranking.matrix()
     tables = []
@@ -180,6 +182,8 @@ def field_legend(ranking: Ranking) -> list[str]:
 def bands_line(ranking: Ranking) -> str:
     """The bands in force: "Xếp loại: A ≥ 90 %; B ≥ 80 %; …"."""
     items = "; ".join(render("rank.band-item", name=b.name, min=value_text(b.min)) for b in ranking.bands)
+    if ranking.bands and ranking.bands[-1].min == 0:  # every index has a band
+        return render("rank.bands-all", bands=items)
     lowest = value_text(ranking.bands[-1].min) if ranking.bands else "0"
     return render("rank.bands", bands=items, lowest=lowest)
 

@@ -178,12 +178,16 @@ def render_ranking(ranking: Ranking, count: int | None = None) -> str:
             for i, u in enumerate(ranking.units)]
     heat = [[(value, _band_no(value, ranking.bands)[1]) for value in row] for row in ranking.matrix()]
     years = ", ".join(str(y) for y in sorted(ranking.years)) or "–"
+    summaries = [u.summary for u in ranking.units]
     template = _environment().get_template("ranking.html.j2")
     return template.render(
         **_common(ranking.bands), ranking=ranking, years=years, bars=bars, heat=heat,
         anchors=[anchor(i) for i in range(len(ranking.units))], count=count if count is not None else
         len(ranking.units) + len(ranking.unranked), sections=_sections(ranking),
-        problems=ranking.problems, appraised=any(u.summary.appraised is not None for u in ranking.units))
+        problems=ranking.problems, appraised=any(s.appraised is not None for s in summaries),
+        # as in the terminal, a column that would only repeat another is left out
+        show_final=any(s.final != s.self_total for s in summaries),
+        show_max=any(s.applicable_max != 100 for s in summaries))
 
 
 def render_card(card: Scorecard, root: Row, file: str, bands: tuple[Band, ...],

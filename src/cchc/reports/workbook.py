@@ -127,7 +127,9 @@ def _ranking_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
     note_row = last_row + 2
     lowest = value_text(ranking.bands[-1].min) if ranking.bands else "0"
     items = "; ".join(render("rank.band-item", name=b.name, min=value_text(b.min)) for b in ranking.bands)
-    sheet.write_string(note_row, 0, render("rank.bands", bands=items, lowest=lowest), f.note)
+    note = (render("rank.bands-all", bands=items) if ranking.bands and ranking.bands[-1].min == 0
+            else render("rank.bands", bands=items, lowest=lowest))
+    sheet.write_string(note_row, 0, note, f.note)
     chart_row = note_row + 2
     sheet.set_h_pagebreaks([chart_row])  # the chart on a page of its own, never cut by a break
     if ranking.units:
