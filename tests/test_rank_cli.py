@@ -64,7 +64,7 @@ def test_mixed_years_warn_but_rank(runner: CliRunner, cards: Cards) -> None:
 
 def test_text_fits_80_columns_and_keeps_every_rank_and_index(runner: CliRunner, cards: Cards) -> None:
     result = runner.invoke(app, ["rank", str(cards.ranked[0].parent), str(cards.other_level), "--fields",
-                                 "--previous", str(cards.previous[0].parent)], env={"COLUMNS": "80"})
+                                 "--previous", str(cards.previous[0].parent), "--width", "80"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 80
@@ -77,6 +77,15 @@ def test_text_fits_80_columns_and_keeps_every_rank_and_index(runner: CliRunner, 
     assert "Chỉ số theo lĩnh vực (%) (1/2)" in result.stdout  # 8 fields do not fit 80 columns in one table
     assert "Lĩnh vực 8: Điều tra xã hội học" in result.stdout
     assert "Cấp" in result.stdout and "xã" in result.stdout  # the level column: levels differ
+
+
+def test_piped_text_keeps_every_column_whole(runner: CliRunner, cards: Cards) -> None:
+    result = runner.invoke(app, ["rank", str(cards.ranked[0].parent), "--fields"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Xếp hạng Chỉ số CCHC năm 2021 — huyện")  # the title at the left
+    assert any(line.lstrip().startswith("1  UBND thành phố Thanh Hóa ") for line in lines)  # never wrapped
+    assert "Chỉ số theo lĩnh vực (%)" in result.stdout and "(1/2)" not in result.stdout  # one matrix
 
 
 def test_english(runner: CliRunner, cards: Cards) -> None:
@@ -93,10 +102,13 @@ def test_bad_bands_refused_with_the_reason(runner: CliRunner, cards: Cards) -> N
     assert result.stdout == ""
 
 
-def test_no_cards_found(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["rank", str(tmp_path)])
+def test_a_folder_without_cards_is_reported_exit_2(runner: CliRunner, cards: Cards, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["rank", str(cards.ranked[0]), str(tmp_path), "-f", "json"])
     assert result.exit_code == 2
-    assert f"không tìm thấy bảng chấm điểm nào (*.yaml, *.yml) trong: {tmp_path}" in result.stderr
+    assert f"{tmp_path}: lỗi no-scorecard" in result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["units"]) == 1
+    assert [(u["file"], u["reason"]) for u in data["unranked"]] == [(str(tmp_path), "unreadable")]
 
 
 def test_xlsx_written_and_never_overwritten_without_force(runner: CliRunner, cards: Cards, tmp_path: Path) -> None:

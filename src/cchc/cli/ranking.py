@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cchc.checks import discover
-from cchc.cli.reporters import problem_line, stderr_console
+from cchc.cli.reporters import UNLIMITED, problem_line, stderr_console
 from cchc.messages import render
 from cchc.problems import Severity
 from cchc.reports.ranking import (
@@ -49,13 +49,17 @@ def _signed(value: Decimal | int | None) -> str:
     return text if text.strip("0,") == "" else ("+" if value > 0 else "-") + text
 
 
-def _table(title: str, **options: object) -> Table:
-    """A table as narrow as it can be drawn: one space between columns, a rule under the header."""
+def _table(title: str, width: int, **options: object) -> Table:
+    """A table as narrow as it can be drawn: one space between columns, a rule under the header.
+
+    Piped (``width`` unlimited), the table is as wide as its longest row: its title goes left.
+    """
     from rich import box
     from rich.table import Table
 
     return Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 collapse_padding=True, **options)  # type: ignore[arg-type]
+                 collapse_padding=True, title_justify="center" if width < UNLIMITED else "left",
+                 **options)  # type: ignore[arg-type]
 
 
 def _years(ranking: Ranking) -> str:
@@ -66,7 +70,7 @@ def _mixed(ranking: Ranking, name: str) -> bool:
     return len({getattr(u.summary, name) for u in ranking.units}) > 1
 
 
-def ranking_table(ranking: Ranking) -> Table:
+def ranking_table(ranking: Ranking, width: int = UNLIMITED) -> Table:
     """One row per ranked unit: rank, unit, points, index, band (and last year's change).
 
     Columns that would only repeat another are left out (the JSON has them all): level and year
@@ -86,7 +90,7 @@ def ranking_table(ranking: Ranking) -> Table:
     appraised = any(s.appraised is not None for s in units)
     final = any(s.final != s.self_total for s in units)
     applicable = any(s.applicable_max != 100 for s in units)
-    table = _table(title)
+    table = _table(title, width)
     table.add_column(render("rank.col.rank"), justify="right")
     table.add_column(render("rank.col.unit"))
     if show_level:
@@ -159,7 +163,7 @@ def matrix_tables(ranking: Ranking, width: int) -> list[Table]:
     tables = []
     for n, chunk in enumerate(chunks):
         title = render("rank.matrix-title") + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else "")
-        table = _table(title)
+        table = _table(title, width)
         table.add_column(render("rank.col.rank"), justify="right")
         table.add_column(render("rank.col.unit"))
         for i in chunk:
@@ -188,9 +192,9 @@ def bands_line(ranking: Ranking) -> str:
     return render("rank.bands", bands=items, lowest=lowest)
 
 
-def unranked_table(ranking: Ranking) -> Table:
+def unranked_table(ranking: Ranking, width: int = UNLIMITED) -> Table:
     """The files left out of the ranking and why."""
-    table = _table(render("rank.unranked-title", count=len(ranking.unranked)), title_style="bold red")
+    table = _table(render("rank.unranked-title", count=len(ranking.unranked)), width, title_style="bold red")
     table.add_column(render("rank.col.file"), overflow="fold")
     table.add_column(render("rank.col.unit"), ratio=1)
     table.add_column(render("rank.col.reason"))

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import Force, Format, OutputFormat, fail, one_of, whole_number
+from cchc.cli.commands import (
+    Force,
+    Format,
+    OutputFormat,
+    Width,
+    fail,
+    one_of,
+    whole_number,
+)
 
 
 class By(str, Enum):
@@ -40,6 +48,7 @@ def rank(
                                               show_default=False)] = None,
     force: Force = False,
     jobs: Jobs = None,
+    width: Width = None,
 ) -> None:
     """Print the ranking (or its JSON), optionally write the workbook; exit 1 when a card is left out
     (errors, the same unit twice), 2 when a file cannot be read."""
@@ -54,7 +63,7 @@ def rank(
         summary_line,
         unranked_table,
     )
-    from cchc.cli.reporters import dump_json, stderr_console, stdout_console
+    from cchc.cli.reporters import UNLIMITED, dump_json, stderr_console, stdout_console
     from cchc.messages import render
     from cchc.output import OutputError, check_target
     from cchc.reports.ranking import DEFAULT_BANDS, BandsError, parse_bands
@@ -66,23 +75,21 @@ def rank(
             check_target(xlsx, None, force, (".xlsx",), "err.output-suffix")
     except (BandsError, OutputError) as exc:
         raise fail(exc.message) from None
-    files = discover(paths)
-    if not files:
-        raise fail(render("err.no-cards", paths=", ".join(paths)))
+    files = discover(paths)  # a folder without a scorecard stays in, to be reported (no-scorecard)
     ranking = build_ranking(files, by=by.value, bands=chosen, previous=previous, jobs=jobs)
     if output_format is OutputFormat.json:
         print(dump_json(ranking.to_dict()))
     else:
-        out = stdout_console()
-        out.print(ranking_table(ranking))
+        out = stdout_console(width)
+        out.print(ranking_table(ranking, out.width))
         out.print(bands_line(ranking), markup=False)
         if fields:
             for table in matrix_tables(ranking, out.width):
                 out.print(table)
             for line in field_legend(ranking):
-                out.print(line, markup=False)  # wrapped to the width, never cut
+                out.print(line, markup=False, soft_wrap=out.width >= UNLIMITED)  # wrapped to a width, never cut
         if ranking.unranked:
-            out.print(unranked_table(ranking))
+            out.print(unranked_table(ranking, out.width))
     print_ranking_problems(ranking)
     if xlsx is not None:
         try:
@@ -91,5 +98,5 @@ def rank(
             raise fail(exc.message) from None
         stderr_console().print(render("rank.xlsx-done", path=xlsx), soft_wrap=True, markup=False)
     if output_format is not OutputFormat.json:
-        stdout_console().print(summary_line(ranking), soft_wrap=True, markup=False)
+        stdout_console(width).print(summary_line(ranking), soft_wrap=True, markup=False)
     raise typer.Exit(ranking.exit_code())

@@ -37,9 +37,7 @@ def report(
         check_target(html, None, force, SUFFIXES, "err.html-suffix")  # refused before any work is done
     except (BandsError, OutputError) as exc:
         raise fail(exc.message) from None
-    files = discover(paths)
-    if not files:
-        raise fail(render("err.no-cards", paths=", ".join(paths)))
+    files = discover(paths)  # a folder without a scorecard stays in, to be reported (no-scorecard)
     if len(files) == 1:
         loaded = load_file(files[0])
         checked = run_checks(loaded)
