@@ -209,6 +209,7 @@ def test_previous_gives_the_change_of_index_and_rank(cards: Cards) -> None:
 def test_previous_card_with_errors_is_a_warning(cards: Cards) -> None:
     ranking = ranking_of(cards.ranked[:3], previous=summarize_files([str(cards.error)]))
     assert [(p.code, p.file) for p in ranking.problems] == [("rank-previous-unranked", str(cards.error))]
+    assert ranking.problems[0].message == "Bảng năm trước không được dùng để so sánh: 1 lỗi"
     assert ranking.exit_code() == 0
 
 

@@ -217,17 +217,18 @@ document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + JSON.stringif
 </script>"""
 
 
-def browser(*args: str) -> str:
+def browser(profile: Path, *args: str) -> str:
+    """Run headless chromium with a profile of its own under ``profile``; its stdout."""
     assert CHROMIUM is not None
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--no-first-run", "--user-data-dir=" + str(Path(args[-1]).parent / "profile"),
-                           *args], check=True, capture_output=True, text=True, timeout=180).stdout
+                           "--no-first-run", f"--user-data-dir={profile / 'chromium-profile'}", *args],
+                          check=True, capture_output=True, text=True, timeout=180).stdout
 
 
 def probe(page: str, folder: Path, width: int, chart: str = "index-chart") -> dict[str, object]:
     copy = folder / f"probe-{width}.html"
     copy.write_text(page.replace("</body>", PROBE.replace("CHART", chart) + "</body>"), encoding="utf-8")
-    dom = browser(f"--window-size={width},900", "--dump-dom", copy.as_uri())
+    dom = browser(folder, f"--window-size={width},900", "--dump-dom", copy.as_uri())
     found = re.search(r"<pre id=\"probe\">(.*?)</pre>", dom, re.DOTALL)
     assert found, dom[-500:]
     return json.loads(found.group(1))  # type: ignore[no-any-return]
@@ -252,7 +253,7 @@ def test_browser_screenshot(page: str, tmp_path: Path) -> None:
     html = tmp_path / "xep-hang.html"
     write_html(page, html, overwrite=False)
     png = tmp_path / "report.png"
-    browser("--window-size=1100,1600", f"--screenshot={png}", html.as_uri())
+    browser(tmp_path, "--window-size=1100,1600", f"--screenshot={png}", html.as_uri())
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1100, 1600)

@@ -102,7 +102,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "rank-duplicate-unit": (E, "two cards of the same unit (accents and case ignored); neither is ranked"),
     "rank-mixed-years": (W, "a card of another year than most of the cards ranked"),
     "rank-mixed-levels": (W, "a card of another level than most of the cards ranked"),
-    "rank-previous-unranked": (W, "a card given with --previous that cannot be ranked (errors); not compared"),
+    "rank-previous-unranked": (W, "a card given with --previous that cannot be ranked (errors, unreadable, twice); not compared"),
 }
 
 

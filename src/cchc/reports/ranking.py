@@ -292,7 +292,8 @@ def rank(outcomes: Iterable[Summary | Unranked], bands: tuple[Band, ...] = DEFAU
             last[unit_key(ranked.summary.unit)] = Previous(ranked.summary.file, ranked.summary.year, ranked.rank,
                                                          ranked.index)
         for left in before.unranked:
-            problems.append(Problem("rank-previous-unranked", left.file, args={"errors": left.errors}))
+            reason = render(f"rank.reason.{left.reason}", errors=left.errors)
+            problems.append(Problem("rank-previous-unranked", left.file, args={"reason": reason}))
     units = _ranked(summaries, bands, by, last)
     problems.sort(key=Problem.sort_key)
     return Ranking(units, unranked, bands, by, problems, compared=previous is not None)
