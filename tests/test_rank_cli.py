@@ -168,3 +168,22 @@ def test_custom_bands_in_the_text(runner: CliRunner, cards: Cards) -> None:
     assert "Xếp loại: Tốt ≥ 90 %; Khá ≥ 80 %; Trung bình ≥ 65 %; dưới 65 %: không xếp loại" in result.stdout
     everyone = runner.invoke(app, ["rank", str(cards.ranked[0].parent), "--bands", "Tốt=90,Yếu=0"])
     assert "Xếp loại: Tốt ≥ 90 %; Yếu ≥ 0 %\n" in everyone.stdout  # no "below 0 %"
+
+
+def test_terminal_table_shows_appraised_final_and_applicable_max_when_they_differ() -> None:
+    from decimal import Decimal as D
+
+    from rich.console import Console
+
+    from cchc.cli.ranking import ranking_table
+    from cchc.reports.summary import Summary
+
+    appraised = Summary(file="a.yaml", unit="Sở A", level="so", year=2021, self_total=D(95), appraised=D(80),
+                        final=D(80), max=D(100), applicable_max=D(84), fields=())
+    console = Console(width=200, record=True)
+    console.print(ranking_table(rank([appraised]), 200))
+    lines = console.export_text().splitlines()
+    header, row = lines[1], lines[3]
+    assert header.split() == ["Hạng", "Đơn", "vị", "Tự", "đánh", "giá", "Thẩm", "định", "Điểm", "đạt", "Tối", "đa",
+                              "áp", "dụng", "Chỉ", "số", "(%)", "Xếp", "loại"]
+    assert row.split() == ["1", "Sở", "A", "95", "80", "80", "84", "95,24", "A"]

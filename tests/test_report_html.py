@@ -21,7 +21,7 @@ from cchc.evidence.cited import all_cited, index_documents
 from cchc.messages import render
 from cchc.reports.html import render_card, render_ranking, write_html
 from cchc.reports.ranking import DEFAULT_BANDS, Ranking, rank
-from cchc.reports.summary import summarize_files
+from cchc.reports.summary import Summary, summarize_files
 from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import rollup
@@ -268,3 +268,22 @@ def test_browser_card_page_fits_a_phone(tmp_path: Path) -> None:
     bars = seen["bars"]
     assert isinstance(bars, list) and len(bars) == len(loaded.card.criteria)  # one bar per field
     assert seen["overflow"] == 0
+
+
+def test_appraised_and_final_points_get_their_columns() -> None:
+    """Once appraisal sets final points apart from the self points, both show (and the applicable
+    maximum when it is not 100)."""
+    appraised = Summary(file=str(SHIPPED), unit="Sở A", level="so", year=2021, self_total=Decimal(95),
+                        appraised=Decimal(80), final=Decimal(80), max=Decimal(100), applicable_max=Decimal(84),
+                        fields=())
+    plain = Summary(file=str(SHIPPED), unit="Sở B", level="so", year=2021, self_total=Decimal(90), appraised=None,
+                    final=Decimal(90), max=Decimal(100), applicable_max=Decimal(100), fields=())
+    ranking = rank([appraised, plain])
+    table = parse(render_ranking(ranking)).one("table", "ranking")
+    header = [th.all_text() for th in table.one("thead").find("th")]
+    assert [render(k) for k in ("rank.col.self", "rank.col.appraised", "rank.col.final",
+                                "rank.col.applicable-max")] == header[4:8]
+    first = [c.all_text() for c in table.one("tbody").find("tr")[0].children if c.tag in ("td", "th")]
+    assert first[1] == "Sở A" and first[4:9] == ["95", "80", "80", "84", "95,24"]  # 80 of 84 applicable
+    plain_page = parse(render_ranking(rank([plain])))
+    assert render("rank.col.final") not in plain_page.one("table", "ranking").one("thead").all_text()
