@@ -279,3 +279,14 @@ def test_parallel_equals_serial(cards: Cards) -> None:
 def summary(unit: str, score: str) -> Summary:
     return Summary(file=f"{unit}.yaml", unit=unit, level="so", year=2021, self_total=D(score), appraised=None,
                    final=D(score), max=D(100), applicable_max=D(100), fields=())
+
+
+def test_a_card_with_no_score_is_left_out_as_unscored(cards: Cards, tmp_path: Path) -> None:
+    path = tmp_path / "blank.yaml"
+    path.write_text("unit: UBND xã Chưa Chấm\nyear: 2021\ncriteria:\n  - id: '1'\n    title: Lĩnh vực một\n"
+                    "    max: 100\n", encoding="utf-8")
+    found = summarize_file(str(path))
+    assert isinstance(found, Unranked) and found.reason == "unscored" and found.errors == 0
+    ranking = rank([summarized(str(cards.ranked[0])), found])
+    assert [u.summary.unit for u in ranking.units] == ["UBND thành phố Thanh Hóa"]
+    assert ranking.exit_code() == 1  # left out: somebody has to look at it

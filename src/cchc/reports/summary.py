@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from cchc.checks import map_files, run_checks
 from cchc.problems import Problem, Severity
@@ -20,9 +19,6 @@ from cchc.scorecard.load import Locations, load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import percent
 from cchc.scorecard.rollup import Row, rollup
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -106,10 +102,10 @@ def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None
                    fields=fields, places=places)
 
 
-def summarize_file(path: str, evidence_dir: Path | None = None) -> Summary | Unranked:
+def summarize_file(path: str) -> Summary | Unranked:
     """Load, check and summarize one file; a file with errors gives an :class:`Unranked`."""
     loaded = load_file(path)
-    report = run_checks(loaded, evidence_dir)
+    report = run_checks(loaded)
     if not report.readable:
         return Unranked(report.file, report.errors, report.warnings, readable=False, reason="unreadable",
                         problems=tuple(report.problems))
