@@ -25,6 +25,7 @@ from cchc.evidence.cited import all_cited, index_documents, index_row
 from cchc.messages import language, render
 from cchc.problems import Problem
 from cchc.reports.ranking import Band, Ranking, band_of, colour_of, value_text
+from cchc.reports.summary import Summary, summarize
 from cchc.scorecard.load import load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
@@ -74,15 +75,11 @@ class CriterionRow:
 
 @dataclass
 class UnitPage:
-    """What the page shows of one unit: its summary, its field chart and its table."""
+    """What the page shows of one unit: its summary (the points it is ranked by), its field chart and
+    its table of criteria."""
 
     anchor: str
-    unit: str
-    year: int
-    level: str | None
-    file: str
-    score: Decimal | None
-    max: Decimal
+    summary: Summary
     index: Decimal | None
     band: Band | None
     band_no: int | None
@@ -109,17 +106,16 @@ def _rows(root: Row) -> list[CriterionRow]:
             for row in root.walk() if row.node is not None]
 
 
-def unit_page(card: Scorecard, root: Row, file: str, bands: tuple[Band, ...], anchor: str = "unit",
+def unit_page(card: Scorecard, root: Row, summary: Summary, bands: tuple[Band, ...], anchor: str = "unit",
               rank: int | None = None, index: Decimal | None = None, evidence: bool = False) -> UnitPage:
-    """The page data of one card rolled up as ``root``; ``index`` is the ranking's (else the card's)."""
-    index = root.index if index is None else index
+    """The page data of one card rolled up as ``root`` and summarized as ``summary``; ``index`` is the
+    ranking's (by final or self points), else the summary's."""
+    index = summary.index if index is None else index
     band, band_no = _band_no(index, bands)
-    fields = [Bar(f"{row.node.id}. {row.node.title}", row.index, _band_no(row.index, bands)[1])
-              for row in root.children if row.node is not None]
+    fields = [Bar(f"{f.id}. {f.title}", f.index, _band_no(f.index, bands)[1]) for f in summary.fields]
     total = CriterionRow(0, "", "", render("total.sum"), root.max, root.score, root.index)
     documents = [index_row(doc) for doc in index_documents(all_cited(card))] if evidence else []
-    return UnitPage(anchor, card.unit, card.year, card.level, file, root.score, root.max, index, band, band_no,
-                    rank, fields, _rows(root), total, documents)
+    return UnitPage(anchor, summary, index, band, band_no, rank, fields, _rows(root), total, documents)
 
 
 def _sections(ranking: Ranking) -> Iterator[UnitPage]:
@@ -128,8 +124,8 @@ def _sections(ranking: Ranking) -> Iterator[UnitPage]:
         loaded = load_file(unit.summary.file)
         if loaded.card is None:  # changed since it was ranked: leave the section out, not the page
             continue
-        yield unit_page(loaded.card, rollup(loaded.card), unit.summary.file, ranking.bands,
-                        anchor=anchor(position), rank=unit.rank, index=unit.index)
+        yield unit_page(loaded.card, rollup(loaded.card), unit.summary, ranking.bands, anchor=anchor(position),
+                        rank=unit.rank, index=unit.index)
 
 
 def anchor(position: int) -> str:
@@ -193,7 +189,7 @@ def render_ranking(ranking: Ranking, count: int | None = None) -> str:
 def render_card(card: Scorecard, root: Row, file: str, bands: tuple[Band, ...],
                 problems: list[Problem] | None = None) -> str:
     """The page of one card as one HTML document."""
-    page = unit_page(card, root, file, bands, evidence=True)
+    page = unit_page(card, root, summarize(card, root, file), bands, evidence=True)
     template = _environment().get_template("card.html.j2")
     return template.render(**_common(bands), page=page, problems=problems or [])
 
