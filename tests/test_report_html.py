@@ -287,3 +287,23 @@ def test_appraised_and_final_points_get_their_columns() -> None:
     assert first[1] == "Sở A" and first[4:9] == ["95", "80", "80", "84", "95,24"]  # 80 of 84 applicable
     plain_page = parse(render_ranking(rank([plain])))
     assert render("rank.col.final") not in plain_page.one("table", "ranking").one("thead").all_text()
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: apt-get install poppler-utils")
+def test_printed_on_a4_each_unit_from_a_new_page_with_the_table_header_repeated(cards: Cards, tmp_path: Path) -> None:
+    ranking = rank(summarize_files([str(p) for p in cards.ranked[:3]]))
+    html = tmp_path / "three.html"
+    write_html(render_ranking(ranking), html, overwrite=False)
+    pdf = tmp_path / "three.pdf"
+    browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
+    assert size and (round(float(size[1])), round(float(size[2]))) == (595, 842)  # A4 in points
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    tops = [next((line.split() for line in page.splitlines() if line.strip()), []) for page in pages]
+    for unit in ranking.units:  # a page starts with the unit's rank and name
+        assert [str(unit.rank), *unit.summary.unit.split()] in tops, unit.summary.unit
+    continued = [top for top in tops if top[:2] == ["Điểm", "Điểm"]]  # the criteria header, repeated
+    assert len(continued) >= len(ranking.units)
