@@ -255,7 +255,7 @@ def test_field_matrix_rows_in_rank_order(cards: Cards) -> None:
     ranking = ranking_of(cards.ranked)
     matrix = ranking.matrix()
     assert len(matrix) == len(ranking.units) and all(len(row) == len(ranking.fields) for row in matrix)
-    for unit, row in zip(ranking.units, matrix):
+    for unit, row in zip(ranking.units, matrix, strict=True):
         assert row == [f.index for f in unit.summary.fields]
         scores = [f.score for f in unit.summary.fields]
         assert sum(s for s in scores if s is not None) == unit.summary.self_total

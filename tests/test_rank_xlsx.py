@@ -53,7 +53,7 @@ def test_ranking_sheet_holds_every_unit_with_cached_values(ranking: Ranking, wor
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=3 + len(ranking.units))]
     col = {name: header.index(render(name)) for name in ("rank.col.rank", "rank.col.unit", "rank.col.index",
                                                           "rank.col.band", "rank.col.rank-change")}
-    for row, unit in zip(rows, ranking.units):
+    for row, unit in zip(rows, ranking.units, strict=True):
         assert row[col["rank.col.rank"]] == unit.rank
         assert row[col["rank.col.unit"]] == unit.summary.unit
         # the index is a formula: its cached value is what a reader that does not calculate sees
@@ -67,7 +67,7 @@ def test_ranking_sheet_holds_every_unit_with_cached_values(ranking: Ranking, wor
 
 def test_field_sheet_is_the_matrix_in_rank_order(ranking: Ranking, workbook: Path) -> None:
     sheet = openpyxl.load_workbook(workbook, data_only=True)[render("rank.xlsx-matrix-sheet")]
-    for r, (unit, values) in enumerate(zip(ranking.units, ranking.matrix()), start=4):
+    for r, (unit, values) in enumerate(zip(ranking.units, ranking.matrix(), strict=True), start=4):
         assert sheet.cell(r, 2).value == unit.summary.unit
         cells = [sheet.cell(r, c).value for c in range(3, 3 + len(values))]
         assert [round(number(c), 4) for c in cells] == values

@@ -50,7 +50,8 @@ class Element:
         """Every element below (depth first) with this tag and, if given, class and id."""
         found = []
         for child in self.children:
-            if child.tag == tag and (cls is None or cls in child.classes) and (id is None or child.attrs.get("id") == id):
+            if (child.tag == tag and (cls is None or cls in child.classes)
+                    and (id is None or child.attrs.get("id") == id)):
                 found.append(child)
             found.extend(child.find(tag, cls, id))
         return found
@@ -109,7 +110,7 @@ def page(ranking: Ranking) -> str:
 def test_ranking_table_has_one_row_per_unit_in_rank_order(ranking: Ranking, page: str) -> None:
     rows = parse(page).one("table", "ranking").one("tbody").find("tr")
     assert len(rows) == len(ranking.units) == 26
-    for row, unit in zip(rows, ranking.units):
+    for row, unit in zip(rows, ranking.units, strict=True):
         cells = [c for c in row.children if c.tag in ("td", "th")]
         assert cells[0].all_text() == str(unit.rank)
         assert cells[1].all_text() == unit.summary.unit
@@ -132,14 +133,14 @@ def test_heatmap_and_sections_follow_the_ranking(ranking: Ranking, page: str) ->
     doc = parse(page)
     heat = doc.one("table", "heatmap").one("tbody").find("tr")
     assert len(heat) == len(ranking.units)
-    for row, values in zip(heat, ranking.matrix()):
+    for row, values in zip(heat, ranking.matrix(), strict=True):
         cells = row.find("td", "cell")[:-1]
         assert [c.all_text() for c in cells] == [f"{round(v, 2)}".replace(".", ",") for v in values if v is not None]
     sections = doc.find("article", "unit")
     assert len(sections) == len(ranking.units)
     links = [a.attrs["href"] for a in doc.one("table", "ranking").find("a")]
     assert links == ["#" + s.attrs["id"] for s in sections]
-    for section, unit in zip(sections, ranking.units):
+    for section, unit in zip(sections, ranking.units, strict=True):
         assert unit.summary.unit in section.one("h2").all_text()
         assert len(section.find("rect", "bar")) == len(unit.summary.fields)
     unranked = doc.one("table", "unranked").one("tbody").find("tr")
@@ -187,7 +188,8 @@ def test_one_card_page_has_its_fields_criteria_and_evidence() -> None:
     facts = doc.one("dl", "facts").all_text()
     assert "98,52 / 100" in facts and "A" in facts
     bars = doc.find("rect", "bar")
-    assert [Decimal(b.attrs["width"]) for b in bars] == [round(f.index, 2) for f in root.children if f.index is not None]
+    assert [Decimal(b.attrs["width"]) for b in bars] == [round(f.index, 2) for f in root.children
+                                                         if f.index is not None]
     rows = doc.one("table", "criteria").one("tbody").find("tr")
     # as `cchc total`: a split_unknown group is one row (its children carry no points), and the total
     assert len(rows) == sum(1 for row in root.walk() if row.node is not None) + 1
@@ -213,7 +215,8 @@ const rows = document.querySelectorAll("table.ranking tbody tr").length;
 const bars = [...document.querySelectorAll("#CHART rect.bar")].map(r => r.getBoundingClientRect().width);
 const tracks = [...document.querySelectorAll("#CHART rect.track")].map(r => r.getBoundingClientRect().width);
 const overflow = document.documentElement.scrollWidth - window.innerWidth;
-document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + JSON.stringify({rows, bars, tracks, overflow}) + "</pre>");
+const seen = JSON.stringify({rows, bars, tracks, overflow});
+document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + seen + "</pre>");
 </script>"""
 
 
@@ -242,7 +245,7 @@ def test_browser_shows_one_row_and_one_bar_per_unit(ranking: Ranking, page: str,
     assert seen["rows"] == len(ranking.units)
     bars, tracks = seen["bars"], seen["tracks"]
     assert isinstance(bars, list) and isinstance(tracks, list) and len(bars) == len(ranking.units)
-    for drawn, track, unit in zip(bars, tracks, ranking.units):
+    for drawn, track, unit in zip(bars, tracks, ranking.units, strict=True):
         assert track > 100  # a bar is never squeezed to nothing, not even on a phone
         assert abs(drawn / track * 100 - float(unit.index)) < 1  # drawn as long as its index
     assert seen["overflow"] == 0  # wide tables scroll inside the page, the page itself does not

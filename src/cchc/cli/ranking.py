@@ -169,7 +169,7 @@ def matrix_tables(ranking: Ranking, width: int) -> list[Table]:
         for i in chunk:
             table.add_column(columns[i].id, justify="right")
         table.add_column(render("rank.col.index"), justify="right")
-        for unit, values in zip(ranking.units, matrix):
+        for unit, values in zip(ranking.units, matrix, strict=True):
             cells = [Text(_pct(values[i]), style=band_style(band_of(values[i], ranking.bands), ranking.bands))
                      for i in chunk]
             table.add_row(str(unit.rank), unit.summary.unit, *cells,

@@ -175,7 +175,7 @@ def _matrix_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
         sheet.set_column(i, i, width)
         sheet.write_string(HEADER_ROW, i, text, f.header)
     sheet.set_row(HEADER_ROW, 33)
-    for row, (unit, values) in enumerate(zip(ranking.units, ranking.matrix()), start=FIRST_ROW):
+    for row, (unit, values) in enumerate(zip(ranking.units, ranking.matrix(), strict=True), start=FIRST_ROW):
         sheet.write_number(row, 0, unit.rank, f.centre)
         sheet.write_string(row, 1, clean_text(unit.summary.unit)[0], f.text)
         for i, value in enumerate(values, start=2):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from cchc.cli.commands import (
 )
 
 
-class By(str, Enum):
+class By(StrEnum):
     """Which points the ranking is by."""
 
     final = "final"
