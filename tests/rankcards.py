@@ -8,6 +8,7 @@ to the 2 decimals shown), every national band and the boundaries of the bands.
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -127,7 +128,10 @@ def recompute_totals(card: Scorecard) -> None:
 
 
 def write(card: Scorecard, path: Path) -> Path:
+    """Write ``card`` to ``path``, naming the shipped card's criteria set relative to where it is."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if card.criteria_set is not None:
+        card.criteria_set = os.path.relpath(SHIPPED.parent / card.criteria_set, path.parent)
     path.write_text(dump_scorecard(card), encoding="utf-8")
     return path
 

@@ -28,7 +28,8 @@ from cchc.reports.summary import (
     summarize_file,
     summarize_files,
 )
-from tests.rankcards import Cards
+from cchc.scorecard.model import Adjustment
+from tests.rankcards import Cards, make_card, recompute_totals, scored_leaves, write
 
 D = Decimal
 
@@ -199,7 +200,7 @@ def test_previous_gives_the_change_of_index_and_rank(cards: Cards) -> None:
         assert unit.index_change == cards.totals[unit.summary.unit] - old
         assert unit.rank_change == last_rank[unit_key(unit.summary.unit)] - unit.rank
     thanh_hoa = matched["UBND thành phố Thanh Hóa"].to_dict()
-    assert thanh_hoa["index_change"] == "1.4200" and thanh_hoa["rank_change"] == 0  # 97,1 -> 98,52, 1st both
+    assert thanh_hoa["index_change"] == "1.42" and thanh_hoa["rank_change"] == 0  # 97,1 -> 98,52, 1st both
     nong_cong = matched["UBND huyện Nông Cống"]
     assert nong_cong.rank_change == 5 - 9  # 5th of last year's seven, 9th now
     others = [u for u in ranking.units if u.previous is None]
@@ -240,9 +241,9 @@ def test_json_shape_with_exact_decimal_strings(cards: Cards) -> None:
                           "applicable_max", "index", "band", "fields", "previous", "index_change",
                           "rank_change"}
     assert first == first | {"rank": 1, "unit": "UBND thành phố Thanh Hóa", "level": "huyen", "year": 2021,
-                             "self": "98.5200", "final": "98.5200", "index": "98.5200", "band": "A",
+                             "self": "98.52", "final": "98.52", "index": "98.52", "band": "A",
                              "appraised": None, "previous": None}
-    assert D(first["max"]) == D(first["applicable_max"]) == 100
+    assert first["max"] == first["applicable_max"] == "100"
     assert [f["id"] for f in first["fields"]] == [str(i) for i in range(1, 9)]
     assert set(first["fields"][0]) == {"id", "title", "score", "max", "index"}
     assert all(isinstance(f["score"], str) and isinstance(f["index"], str) for f in first["fields"])
@@ -290,3 +291,25 @@ def test_a_card_with_no_score_is_left_out_as_unscored(cards: Cards, tmp_path: Pa
     ranking = rank([summarized(str(cards.ranked[0])), found])
     assert [u.summary.unit for u in ranking.units] == ["UBND thành phố Thanh Hóa"]
     assert ranking.exit_code() == 1  # left out: somebody has to look at it
+
+
+def test_final_points_and_applicable_maximum_are_the_cards_final_result(tmp_path: Path) -> None:
+    """Not-applicable criteria leave the maximum, bonus and penalty count: the index is final points over
+    the applicable maximum, as `cchc total` computes it (cchc.scorecard.final)."""
+    card = make_card("UBND huyện Áp Dụng", D(80), seed=11)
+    card.criteria_set = None  # no set: not-applicable criteria leave the maximum, bonus and penalty uncapped
+    leaf = next(node for node in scored_leaves(card) if node.score)
+    assert leaf.max is not None and leaf.score is not None
+    excluded_max, excluded_score = leaf.max, leaf.score
+    leaf.applicable, leaf.score, leaf.note = False, None, "Không áp dụng với đơn vị"
+    card.bonus = [Adjustment(points=D("1.5"), reason="Sáng kiến CCHC", evidence=["Quyết định số 12/QĐ-UBND"])]
+    card.penalty = [Adjustment(points=D("0.5"), reason="Chậm gửi báo cáo", evidence=["Công văn số 7/UBND-NV"])]
+    recompute_totals(card)
+    found = summarize_file(str(write(card, tmp_path / "card.yaml")))
+    assert isinstance(found, Summary), found
+    assert found.self_total == D(80) - excluded_score
+    assert found.max == D(100) and found.applicable_max == D(100) - excluded_max
+    assert found.final == found.self_total + D("1.5") - D("0.5")
+    (unit,) = rank([found]).units
+    assert unit.index == round(found.final * 100 / found.applicable_max, 4)
+    assert unit.to_dict()["applicable_max"] == str(D(100) - excluded_max)

@@ -10,7 +10,7 @@ import openpyxl
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from cchc.checks import discover
+from cchc.checks import check_file, discover
 from cchc.cli.app import app
 from cchc.reports.ranking import parse_bands, rank
 from cchc.reports.summary import summarize_files
@@ -49,7 +49,8 @@ def test_cards_left_out_exit_1_listed_below_the_ranking(runner: CliRunner, cards
     assert text.index("Xếp hạng Chỉ số CCHC năm 2021") < text.index("Không xếp hạng (3 tệp)")
     assert "1 lỗi" in text and "đơn vị có hơn một bảng" in text
     assert text.rstrip().endswith("25 đơn vị được xếp hạng, 3 tệp không xếp hạng, 0 cảnh báo")
-    assert f"{cards.error}:20:16: lỗi score-above-max" in result.stderr
+    (wrong,) = [p for p in check_file(cards.error).problems if p.code == "score-above-max"]
+    assert f"{wrong.location()}: lỗi score-above-max" in result.stderr
     assert f"{cards.duplicate}:2:7: lỗi rank-duplicate-unit" in result.stderr
     data = json.loads(runner.invoke(app, ["rank", str(main), str(cards.error), "-f", "json"]).stdout)
     assert data["unranked"][0]["file"] == str(cards.error) and data["unranked"][0]["errors"] == 1

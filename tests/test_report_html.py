@@ -22,11 +22,10 @@ from cchc.messages import render
 from cchc.reports.html import render_card, render_ranking, write_html
 from cchc.reports.ranking import DEFAULT_BANDS, Ranking, rank
 from cchc.reports.summary import Summary, summarize_files
-from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import rollup
 from tests.conftest import SHIPPED
-from tests.rankcards import Cards, make_card
+from tests.rankcards import Cards, make_card, write
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
                  if p and Path(p).exists()), None)
@@ -162,10 +161,8 @@ def test_unit_names_and_evidence_cannot_inject_markup(tmp_path: Path) -> None:
     card = make_card(evil, Decimal(90), seed=7)
     card.criteria[0].title = '<img src=x onerror="alert(1)">'
     card.criteria[0].children[0].evidence = ['Kế hoạch số 1/KH-UBND <iframe src="//evil">']
-    path = tmp_path / "evil.yaml"
-    path.write_text(dump_scorecard(card), encoding="utf-8")
-    other = tmp_path / "other.yaml"
-    other.write_text(dump_scorecard(make_card("UBND huyện Khác", Decimal(80), seed=8)), encoding="utf-8")
+    path = write(card, tmp_path / "evil.yaml")
+    other = write(make_card("UBND huyện Khác", Decimal(80), seed=8), tmp_path / "other.yaml")
     ranking_page = render_ranking(rank(summarize_files([str(path), str(other)])))
     loaded = load_file(path)
     assert loaded.card is not None

@@ -21,15 +21,16 @@ import jinja2
 
 from cchc import __version__
 from cchc import output as safewrite
+from cchc.criteria.terms import Terms
 from cchc.evidence.cited import all_cited, index_documents, index_row
 from cchc.messages import language, render
 from cchc.problems import Problem
 from cchc.reports.ranking import Band, Ranking, band_of, colour_of, value_text
-from cchc.reports.summary import Summary, summarize
+from cchc.reports.summary import Summary, rolled_up, summarize
 from cchc.scorecard.load import load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
-from cchc.scorecard.rollup import Row, rollup
+from cchc.scorecard.rollup import Row
 
 SUFFIXES = (".html", ".htm")
 
@@ -124,7 +125,7 @@ def _sections(ranking: Ranking) -> Iterator[UnitPage]:
         loaded = load_file(unit.summary.file)
         if loaded.card is None:  # changed since it was ranked: leave the section out, not the page
             continue
-        yield unit_page(loaded.card, rollup(loaded.card), unit.summary, ranking.bands, anchor=anchor(position),
+        yield unit_page(loaded.card, rolled_up(loaded)[0], unit.summary, ranking.bands, anchor=anchor(position),
                         rank=unit.rank, index=unit.index)
 
 
@@ -187,9 +188,9 @@ def render_ranking(ranking: Ranking, count: int | None = None) -> str:
 
 
 def render_card(card: Scorecard, root: Row, file: str, bands: tuple[Band, ...],
-                problems: list[Problem] | None = None) -> str:
-    """The page of one card as one HTML document."""
-    page = unit_page(card, root, summarize(card, root, file), bands, evidence=True)
+                problems: list[Problem] | None = None, terms: Terms | None = None) -> str:
+    """The page of one card rolled up as ``root`` under ``terms`` (its set's), as one HTML document."""
+    page = unit_page(card, root, summarize(card, root, file, terms=terms), bands, evidence=True)
     template = _environment().get_template("card.html.j2")
     return template.render(**_common(bands), page=page, problems=problems or [])
 

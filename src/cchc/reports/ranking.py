@@ -17,7 +17,7 @@ from typing import Any
 from cchc.messages import render
 from cchc.problems import Problem, Severity
 from cchc.reports.summary import Summary, Unranked
-from cchc.scorecard.numbers import NumberError, parse_decimal, quantize
+from cchc.scorecard.numbers import NumberError, decimal_text, parse_decimal, quantize
 
 #: Indices are compared, tied and banded as printed: 2 decimals.
 SHOWN_PLACES = 2
@@ -34,7 +34,7 @@ class Band:
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready: the threshold as an exact decimal string."""
-        return {"name": self.name, "min": format(self.min, "f")}
+        return {"name": self.name, "min": decimal_text(self.min)}
 
 
 #: The national groups: A ≥ 90 %, B 80 to < 90 %, C 70 to < 80 %; below that, no group.
@@ -251,7 +251,7 @@ class Ranking:
         return 1 if self.unranked or self.errors else 0
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, numbers as exact decimal strings."""
+        """JSON-ready, numbers as exact decimal strings in the canonical form ("98.52", "100")."""
         return {
             "by": self.by,
             "units": [u.to_dict() for u in self.units],
@@ -362,5 +362,5 @@ def _level_text(value: object) -> str:
 
 
 def _s(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return decimal_text(value)
 

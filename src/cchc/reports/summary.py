@@ -2,8 +2,9 @@
 
 A national run is ~11,000 cards a year, so each worker process loads, checks and rolls up its
 file and sends back only a :class:`Summary` (a few hundred bytes) or an :class:`Unranked` note.
-``summarize`` is the one place that turns a checked card into points: appraisal rounds, bonus and
-penalty, applicable maxima plug in there, and every report follows.
+``summarize`` is the one place that turns a checked card into the points it is ranked by; they come
+from ``cchc.scorecard.final`` (appraised part + survey + bonus − penalty over the applicable maximum),
+the computation ``validate`` and ``total`` use too, so appraisal rounds plug in there for every report.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc.checks import map_files, run_checks
+from cchc.checks.sets import set_for_card
+from cchc.criteria.terms import Terms, terms_of
 from cchc.problems import Problem, Severity
-from cchc.scorecard.load import Locations, load_file
+from cchc.scorecard.final import final
+from cchc.scorecard.load import Loaded, Locations, load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import percent
 from cchc.scorecard.rollup import Row, rollup
@@ -85,20 +89,29 @@ class Unranked:
     problems: tuple[Problem, ...] = ()
 
 
-def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None = None) -> Summary:
-    """The summary of one valid card rolled up as ``root`` (``locations``: where it was read).
+def rolled_up(loaded: Loaded) -> tuple[Row, Terms]:
+    """A loaded card's rows under the terms of its criteria set (its rules, its not-applicable
+    convention, its caps), as ``validate`` computes them."""
+    assert loaded.card is not None
+    terms = terms_of(set_for_card(loaded).criteria_set)
+    return rollup(loaded.card, terms), terms
 
-    Today final = self and applicable max = max; the appraisal and rules issues change this one
-    function (and nothing that reads a Summary).
-    """
+
+def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None = None,
+              terms: Terms | None = None) -> Summary:
+    """The summary of one valid card rolled up as ``root`` under ``terms`` (``locations``: where it was
+    read). Final points and the applicable maximum are ``cchc.scorecard.final``'s; a field's index is
+    its points over its applicable maximum."""
+    result = final(card, root, terms)
     fields = tuple(FieldSummary(row.node.id, row.node.title, row.score, row.max, row.index)
                    for row in root.children if row.node is not None)
     places: tuple[tuple[str, int, int], ...] = ()
     if locations is not None:
         found = locations(card)
         places = tuple((name, *found.at(name)) for name in ("unit", "year", "level"))
+    # No appraisal round sets appraised points yet: the column stays empty until one does.
     return Summary(file=file, unit=card.unit, level=card.level, year=card.year, self_total=root.score,
-                   appraised=None, final=root.score, max=root.max, applicable_max=root.max,
+                   appraised=None, final=result.points, max=root.max, applicable_max=result.applicable_max,
                    fields=fields, places=places)
 
 
@@ -114,7 +127,8 @@ def summarize_file(path: str) -> Summary | Unranked:
         errors = tuple(p for p in report.problems if p.severity is Severity.ERROR)
         return Unranked(report.file, report.errors, report.warnings, unit=card.unit if card else None,
                         problems=errors)
-    summary = summarize(card, rollup(card), report.file, loaded.locations)
+    root, terms = rolled_up(loaded)
+    summary = summarize(card, root, report.file, loaded.locations, terms)
     if summary.final is None:
         return Unranked(report.file, 0, report.warnings, unit=card.unit, reason="unscored")
     return summary

@@ -29,8 +29,8 @@ def report(
     from cchc.output import OutputError, check_target
     from cchc.reports.html import SUFFIXES, render_card, render_ranking, write_html
     from cchc.reports.ranking import DEFAULT_BANDS, BandsError, parse_bands
+    from cchc.reports.summary import rolled_up
     from cchc.scorecard.load import load_file
-    from cchc.scorecard.rollup import rollup
 
     try:
         chosen = DEFAULT_BANDS if bands is None else parse_bands(bands)
@@ -44,7 +44,8 @@ def report(
         if loaded.card is None or checked.errors:  # the page lists the warnings of a valid card
             print_problems(checked.problems)
             raise typer.Exit(1 if checked.readable else 2)
-        text = render_card(loaded.card, rollup(loaded.card), files[0], chosen, checked.problems)
+        root, terms = rolled_up(loaded)
+        text = render_card(loaded.card, root, files[0], chosen, checked.problems, terms)
         code = 0
     else:
         ranking = build_ranking(files, by=by.value, bands=chosen, previous=previous, jobs=jobs)
