@@ -32,7 +32,7 @@ class Band:
     name: str
     min: Decimal
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """JSON-ready: the threshold as an exact decimal string."""
         return {"name": self.name, "min": decimal_text(self.min)}
 
