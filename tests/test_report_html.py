@@ -284,7 +284,7 @@ def test_appraised_and_final_points_get_their_columns() -> None:
     assert [render(k) for k in ("rank.col.self", "rank.col.appraised", "rank.col.final",
                                 "rank.col.applicable-max")] == header[4:8]
     first = [c.all_text() for c in table.one("tbody").find("tr")[0].children if c.tag in ("td", "th")]
-    assert first[1] == "Sở A" and first[4:9] == ["95", "80", "80", "84", "95,24"]  # 80 of 84 applicable
+    assert first[1] == "Sở A" and first[4:9] == ["95,00", "80,00", "80,00", "84", "95,24"]  # 80 of 84 applicable
     plain_page = parse(render_ranking(rank([plain])))
     assert render("rank.col.final") not in plain_page.one("table", "ranking").one("thead").all_text()
 
