@@ -78,8 +78,10 @@ def _name(node: Criterion, depth: int) -> str:
 
 
 def _is_continuation(ws: Worksheet, row: int) -> bool:
+    """A row that goes on with the node above: its name cell is blank, or says "(tiếp theo 1.2)"
+    where it starts a printed page."""
     name = ws.cell(row, 2).value
-    return isinstance(name, str) and name.startswith("(tiếp theo ")
+    return not name or (isinstance(name, str) and name.startswith("(tiếp theo "))
 
 
 def _node_rows(ws: Worksheet) -> list[int]:
@@ -360,12 +362,18 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
         for cell in row:
             assert cell.font.name == "Times New Roman" and cell.font.sz == 12, cell.coordinate
             assert cell.font.scheme is None, cell.coordinate  # not replaced by the theme's font
-            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+            assert cell.border.left.style == "thin", cell.coordinate
+            # A node's sheet rows read as one table row: borders only above and below the node.
+            last = cell.row + 1 > ws.max_row or not _is_continuation(ws, cell.row + 1)
+            assert (cell.border.bottom.style == "thin") == last, cell.coordinate
+            assert (cell.border.top.style == "thin") == (not _is_continuation(ws, cell.row)), cell.coordinate
             assert cell.alignment.wrap_text, cell.coordinate
             if cell.row > HEADER_ROW:
                 assert cell.alignment.vertical == "top", cell.coordinate
     field = rows[0]
+    # A field's number, name and points are bold; its evidence and notes are not.
     assert all(ws.cell(field, c).font.b for c in (1, 2, 3, 4))
+    assert not any(ws.cell(r, c).font.b for r in rows[:-1] for c in (5, 6))
     assert not ws.cell(field + 1, 2).font.b
     assert ws.cell(field, 3).number_format == "General"
     assert ws.cell(field + 1, 4).number_format == "General"
@@ -375,9 +383,9 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
     assert ws.freeze_panes == "A5"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and may be left out
-    assert int(ws.page_setup.fitToHeight) == 0
+    # A fixed scale that fits the width (Excel ignores manual page breaks when it fits to pages).
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert 60 <= int(ws.page_setup.scale) <= 100
     assert ws.print_title_rows == "$4:$4"
     # Only the form prints: the hidden metadata column G stands outside the print area.
     assert ws.print_area == f"'Bảng chấm điểm'!$A$1:$F${ws.max_row}"
@@ -386,14 +394,18 @@ def test_shipped_styles_and_print_settings(shipped_xlsx: Path) -> None:
     assert 0.2 <= ws.page_margins.left <= 1 and 0.2 <= ws.page_margins.top <= 1
     # The footer, "Trang 1/28" in 11 pt, has less room than its size above it (LibreOffice then
     # gives it a fixed height; see export.FOOTER_ROOM), yet more than its capitals need.
-    assert ws.oddFooter.center.text == "Trang &P/&N" and ws.oddFooter.center.size == 11
+    # The form's own pages, counted by the export (LibreOffice's &N counts every sheet's pages).
+    pages = len(ws.row_breaks.brk) + 1
+    assert ws.oddFooter.center.text == f"Trang &P/{pages}" and ws.oddFooter.center.size == 11
+    assert ws.page_setup.useFirstPageNumber and int(ws.page_setup.firstPageNumber or 1) == 1
     room = (ws.page_margins.bottom - ws.page_margins.footer) * 72
     assert 0.88 * 11 < room < 11 and ws.page_margins.footer >= 0.25
 
 
 def _estimated_lines(cell: Cell) -> int:
     """The exporter's estimate of the wrapped lines of a text cell, in its column and weight."""
-    room = export_module.ROOMS[cell.column - 1]
+    width = round(cell.parent.column_dimensions[cell.column_letter].width - 0.7109375)
+    room = measure.cell_room(measure.column_points(width))
     return measure.line_count(cell.value, room, bold=bool(cell.font.b or cell.font.i))
 
 
@@ -412,15 +424,22 @@ def test_shipped_rows_have_stored_heights_that_fit_their_text(shipped_xlsx: Path
         assert lines <= ROW_LINES and explicit <= lines, r
         assert dim.height == measure.row_height(lines) >= 15.75 * lines, r
         tallest = max(tallest, lines)
-    assert tallest == ROW_LINES  # the longest evidence fills whole rows and continues below
+        for col in (5, 6):  # evidence and notes go on in the rows below after four lines
+            cell = ws.cell(r, col)
+            # (a text's last, empty line stays with the row above it: alone it would be no row)
+            trailing = isinstance(cell.value, str) and cell.value.endswith("\n")
+            assert r == HEADER_ROW or not cell.value or _estimated_lines(cell) - trailing <= measure.CHUNK_LINES
+    assert tallest <= 6  # the longest names; no blank band of several lines in LibreOffice
     # The header: "Điểm tự đánh giá" and "Điểm chuẩn" wrap to two lines in their narrow columns.
     assert ws.row_dimensions[HEADER_ROW].height == measure.row_height(2)
     for r in (1, 2):  # the title rows: one line of 13 pt each, with air
         assert ws.row_dimensions[r].customHeight and ws.row_dimensions[r].height == 24
 
 
-def test_a_row_of_twenty_five_lines_fits_one_row_and_the_next_line_continues(tmp_path: Path) -> None:
-    rows_of = {25: 1, 26: 2}
+def test_evidence_goes_on_in_rows_of_four_lines(tmp_path: Path) -> None:
+    """A row sized for Excel's 15,75 pt lines shows 2,45 pt a line of blank in LibreOffice: a sheet
+    row holds at most four lines, so no row shows more than one blank line in either."""
+    rows_of = {4: 1, 5: 2, 25: 7}
     for count, height in rows_of.items():
         evidence = [f"KH {i}" for i in range(count)]
         out = tmp_path / f"out{count}.xlsx"
@@ -428,8 +447,8 @@ def test_a_row_of_twenty_five_lines_fits_one_row_and_the_next_line_continues(tmp
         ws, _ = _sheets(out)
         parts = _table_text(ws, FIRST_ROW + 1, 5)
         assert len(parts) == height and "\n".join(parts).split("\n") == evidence
-        assert ws.row_dimensions[FIRST_ROW + 1].height == 25 * 15.75 + 1.5 <= 409
-    assert ROW_LINES == 25
+        assert ws.row_dimensions[FIRST_ROW + 1].height == min(count, 4) * 15.75 + 1.5
+    assert measure.CHUNK_LINES == 4 and ROW_LINES == 25
 
 
 def test_long_wrapped_evidence_continues_in_rows_that_fit(tmp_path: Path) -> None:
@@ -442,7 +461,9 @@ def test_long_wrapped_evidence_continues_in_rows_that_fit(tmp_path: Path) -> Non
     ws, _ = _sheets(out)
     parts = _table_text(ws, FIRST_ROW + 1, 5)
     assert "\n".join(parts).split("\n") == evidence  # whole citations, none cut
-    assert len(parts) == 5  # 8 citations of 3 lines a row
+    room = measure.cell_room(measure.column_points(round(ws.column_dimensions["E"].width - 0.7109375)))
+    each = measure.line_count(evidence[10], room)
+    assert each >= 2 and len(parts) == -(-40 // (measure.CHUNK_LINES // each))  # whole citations a row
     for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(parts)):
         lines = _estimated_lines(ws.cell(r, 5))
         assert lines <= ROW_LINES and ws.row_dimensions[r].height == measure.row_height(lines)
@@ -568,7 +589,7 @@ def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) 
         assert ws.row_dimensions[r].customHeight and ws.row_dimensions[r].height <= 409
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert int(ws.page_setup.fitToHeight) == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.scale is not None and 10 <= int(ws.page_setup.scale) <= 100
     # As wide as the form, so both print at the same scale.
     assert [ws.column_dimensions[c].width - 0.7109375 for c in "ABCDEFG"] == [w for _, w in layout.INDEX_COLUMNS]
     assert sum(w for _, w in layout.INDEX_COLUMNS) == sum(column.width for column in layout.COLUMNS)
@@ -698,7 +719,7 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
     assert ws["A2"].value == "(ban hành kèm theo @SUM(A1) của -2+3)"
     assert (ws["A5"].value, ws["B5"].value, ws["F5"].value) == ("+1", "=SUM(1,2)", "-note")
     assert all(ws[ref].data_type == "s" for ref in ("A5", "B5", "F5"))
-    assert ws["E6"].value == "\n".join(HOSTILE) and ws["E6"].data_type == "s"
+    assert layout.join_parts(_table_text(ws, 6, 5)) == "\n".join(HOSTILE) and ws["E6"].data_type == "s"
     assert ws["E6"].hyperlink is None
     for item in HOSTILE[:5]:  # each one, alone in its cell, as a cell's first character
         one = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=[item])), name="one.yaml")
@@ -707,7 +728,8 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
         cell = _sheets(out_one)[0]["E6"]
         assert (cell.value, cell.data_type) == (item, "s")
     formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    assert formulas == ["C5", "D5", "C7", "D7"]
+    total = _node_rows(ws)[-1]
+    assert formulas == ["C5", "D5", f"C{total}", f"D{total}"] and total > 7  # the evidence took rows
 
 
 def test_control_characters_are_removed_and_the_file_opens(tmp_path: Path) -> None:
@@ -718,7 +740,7 @@ def test_control_characters_are_removed_and_the_file_opens(tmp_path: Path) -> No
     out = tmp_path / "out.xlsx"
     notices = _export(_card_path(tmp_path, text), out)
     ws, _ = _sheets(out)
-    assert ws["E6"].value == "abc\nd\ne\nf\ng\nh\ni\nok\x7f\ntab\there"
+    assert layout.join_parts(_table_text(ws, 6, 5)) == "abc\nd\ne\nf\ng\nh\ni\nok\x7f\ntab\there"
     assert ws["B5"].value == "LĨNH VỰC" and ws["A2"].value == "Đơn vị: UBND xã"
     assert notices == ["Đã bỏ 7 ký tự điều khiển mà Excel không nhận, ở các ô: A2, B5, E6"]
     # Every part of the package is well-formed XML with no refused character left.
@@ -764,14 +786,16 @@ def test_evidence_over_excels_cell_limit_continues_visibly(tmp_path: Path, citat
     first = rows[1]
     parts = _table_text(ws, first, 5)
     assert len(parts) > 30 and rows[2] == first + len(parts)
-    # Nothing lost: the parts put back together are the evidence, the cuts marked with "…".
-    joined = "\n".join(parts)
-    assert joined.replace("…\n…", "") == whole
+    # Nothing lost: the parts put back together are the evidence (the hidden metadata keeps where
+    # a line was cut, and the continuation rows read as one table row).
+    assert "".join(parts).replace("\n", "") == whole.replace("\n", "")
     assert all(len(part) <= CELL_LIMIT for row in ws.iter_rows() for part in [row[4].value or ""])
+    labelled = 0
     for row in range(first + 1, rows[2]):
-        assert ws.cell(row, 2).value == "(tiếp theo 1.1)" and ws.cell(row, 2).font.i
-        assert ws.cell(row, 1).value is None
+        assert ws.cell(row, 2).value in (None, "(tiếp theo 1.1)") and ws.cell(row, 1).value is None
         assert ws.cell(row, 3).value is None and ws.cell(row, 4).value is None
+        labelled += ws.cell(row, 2).value is not None and ws.cell(row, 2).font.i
+    assert labelled >= 1  # the rows that start a printed page say whose text they go on with
     # The sums skip the continuation rows.
     assert ws[f"C{rows[0]}"].value == f"=SUM(C{first},C{rows[2]})"
     assert cached[f"D{rows[-1]}"].value == 4.5

@@ -168,7 +168,7 @@ VI: dict[str, str] = {
     "xlsx.evidence-sheet": "Tài liệu kiểm chứng",
     # export
     "xlsx.continued": "(tiếp theo {id})",
-    "xlsx.footer": "Trang &P/&N",
+    "xlsx.footer": "Trang &P/{pages}",
     "export.notice-split": "{cell}: nội dung của {id} dài {length} ký tự, vượt giới hạn {limit} ký tự một ô của Excel; phần còn lại được ghi tiếp, không bị cắt, ở các dòng {rows} ngay bên dưới",
     "export.notice-clipped": "{cell}: dòng tiêu đề dài {length} ký tự, vượt giới hạn {limit} ký tự một ô của Excel; đã cắt bớt, chỗ cắt đánh dấu “…”",
     "export.notice-control": "Đã bỏ {count} ký tự điều khiển mà Excel không nhận, ở các ô: {cells}",
@@ -568,7 +568,7 @@ EN: dict[str, str] = {
     "xlsx.evidence-sheet": "Tài liệu kiểm chứng",
     # export
     "xlsx.continued": "(tiếp theo {id})",
-    "xlsx.footer": "Trang &P/&N",
+    "xlsx.footer": "Trang &P/{pages}",
     "export.notice-split": "{cell}: the text of {id} is {length} characters, over Excel's limit of {limit} per cell; the rest continues, uncut, on rows {rows} right below",
     "export.notice-clipped": "{cell}: the title row is {length} characters, over Excel's limit of {limit} per cell; it was cut, marked with “…”",
     "export.notice-control": "removed {count} control character(s) Excel does not accept, in cells: {cells}",

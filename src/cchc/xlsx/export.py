@@ -10,14 +10,23 @@ start fast.
 Layout: the form as cchc.xlsx.layout describes it (title rows, header, one row per node in table
 order, the children of a ``split_unknown`` group included with blank points, then TỔNG ĐIỂM). Times
 New Roman, thin borders, wrapped text aligned to the top, panes frozen below the header, A4
-landscape, the header repeated on every printed page, fit to one page wide, "Trang 1/28" in the
-footer. The footer has less room than its font size, so LibreOffice gives it a fixed height: a
+landscape, the header repeated on every printed page, at the scale that fits the width, "Trang 1/27"
+in the footer. The footer has less room than its font size, so LibreOffice gives it a fixed height: a
 footer it sizes from the text makes it drop the last rows of the table from some printouts (see
-FOOTER_ROOM).
+FOOTER_ROOM). The evidence and notes columns share the form's width as makes the table shortest
+(_widths); a field's number, name and points are bold, its evidence and notes are not.
 
 Row heights: every row's height is stored, from cchc.xlsx.measure's estimate of its wrapped lines,
-which errs high: LibreOffice shows a row without one at one line and lets wrapped text run over the
-rows below, and no program grows a merged title row.
+which errs high: LibreOffice fits no row to its text when it opens a workbook, and no program grows a
+merged title row. Excel sets 15,75 pt a line, LibreOffice 13,3: a row sized for Excel shows 2,45 pt a
+line of blank in LibreOffice, so evidence and notes longer than four lines go on in the rows below
+(measure.chunk_text), drawn without a border between them so that they read as one table row.
+
+Pages: the export paginates the form itself (_paginate) and puts a manual break before every page: a
+node and its rows move to the next page whole when they do not fit what is left of this one, and only
+a node taller than a page is split; the row that starts a page inside a node says "(tiếp theo 1.2)".
+So both programs print the very pages counted, and the footer says "Trang 1/N" with N the sheet's
+own pages (LibreOffice's &N counts the pages of every sheet).
 
 Numbers: a leaf's points are numbers (``float(Decimal)`` only here, at the file format's boundary: all
 arithmetic stays Decimal in the engine); a blank score stays a blank cell, never 0. A node with children
@@ -34,12 +43,11 @@ controls other than tab, LF, CR; lone surrogates; U+FFFE/U+FFFF) are removed and
 Line breaks become LF, the only one Excel shows: CR LF, CR, and Word's vertical tab and form feed
 (manual line and page breaks). A cell that starts with CR therefore starts with LF, still as text.
 
-Long text is never cut silently. A cell whose text would exceed Excel's 32,767 characters or 409
-points of a row is continued on extra rows right below its node (cchc.xlsx.measure.split_text):
-those rows have blank TT and points, the name column says "(tiếp theo 1.2)", and a line that itself
-had to be cut ends and resumes with "…". The formulas refer to each node's first row, so
-continuation rows never count. A cell over Excel's character limit also yields a notice naming the
-cell and the rows that continue it. The title rows, which cannot continue, are cut at the limit
+Long text is never cut silently. The continuation rows below a node have blank TT, name and points
+(but "(tiếp theo 1.2)" where a printed page starts); a line too long for four lines of a row goes on
+in the next one, and the hidden metadata keeps the exact text. The formulas refer to each node's first
+row, so continuation rows never count. A cell over Excel's character limit also yields a notice naming
+the cell and the rows that continue it. The title rows, which cannot continue, are cut at the limit
 with a "…" marker and a notice.
 
 Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc.xlsx.layout): a
@@ -137,6 +145,19 @@ class _Entry:
     lengths: dict[int, int] = field(default_factory=dict)  # column -> whole text, UTF-16 units
     removed: dict[int, int] = field(default_factory=dict)  # column -> characters removed
     first: int = 0  # 0-based sheet row of the node; continuation rows follow
+    #: Offsets of the continuation rows that start a printed page: their name cell says "(tiếp theo 1.2)".
+    labels: set[int] = field(default_factory=set)
+    raw: dict[int, str] = field(default_factory=dict)  # column -> whole text, cleaned
+    rooms: tuple[float, ...] = ROOMS  # what each column's cells hold (see measure.cell_room)
+
+    def lay_out(self, widths: tuple[int, ...]) -> None:
+        """Cut the texts into the cells of its sheet rows, in columns ``widths`` characters wide."""
+        self.rooms = tuple(measure.cell_room(measure.column_points(width)) for width in widths)
+        for col, text in self.raw.items():
+            if col in (TT, NAME):  # the number and the name stay in the node's first row
+                self.texts[col] = measure.split_text(text, widths[col], bold=self.bold_in(col))
+            else:
+                self.texts[col] = measure.chunk_text(text, widths[col], bold=self.bold_in(col))
 
     @property
     def height(self) -> int:
@@ -145,8 +166,12 @@ class _Entry:
 
     @property
     def bold(self) -> bool:
-        """Fields and the total are set in bold."""
+        """Fields and the total are set in bold (their number, name and points)."""
         return self.depth <= 1
+
+    def bold_in(self, col: int) -> bool:
+        """Whether ``col`` is bold in this row: evidence and notes never are."""
+        return self.bold and col in (TT, NAME)
 
     @property
     def label(self) -> str:
@@ -155,9 +180,22 @@ class _Entry:
 
     def written(self, col: int) -> list[str]:
         """The texts the cells of ``col`` hold over this row's sheet rows, as written ("" = blank)."""
-        parts = self.texts[col]
-        filler = layout.continued_label(self.label) if col == NAME else ""
-        return parts + [filler] * (self.height - len(parts))
+        cells = self.texts[col] + [""] * (self.height - len(self.texts[col]))
+        if col == NAME:
+            cells = [layout.continued_label(self.label) if i in self.labels and not text else text
+                     for i, text in enumerate(cells)]
+        return cells
+
+    def row_heights(self) -> list[float]:
+        """The stored height of each of its sheet rows: the most lines any of its cells takes."""
+        heights = []
+        for i in range(self.height):
+            lines = 1
+            for col, parts in self.texts.items():
+                if i < len(parts):
+                    lines = max(lines, measure.line_count(parts[i], self.rooms[col], self.bold_in(col)))
+            heights.append(measure.row_height(lines))
+        return heights
 
 
 def _name(node: Criterion, depth: int) -> str:
@@ -182,12 +220,13 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
         if removed:
             entry.removed[col] = removed
         entry.lengths[col] = measure.excel_length(text)
-        entry.texts[col] = measure.split_text(text, COLUMNS[col].width, bold=entry.bold)
+        entry.raw[col] = text
     return entry
 
 
-def _entries(root: Row) -> list[_Entry]:
-    """Every row of the form in table order, the total last, each placed on its sheet rows."""
+def _entries(root: Row) -> tuple[list[_Entry], tuple[int, ...]]:
+    """Every row of the form in table order, the total last, each placed on its sheet rows, and
+    the columns' widths that fit their texts (see _widths)."""
     entries: list[_Entry] = []
     for row in root.walk():
         if row.node is None:
@@ -198,11 +237,42 @@ def _entries(root: Row) -> list[_Entry]:
             entries.extend(_entry(child, None, depth)
                            for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
     entries.append(_entry(None, root, 0))
+    widths = _widths(entries)
     at = FIRST_ROW
     for entry in entries:
+        entry.lay_out(widths)
         entry.first = at
         at += entry.height
-    return entries
+    return entries, widths
+
+
+#: Notes narrower than this leave no room for their heading ("Ghi chú", bold).
+NOTE_MIN = 9
+
+
+def _widths(entries: list[_Entry]) -> tuple[int, ...]:
+    """The columns' widths: the form's total width shared between evidence and notes so that the
+    table is as short as it can be (an empty notes column keeps only its heading's width)."""
+    default = tuple(column.width for column in COLUMNS)
+    free = default[EVIDENCE] + default[NOTE]
+    if not any(entry.raw[NOTE] for entry in entries):
+        candidates = [NOTE_MIN]
+    else:
+        candidates = list(range(NOTE_MIN, free // 2 + 1, 2))
+    best: tuple[float, int] | None = None
+    for note in candidates:
+        rooms = {EVIDENCE: measure.cell_room(measure.column_points(free - note)),
+                 NOTE: measure.cell_room(measure.column_points(note))}
+        total = 0
+        for entry in entries:
+            lines = [measure.line_count(entry.raw[col], rooms[col]) for col in (EVIDENCE, NOTE)]
+            total += max(1, *lines)
+        if best is None or total < best[0]:
+            best = (total, note)
+    assert best is not None
+    widths = list(default)
+    widths[EVIDENCE], widths[NOTE] = free - best[1], best[1]
+    return tuple(widths)
 
 
 # --- formulas -----------------------------------------------------------------------------------
@@ -255,7 +325,7 @@ def _shown_exactly(text: str, parts: list[str]) -> bool:
     character removed or changed by clean_text, no empty part (an empty cell reads as no text), and
     no line ending with "…" before one starting with it (read back as a line the export cut)."""
     return (clean_text(text)[0] == text and (len(parts) == 1 or "" not in parts)
-            and MARK + "\n" + MARK not in text)
+            and MARK + "\n" + MARK not in text and layout.join_parts(parts) == text)
 
 
 def _item_reads_back(item: str | EvidenceRef) -> bool:
@@ -358,6 +428,7 @@ class _Formats:
     """The workbook's cell formats, made once each."""
 
     def __init__(self, book: Any) -> None:
+        self.book = book
         # font_scheme none: a font tied to the theme's scheme would show as the theme's Calibri.
         font = {"font_name": FONT, "font_scheme": "none"}
         base = {**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True, "border": 1}
@@ -365,31 +436,54 @@ class _Formats:
                  "text_wrap": True}
         self.title: Format = book.add_format(title)
         self.header: Format = book.add_format({**base, "bold": True, "align": "center", "valign": "vcenter"})
-        self.text = [book.add_format(base), book.add_format({**base, "bold": True})]
-        self.tt = [book.add_format({**base, "align": "center"}),
-                   book.add_format({**base, "align": "center", "bold": True})]
-        # General: 14, 0,5, 12,9491 as written (no trailing separator), in the reader's decimal sign.
-        self.points = [book.add_format({**base, "align": "center", "num_format": "General"}),
-                       book.add_format({**base, "align": "center", "bold": True, "num_format": "General"})]
-        # The form prints the total score with 2 decimals (98,52).
-        self.total_score: Format = book.add_format({**base, "align": "center", "bold": True,
-                                                    "num_format": "0.00"})
-        self.continued: Format = book.add_format({**base, "italic": True})
+        # The table's cells, by kind, in regular and bold; see cell().
+        self.kinds: dict[str, dict[str, Any]] = {
+            "text": base,
+            "tt": {**base, "align": "center"},
+            # General: 14, 0,5, 12,9491 as written (no trailing separator), in the reader's decimal sign.
+            "points": {**base, "align": "center", "num_format": "General"},
+            # The form prints the total score with 2 decimals (98,52).
+            "total": {**base, "align": "center", "bold": True, "num_format": "0.00"},
+            "continued": {**base, "italic": True},
+        }
+        self._made: dict[tuple[str, bool, bool, bool], Format] = {}
+        self.text = [self.cell("text", False), self.cell("text", True)]
+        self.tt = [self.cell("tt", False), self.cell("tt", True)]
+        self.points = [self.cell("points", False), self.cell("points", True)]
         # A link looks like one: underlined, in the blue every spreadsheet program uses.
         self.link: Format = book.add_format({**base, "underline": 1, "font_color": "#0563C1"})
         # The hidden metadata column: plain text, nothing a reader sees.
         self.meta: Format = book.add_format({**font, "font_size": TABLE_SIZE})
-        self._book, self._base = book, base
-        self._suffixed: dict[tuple[str, bool], Format] = {}
+        self.plain: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True})
+        self.centred: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
+                                                "align": "center"})
+        self.signer: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
+                                               "align": "center", "bold": True})
+        self._suffixed: dict[tuple[str, bool, bool], Format] = {}
 
-    def points_with(self, suffix: str, bold: bool) -> Format:
+    def cell(self, kind: str, bold: bool, top: bool = True, bottom: bool = True) -> Format:
+        """A table cell's format; ``top``/``bottom`` False leave out that border, so that the sheet
+        rows of one node read as one table row."""
+        key = (kind, bold, top, bottom)
+        if key not in self._made:
+            props = {**self.kinds[kind], **({"bold": True} if bold else {})}
+            if not top:
+                props["top"] = 0
+            if not bottom:
+                props["bottom"] = 0
+            self._made[key] = self.book.add_format(props)
+        return self._made[key]
+
+    def points_with(self, suffix: str, bold: bool, bottom: bool = True) -> Format:
         """The points format showing ``suffix`` after the number ("0,4991 (99,82%)"): the cell stays a
-        number, so the sums above it still add it."""
-        key = (suffix, bold)
+        number, so the sums above it still add it. ``bottom`` False: no border below (see cell)."""
+        key = (suffix, bold, bottom)
         if key not in self._suffixed:
             quoted = suffix.replace('"', "")
-            self._suffixed[key] = self._book.add_format({**self._base, "align": "center", "bold": bold,
-                                                         "num_format": f'General" {quoted}"'})
+            props = {**self.kinds["points"], "bold": bold, "num_format": f'General" {quoted}"'}
+            if not bottom:
+                props["bottom"] = 0
+            self._suffixed[key] = self.book.add_format(props)
         return self._suffixed[key]
 
 
@@ -402,6 +496,7 @@ class _Writer:
         self.notices: list[str] = []
         self.removed: list[tuple[str, int]] = []  # (cell, characters removed)
         self.lines: list[str] = []  # the title rows as written
+        self.heights: dict[int, float] = {}  # sheet row -> stored height, above the table
 
     def text(self, row: int, col: int, text: str, fmt: Format) -> None:
         """Always a string cell (or a bordered blank): never a formula, number or link."""
@@ -429,42 +524,41 @@ class _Writer:
             self.sheet.write_string(row, 0, text, self.f.title)
             # Excel does not grow a merged row to fit its text: size it from an estimate.
             lines = measure.line_count(text, measure.cell_room(width, TITLE_SIZE), bold=True)
-            self.sheet.set_row(row, measure.title_height(lines))
+            self.heights[row] = measure.title_height(lines)
+            self.sheet.set_row(row, self.heights[row])
 
-    def header(self) -> None:
-        """The column headings."""
+    def header(self, widths: tuple[int, ...]) -> None:
+        """The column headings, in columns ``widths`` characters wide."""
         lines = 1
-        for col, (column, text) in enumerate(zip(COLUMNS, layout.header_texts())):
-            self.sheet.set_column(col, col, column.width)
+        for col, (width, text) in enumerate(zip(widths, layout.header_texts())):
+            self.sheet.set_column(col, col, width)
             self.text(HEADER_ROW, col, text, self.f.header)
-            lines = max(lines, measure.line_count(text, ROOMS[col], bold=True))
-        self.sheet.set_row(HEADER_ROW, measure.row_height(lines))
+            room = measure.cell_room(measure.column_points(width))
+            lines = max(lines, measure.line_count(text, room, bold=True))
+        self.heights[HEADER_ROW] = measure.row_height(lines)
+        self.sheet.set_row(HEADER_ROW, self.heights[HEADER_ROW])
         # The metadata column: hidden, and outside the print area (see _page).
         self.sheet.set_column(META_COL, META_COL, 12, self.f.meta, {"hidden": True})
         self.sheet.write_string(HEADER_ROW, META_COL, layout.HEADER, self.f.meta)
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
-        """One row of the form, its points and any continuation rows."""
-        bold = int(entry.bold)
+        """One row of the form, its points and any continuation rows (drawn as one table row)."""
+        heights = entry.row_heights()
         for i in range(entry.height):
             at = entry.first + i
-            lines = 1
+            top, bottom = i == 0, i == entry.height - 1
             for col in TEXT_COLUMNS:
-                parts = entry.texts[col]
-                if i < len(parts):
-                    self.text(at, col, parts[i], self.f.tt[bold] if col == TT else self.f.text[bold])
-                    lines = max(lines, measure.line_count(parts[i], ROOMS[col], entry.bold))
-                elif col == NAME:
-                    label = layout.continued_label(entry.label)
-                    self.text(at, col, label, self.f.continued)
-                    lines = max(lines, measure.line_count(label, ROOMS[col], bold=True))  # italic is narrower
+                text = entry.written(col)[i]
+                if col == NAME and i in entry.labels and text == layout.continued_label(entry.label):
+                    fmt = self.f.cell("continued", False, top, bottom)
                 else:
-                    self.text(at, col, "", self.f.text[0])
+                    fmt = self.f.cell("tt" if col == TT else "text", entry.bold_in(col), top, bottom)
+                self.text(at, col, text, fmt)
             # Neither Excel nor LibreOffice fits a row to text a program wrote: store its height.
-            self.sheet.set_row(at, measure.row_height(lines))
+            self.sheet.set_row(at, heights[i])
             if i:
                 for col in (MAX, SCORE):
-                    self.sheet.write_blank(at, col, None, self.f.points[0])
+                    self.sheet.write_blank(at, col, None, self.f.cell("points", False, top, bottom))
         self.points(entry, rows)
         if entry.node is not None:
             self.sheet.write_string(entry.first, META_COL, _meta_text(_row_meta(entry)), self.f.meta)
@@ -480,8 +574,9 @@ class _Writer:
     def points(self, entry: _Entry, rows: dict[int, int]) -> None:
         """Max and score: constants on a leaf or group, live formulas on a node with children."""
         row, at = entry.row, entry.first
-        fmt = self.f.points[int(entry.bold)]
-        score_fmt = self.f.total_score if entry.node is None else fmt
+        alone = entry.height == 1
+        fmt = self.f.cell("points", entry.bold, True, alone)
+        score_fmt = self.f.cell("total", True, True, alone) if entry.node is None else fmt
         if row is None:
             self.sheet.write_blank(at, MAX, None, fmt)
             self.sheet.write_blank(at, SCORE, None, fmt)
@@ -490,22 +585,23 @@ class _Writer:
             self.sheet.write_number(at, MAX, float(row.max), fmt)
             if not row.applicable and row.score is None:
                 # Left out of the maximum ("exclude"): text, which the sums above skip.
-                self.sheet.write_string(at, SCORE, render("total.not-applicable"), self.f.text[int(entry.bold)])
+                self.sheet.write_string(at, SCORE, render("total.not-applicable"),
+                                        self.f.cell("text", entry.bold, True, alone))
             elif row.score is None:
                 self.sheet.write_blank(at, SCORE, None, fmt)  # not scored yet: blank, never 0
             else:
-                self.sheet.write_number(at, SCORE, float(row.score), self._rated(row, entry.bold, fmt))
+                self.sheet.write_number(at, SCORE, float(row.score), self._rated(row, entry.bold, fmt, alone))
             return
         children = [rows[id(child)] for child in row.children]
         self.formula(entry, MAX, children, row.max, fmt)
         self.formula(entry, SCORE, children, row.score, score_fmt)
 
-    def _rated(self, row: Row, bold: bool, fmt: Format) -> Format:
+    def _rated(self, row: Row, bold: bool, fmt: Format, bottom: bool = True) -> Format:
         """The value a rule judged, beside the score: "(99,82%)" for a rate, "(4)" for a count."""
         if row.rate is None:
             return fmt
         shown = f"{format_points(row.rate.percent)}%" if row.percent else format_points(row.rate.done)
-        return self.f.points_with(f"({shown})", bold)
+        return self.f.points_with(f"({shown})", bold, bottom)
 
     def applicable_max(self, root: Row, rows: dict[int, int], at: int) -> None:
         """Below the total, when a criterion leaves the maximum: the applicable maximum as a live
@@ -566,18 +662,76 @@ class _Writer:
                                    cells=shown))
 
 
-def _page(sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: int) -> None:
+#: A4 landscape and the margins, in points: the printed table's width and height.
+PAPER = (841.89, 595.28)
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": round(FOOTER_MARGIN + FOOTER_ROOM, 4)}
+#: Share of a page's height the rows may fill: Excel rounds row heights to whole pixels and
+#: LibreOffice to its own units; a page filled to the last point would get a break of their own.
+PAGE_FILL = 0.97
+
+
+def _scale(width: float) -> int:
+    """The print scale (per cent) at which a table ``width`` points wide fills the page's width."""
+    room = PAPER[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+    return max(10, min(100, int(room * 100 / width) - 1))
+
+
+def _page_room(scale: int) -> float:
+    """The height a printed page gives the rows, in the sheet's points at ``scale``."""
+    room = PAPER[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    return room * 100 / scale * PAGE_FILL
+
+
+def _paginate(groups: list[tuple[int, list[float]]], first_room: float,
+              room: float) -> tuple[list[int], dict[int, set[int]]]:
+    """Where the printed pages start: the sheet rows before which a page breaks, and for each group
+    (by its first row) the offsets of its rows that start a page.
+
+    ``groups``: (first sheet row, row heights) of what must stay on one page when it fits one: a
+    node and its continuation rows. A group is moved whole to the next page when it does not fit
+    what is left of this one; only a group taller than a page is split, row by row.
+    """
+    breaks: list[int] = []
+    inside: dict[int, set[int]] = {}
+    left, used = first_room, 0.0  # what is left of this page, and what its rows take
+    for first, heights in groups:
+        if used and left < sum(heights) <= room:
+            breaks.append(first)
+            left, used = room, 0.0
+        for i, height in enumerate(heights):
+            if used and height > left:
+                breaks.append(first + i)
+                if i:
+                    inside.setdefault(first, set()).add(i)
+                left, used = room, 0.0
+            left -= height
+            used += height
+    return breaks, inside
+
+
+def _page(sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: int, width: float,
+          breaks: list[int], pages: int) -> None:
     """Panes frozen below the header, A4 landscape, the rows ``repeat`` (first, last) on every printed
-    page, one page wide, printed up to ``last_row`` and ``last_col`` (nothing hidden beyond prints)."""
+    page, printed up to ``last_row`` and ``last_col`` (nothing hidden beyond prints), at the scale
+    that fits ``width`` points to the page, breaking before ``breaks``, "Trang 1/``pages``".
+
+    The pages are counted here, not by the program (&N): LibreOffice counts every sheet's pages in
+    &N even when each sheet starts at page 1, so a form of 27 pages would say "Trang 1/37". Every
+    page's end is a manual break, and the rows are sized explicitly, so Excel and LibreOffice print
+    the very pages counted.
+    """
     sheet.freeze_panes(repeat[1] + 1, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    sheet.set_print_scale(_scale(width))
+    sheet.set_start_page(1)
     sheet.repeat_rows(*repeat)
     sheet.print_area(0, 0, last_row, last_col)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=round(FOOTER_MARGIN + FOOTER_ROOM, 4))
+    sheet.set_margins(**MARGINS)
     sheet.center_horizontally()
-    sheet.set_footer(f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer")}',
+    if breaks:
+        sheet.set_h_pagebreaks(breaks)
+    sheet.set_footer(f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer", pages=pages)}',
                      {"margin": FOOTER_MARGIN})
 
 
@@ -647,13 +801,15 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
     sheet.write_string(0, 0, title, f.title)
     width = sum(measure.column_points(w) for _, w in INDEX_COLUMNS)
     title_lines = measure.line_count(title, measure.cell_room(width, TITLE_SIZE), bold=True)
-    sheet.set_row(0, measure.title_height(title_lines))
+    heights = [measure.title_height(title_lines)]
+    sheet.set_row(0, heights[0])
     lines = 1
     for col, (key, col_width) in enumerate(INDEX_COLUMNS):
         sheet.set_column(col, col, col_width)
         sheet.write_string(1, col, render(key), f.header)
         lines = max(lines, measure.line_count(render(key), rooms[col], bold=True))
-    sheet.set_row(1, measure.row_height(lines))
+    heights.append(measure.row_height(lines))
+    sheet.set_row(1, heights[1])
     documents = index_documents(all_cited(card))
     for row, doc in enumerate(documents, start=2):
         doc_type, number, dates, subject, criteria, count = index_row(doc)
@@ -672,9 +828,12 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
                 sheet.write_string(row, col, text, f.tt[0] if col < 3 else f.text[0])
             else:
                 sheet.write_blank(row, col, None, f.text[0])
-        sheet.set_row(row, measure.row_height(max(measure.line_count(text, rooms[col])
-                                                  for col, text in enumerate(texts))))
-    _page(sheet, (0, 1), max(1, len(documents) + 1), last_col)
+        heights.append(measure.row_height(max(measure.line_count(text, rooms[col])
+                                              for col, text in enumerate(texts))))
+        sheet.set_row(row, heights[-1])
+    room = _page_room(_scale(width)) - heights[0] - heights[1]
+    breaks, _ = _paginate([(row, [height]) for row, height in enumerate(heights[2:], start=2)], room, room)
+    _page(sheet, (0, 1), max(1, len(documents) + 1), last_col, width, breaks, len(breaks) + 1)
 
 
 def _first_link(targets: list[tuple[str, str]], evidence_dir: Path | None,
@@ -728,17 +887,26 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     formats = _Formats(book)
     writer = _Writer(sheet, formats)
     writer.titles(card)
-    writer.header()
-    entries = _entries(root)
+    entries, widths = _entries(root)
+    writer.header(widths)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
+    width = sum(measure.column_points(w) for w in widths)
+    room = _page_room(_scale(width))
+    above = sum(writer.heights.values()) + measure.row_height(1) * (HEADER_ROW - len(TITLE_ROWS))
+    groups = [(entry.first, entry.row_heights()) for entry in entries]
+    applicable = root.applicable_max is not None and root.applicable_max != root.max
+    if applicable:  # the applicable maximum's row stays on the page of the total
+        groups[-1] = (groups[-1][0], groups[-1][1] + [measure.row_height(1)])
+    breaks, inside = _paginate(groups, room - above, room - writer.heights[HEADER_ROW])
     for entry in entries:
+        entry.labels = inside.get(entry.first, set())
         writer.entry(entry, rows)
     last = entries[-1].first + entries[-1].height - 1
-    if root.applicable_max is not None and root.applicable_max != root.max:
+    if applicable:
         last += 1
         writer.applicable_max(root, rows, last)
     writer.control_notice()
-    _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL)
+    _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL, width, breaks, len(breaks) + 1)
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
     _meta_sheet(book, _top_meta(card, root, writer.lines))
     book.close()

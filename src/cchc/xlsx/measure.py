@@ -24,8 +24,8 @@ import unicodedata
 
 from cchc.xlsx.layout import MARK
 
-__all__ = ["CELL_LIMIT", "FONT", "LINE_HEIGHT", "MAX_ROW_HEIGHT", "ROW_LINES", "TABLE_SIZE", "TITLE_SIZE",
-           "cell_room", "char_width", "clip", "column_points", "excel_length", "fits", "line_count", "row_height",
+__all__ = ["CELL_LIMIT", "CHUNK_LINES", "FONT", "LINE_HEIGHT", "MAX_ROW_HEIGHT", "ROW_LINES", "TABLE_SIZE", "TITLE_SIZE",
+           "cell_room", "char_width", "chunk_text", "clip", "column_points", "excel_length", "fits", "line_count", "row_height",
            "split_text", "text_width", "title_height", "wrap"]
 
 FONT = "Times New Roman"
@@ -43,6 +43,11 @@ ROW_PADDING = 1.5
 MAX_ROW_HEIGHT = 409
 #: Wrapped lines one table row may hold: 25 lines of 15,75 pt and the padding fit Excel's 409 pt.
 ROW_LINES = int((MAX_ROW_HEIGHT - ROW_PADDING) // LINE_HEIGHT)
+#: Lines one sheet row of a node holds at most; longer text goes on in the rows below, drawn as one
+#: table row. A row's height is stored (LibreOffice fits no row to text on opening a workbook) and
+#: sized for Excel, whose line is 15,75 pt; LibreOffice sets the same lines 13,3 pt apart, so a row of
+#: n lines shows n × 2,45 pt of blank below its text there: four lines keep that under one line.
+CHUNK_LINES = 4
 #: Points per line of a title row (13 pt, bold) and what the row adds to its lines.
 TITLE_LINE_HEIGHT = 18
 TITLE_PADDING = 6
@@ -273,3 +278,37 @@ def clip(text: str) -> str:
     while (excess := excel_length(text[:keep]) - room) > 0:  # characters beyond the BMP count twice
         keep -= (excess + 1) // 2
     return text[:keep] + MARK
+
+
+def chunk_text(text: str, width: int, bold: bool = False, lines: int = CHUNK_LINES) -> list[str]:
+    """``text`` as the contents of the cells of one or more rows of a column ``width`` characters
+    wide, each holding at most ``lines`` estimated wrapped lines.
+
+    Lines are kept whole where they fit a row; a line longer than what is left of a row goes on in
+    the next one, cut where a wrapped line ends (no marker: the rows read as one table row, and the
+    hidden metadata keeps the exact text). "" comes back as [""].
+    """
+    room = cell_room(column_points(width))
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    lines_of = text.split("\n")
+    for index, line in enumerate(lines_of):
+        if not line and used and index == len(lines_of) - 1:
+            # A last, empty line stays with the row above: a row of it alone would read as no row.
+            current.append(line)
+            break
+        starts = wrap(line, room, bold) if line else [0]
+        if used and used + len(starts) > lines and len(starts) <= lines:
+            parts.append("\n".join(current))
+            current, used = [], 0
+        while used + len(starts) > lines:
+            take = lines - used
+            current.append(line[:starts[take]])
+            parts.append("\n".join(current))
+            line, starts = line[starts[take]:], [at - starts[take] for at in starts[take:]]
+            current, used = [], 0
+        current.append(line)
+        used += len(starts)
+    parts.append("\n".join(current))
+    return parts
