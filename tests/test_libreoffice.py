@@ -26,7 +26,7 @@ from cchc.xlsx.layout import COLUMNS
 from cchc.xlsx.export import write_xlsx
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import Row, rollup
-from tests.conftest import SHIPPED
+from tests.conftest import ROOT, SHIPPED
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -141,14 +141,95 @@ def shipped_pdf(shipped_export: tuple[Path, Row], tmp_path_factory: pytest.TempP
     return convert(xlsx, "pdf", tmp_path_factory.mktemp("pdf"))
 
 
-def test_exported_sheet_renders_to_pdf_and_png(shipped_pdf: Path, tmp_path: Path) -> None:
+#: Where the PNG renders of the shipped form are kept (CI keeps the folder as an artifact).
+RENDER_DIR = ROOT / "build" / "render"
+
+
+def test_exported_sheet_renders_to_pdf_and_png(shipped_pdf: Path) -> None:
+    """Every page as a PNG under build/render/, to look at (and for CI to keep)."""
     assert shipped_pdf.read_bytes().startswith(b"%PDF")
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         pytest.skip("pdftoppm not installed: apt-get install poppler-utils")
-    subprocess.run([pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", str(shipped_pdf),
-                    str(tmp_path / "page")], check=True, timeout=120)
-    assert list(tmp_path.glob("page*.png"))
+    shutil.rmtree(RENDER_DIR, ignore_errors=True)
+    RENDER_DIR.mkdir(parents=True)
+    shutil.copy(shipped_pdf, RENDER_DIR / "tp-thanh-hoa-2021.pdf")
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(shipped_pdf), str(RENDER_DIR / "page")], check=True,
+                   timeout=240)
+    pages = sorted(RENDER_DIR.glob("page-*.png"))
+    print(f"\nthe printed form: {len(pages)} pages in {RENDER_DIR}")
+    assert len(pages) == len(re.findall(r"<page ", pdf_text(shipped_pdf, "-bbox-layout")))
+
+
+def _gray(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and pixels of a binary PGM (what ``pdftoppm -gray`` writes)."""
+    data = path.read_bytes()
+    magic, width, height, _, pixels = data.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), pixels[-int(width) * int(height):]
+
+
+def _rules(path: Path) -> list[float]:
+    """The y (in points, rendered at 72 dpi) of the horizontal lines drawn across most of the page:
+    the borders between the table's rows."""
+    width, height, pixels = _gray(path)
+    groups: list[list[int]] = []
+    for y in range(height):
+        if sum(1 for v in pixels[y * width:(y + 1) * width] if v < 140) > width // 2:
+            if groups and y - groups[-1][-1] <= 1:
+                groups[-1].append(y)
+            else:
+                groups.append([y])
+    return [(g[0] + g[-1]) / 2 for g in groups]
+
+
+def _printed_rows(pdf: Path, tmp: Path) -> list[tuple[int, float, float, str]]:
+    """Each table row as printed, between two of its borders: (page, its height, the blank below its
+    last line of text, that line), the header row left out."""
+    pages = re.findall(r"<page .*?</page>", pdf_text(pdf, "-bbox-layout"), re.S)
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-gray", "-r", "72", str(pdf), str(tmp / "g")],
+                   check=True, timeout=240)
+    images = sorted(tmp.glob("g-*.pgm"), key=lambda p: int(p.stem.split("-")[1]))
+    found = []
+    for number, (page, image) in enumerate(zip(pages, images, strict=True), start=1):
+        lines = [(float(top), float(bottom), " ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
+                 for top, bottom, body in re.findall(
+                     r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', page, re.S)]
+        rules = _rules(image)
+        for top, bottom in zip(rules[1:], rules[2:]):
+            inside = [line for line in lines if line[0] >= top - 1 and line[1] <= bottom + 1]
+            if inside:
+                last = max(inside, key=lambda line: line[1])
+                found.append((number, bottom - top, bottom - last[1], last[2]))
+    return found
+
+
+def test_the_printed_form_has_no_blank_bands_and_counts_its_own_pages(
+        shipped_export: tuple[Path, Row], shipped_pdf: Path, tmp_path: Path) -> None:
+    """The seed table as LibreOffice prints it: each sheet numbers its own pages ("Trang 1/N", N the
+    sheet's pages), the form takes fewer pages than the 28 it took with rows sized for Excel alone,
+    and no printed row ends in a blank band taller than one line of its text."""
+    if not fonts_like_times():
+        pytest.skip("Times New Roman's stand-in missing: apt-get install fonts-liberation")
+    xlsx, _ = shipped_export
+    book = openpyxl.load_workbook(xlsx)
+    counted = [len(book.worksheets[i].row_breaks.brk) + 1 for i in (0, 1)]
+    text = pdf_text(shipped_pdf, "-layout")
+    footers = [tuple(map(int, m)) for m in re.findall(r"Trang (\d+)/(\d+)", text)]
+    form, index = counted
+    assert footers == [(p, form) for p in range(1, form + 1)] + [(p, index) for p in range(1, index + 1)]
+    assert form <= 27
+    rows = _printed_rows(shipped_pdf, tmp_path)
+    scale = int(book.worksheets[0].page_setup.scale) / 100
+    line = 13.3 * scale  # one line of 12 pt Liberation Serif as LibreOffice sets it, printed
+    form_rows = [row for row in rows if row[0] <= form]
+    sheet = book.worksheets[0]
+    nodes = [r for r in range(5, sheet.max_row + 1)
+             if sheet.cell(r, 2).value and not str(sheet.cell(r, 2).value).startswith("(tiếp theo")]
+    assert len(form_rows) >= len(nodes)  # every node between its borders, on one page or more
+    banded = [f"page {page}: {blank:.1f} pt blank below “{last}”" for page, _, blank, last in form_rows
+              if blank > line]
+    assert not banded
 
 
 def pdf_text(pdf: Path, *args: str) -> str:
