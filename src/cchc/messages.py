@@ -417,6 +417,22 @@ VI: dict[str, str] = {
     "report.no-band": "không xếp loại",
     "report.field": "Lĩnh vực",
     "report.done": "Đã ghi báo cáo {path}",
+    # --- the printed form (issue 10): signature block, draft, refusal --------------------------
+    "xlsx.place-date": "{place}, ngày {day} tháng {month} năm {year}",
+    "xlsx.date-only": "Ngày {day} tháng {month} năm {year}",
+    "xlsx.place-undated": "{place}, ngày …… tháng …… năm ……",
+    "xlsx.draft": "DỰ THẢO",
+    "xlsx.problems-sheet": "Vấn đề",
+    "xlsx.problems-title": "CÁC VẤN ĐỀ CỦA BẢN DỰ THẢO: {errors} lỗi, {warnings} cảnh báo",
+    "xlsx.col.severity": "Mức",
+    "xlsx.col.code": "Mã",
+    "xlsx.col.where": "Vị trí",
+    "xlsx.col.message": "Nội dung",
+    "export.refused": "Chưa ghi {path}: bảng điểm có {errors} lỗi, liệt kê dưới đây. Sửa các lỗi rồi chạy lại, hoặc thêm --draft để ghi bản dự thảo (tiêu đề có chữ “DỰ THẢO”, các lỗi liệt kê ở trang riêng).",
+    "export.unreadable": "Chưa ghi {path}: không đọc được bảng điểm, vì các lỗi dưới đây.",
+    "export.draft-done": "Đã ghi bản dự thảo {path}: {errors} lỗi, liệt kê ở trang “Vấn đề”",
+    "opt.draft": "Ghi cả khi bảng điểm còn lỗi: bản dự thảo, tiêu đề có chữ “DỰ THẢO”, các vấn đề liệt kê ở một trang riêng.",
+    "opt.no-notes": "Bỏ cột “Ghi chú” khỏi biểu mẫu.",
 }
 
 EN: dict[str, str] = {
@@ -813,6 +829,22 @@ EN: dict[str, str] = {
     "report.no-band": "no band",
     "report.field": "Field",
     "report.done": "Wrote the report {path}",
+    # --- the printed form (issue 10): signature block, draft, refusal --------------------------
+    "xlsx.place-date": "{place}, ngày {day} tháng {month} năm {year}",
+    "xlsx.date-only": "Ngày {day} tháng {month} năm {year}",
+    "xlsx.place-undated": "{place}, ngày …… tháng …… năm ……",
+    "xlsx.draft": "DỰ THẢO",
+    "xlsx.problems-sheet": "Vấn đề",
+    "xlsx.problems-title": "CÁC VẤN ĐỀ CỦA BẢN DỰ THẢO: {errors} lỗi, {warnings} cảnh báo",
+    "xlsx.col.severity": "Mức",
+    "xlsx.col.code": "Mã",
+    "xlsx.col.where": "Vị trí",
+    "xlsx.col.message": "Nội dung",
+    "export.refused": "Nothing written to {path}: the scorecard has {errors} error(s), listed below. Fix them and run again, or add --draft to write a draft (\"DỰ THẢO\" in the title, the problems listed on a sheet of their own).",
+    "export.unreadable": "Nothing written to {path}: the scorecard could not be read, because of the problems below.",
+    "export.draft-done": "Wrote the draft {path}: {errors} error(s), listed on the sheet “Vấn đề”",
+    "opt.draft": "Write even when the scorecard has errors: a draft, \"DỰ THẢO\" in the title, the problems listed on a sheet of their own.",
+    "opt.no-notes": "Leave the \"Ghi chú\" (notes) column out of the form.",
 }
 
 _CATALOGS = {"vi": VI, "en": EN}

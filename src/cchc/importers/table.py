@@ -776,6 +776,8 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
     for name in ("bonus", "penalty"):  # no cell shows them; the model judges what is stored
         if isinstance(meta.get(name), list):
             found[name] = meta[name]
+    # The signature block stands below the total, which the import does not read: the metadata has it.
+    found.update({attr: meta[attr] for attr in ("place", "date", "signer") if attr in meta})
     rows = [grid.rows[r][0].own_text if r < header.header_rows[0] and grid.rows[r] else "" for r in (0, 1)]
     lines = meta.get("lines")
     if isinstance(lines, list) and len(lines) == 2:

@@ -225,6 +225,14 @@ def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
                     _evidence(cited, INDENT * 3, out)
             if entry.note is not None:
                 out.append(f"{INDENT}{INDENT}note: {scalar(entry.note, INDENT + INDENT)}")
+    for key, value in (("place", card.place), ("date", card.date)):
+        if value is not None:
+            out.append(f"{key}: {scalar(value, '')}")
+    if card.signer is not None:
+        out.append("signer:")
+        out.append(f"{INDENT}title: {scalar(card.signer.title, INDENT)}")
+        if card.signer.name is not None:
+            out.append(f"{INDENT}name: {scalar(card.signer.name, INDENT)}")
     if not card.criteria:
         out.append("criteria: []")
     else:

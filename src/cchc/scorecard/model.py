@@ -260,6 +260,16 @@ class Criterion(BaseModel):
         return not self.children
 
 
+class Signer(BaseModel):
+    """Who signs the table under its total, as the appendix of an official report is signed."""
+
+    model_config = ConfigDict(extra="forbid", title="Người ký")
+
+    title: str = Field(min_length=1, description="Chức danh ký, ví dụ \"CHỦ TỊCH\" hoặc \"KT. CHỦ TỊCH\\nPHÓ CHỦ "
+                       "TỊCH\".")
+    name: str | None = Field(None, description="Họ và tên người ký.")
+
+
 class Scorecard(BaseModel):
     """One unit's scorecard for one year."""
 
@@ -282,6 +292,9 @@ class Scorecard(BaseModel):
         "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).")
     bonus: list[Adjustment] = Field(default_factory=list, description="Điểm thưởng (nếu bộ tiêu chí có).")
     penalty: list[Adjustment] = Field(default_factory=list, description="Điểm trừ (nếu bộ tiêu chí có).")
+    place: str | None = Field(None, description="Địa danh ở dòng ký, ví dụ \"Thanh Hóa\".")
+    date: DateText | None = Field(None, description="Ngày ký: 25/12/2021 hoặc 2021-12-25.")
+    signer: Signer | None = Field(None, description="Người ký dưới bảng: chức danh và họ tên.")
     criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
 
 

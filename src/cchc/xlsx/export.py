@@ -84,6 +84,7 @@ from xlsxwriter.worksheet import Worksheet
 from cchc import output as safewrite
 from cchc.evidence.cited import Cited, all_cited, index_documents, index_row
 from cchc.messages import render
+from cchc.problems import Problem
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_item, iter_criteria
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
@@ -404,6 +405,10 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
         entries = getattr(card, name)
         if entries:
             meta[name] = [entry.model_dump(mode="json", exclude_none=True) for entry in entries]
+    # The signature block is below the table, where the import does not read: only here.
+    meta.update({attr: value for attr, value in (("place", card.place), ("date", card.date)) if value is not None})
+    if card.signer is not None:
+        meta["signer"] = card.signer.model_dump(exclude_none=True)
     for attr in ("max", "score"):
         pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
@@ -419,6 +424,45 @@ def _meta_sheet(book: Any, meta: dict[str, Any]) -> None:
     size = CELL_LIMIT // 2  # characters: even if every one took two UTF-16 units
     for row, start in enumerate(range(0, max(len(text), 1), size)):
         sheet.write_string(row, 0, text[start:start + size])
+
+
+# --- the problems of a draft ---------------------------------------------------------------------
+
+#: The problems sheet's columns: header message key and width in characters.
+PROBLEM_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("xlsx.col.severity", 10), ("xlsx.col.code", 26), ("xlsx.col.where", 30), ("xlsx.col.message", 92))
+
+
+def _problems_sheet(book: Any, f: _Formats, problems: list[Problem]) -> None:
+    """The sheet "Vấn đề" of a draft: every problem ``cchc validate`` reports, one a row, in order."""
+    sheet = book.add_worksheet(_sheet_name(render("xlsx.problems-sheet")))
+    last_col = len(PROBLEM_COLUMNS) - 1
+    rooms = [measure.cell_room(measure.column_points(width)) for _, width in PROBLEM_COLUMNS]
+    width = sum(measure.column_points(w) for _, w in PROBLEM_COLUMNS)
+    errors = sum(1 for p in problems if p.severity.value == "error")
+    title = render("xlsx.problems-title", errors=errors, warnings=len(problems) - errors)
+    sheet.merge_range(0, 0, 0, last_col, "", f.title)
+    sheet.write_string(0, 0, title, f.title)
+    heights = [measure.title_height(1)]
+    sheet.set_row(0, heights[0])
+    for col, (key, col_width) in enumerate(PROBLEM_COLUMNS):
+        sheet.set_column(col, col, col_width)
+        sheet.write_string(1, col, render(key), f.header)
+    heights.append(measure.row_height(1))
+    sheet.set_row(1, heights[1])
+    for row, problem in enumerate(problems, start=2):
+        where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
+        where = "\n".join(part for part in (where, problem.path) if part)
+        texts = [render("severity." + problem.severity.value), problem.code, where, problem.message]
+        texts = [measure.clip(clean_text(text)[0]) for text in texts]
+        for col, text in enumerate(texts):
+            sheet.write_string(row, col, text, f.text[0]) if text else sheet.write_blank(row, col, None, f.text[0])
+        heights.append(measure.row_height(max(measure.line_count(text, rooms[col])
+                                              for col, text in enumerate(texts))))
+        sheet.set_row(row, heights[-1])
+    room = _page_room(_scale(width)) - heights[0] - heights[1]
+    breaks, _ = _paginate([(row, [height]) for row, height in enumerate(heights[2:], start=2)], room, room)
+    _page(sheet, (0, 1), max(1, len(problems) + 1), last_col, width, breaks, len(breaks) + 1)
 
 
 # --- the workbook -------------------------------------------------------------------------------
@@ -455,8 +499,8 @@ class _Formats:
         # The hidden metadata column: plain text, nothing a reader sees.
         self.meta: Format = book.add_format({**font, "font_size": TABLE_SIZE})
         self.plain: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True})
-        self.centred: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
-                                                "align": "center"})
+        self.place: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
+                                              "align": "center", "italic": True})
         self.signer: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
                                                "align": "center", "bold": True})
         self._suffixed: dict[tuple[str, bool, bool], Format] = {}
@@ -505,9 +549,11 @@ class _Writer:
         else:
             self.sheet.write_blank(row, col, None, fmt)
 
-    def titles(self, card: Scorecard) -> None:
-        """The two title rows, merged across the table, centred and bold."""
+    def titles(self, card: Scorecard, draft: bool = False) -> None:
+        """The two title rows, merged across the table, centred and bold; a draft says so first."""
         texts = layout.title_lines(card.title, card.year, card.report, card.unit)
+        if draft:
+            texts = (f"{render('xlsx.draft')} – {texts[0]}", texts[1])
         width = sum(measure.column_points(column.width) for column in COLUMNS)  # the merged cell's
         for row, text in zip(TITLE_ROWS, texts):
             cell = xl_rowcol_to_cell(row, 0)
@@ -570,6 +616,21 @@ class _Writer:
                 self.notices.append(render(
                     "export.notice-split", cell=xl_rowcol_to_cell(entry.first, col), id=entry.label,
                     length=length, limit=CELL_LIMIT, rows=f"{entry.first + 2}–{entry.first + count}"))
+
+    def signature(self, at: int, lines: list[tuple[str, str]], heights: list[float]) -> int:
+        """The signature block from sheet row ``at`` (a blank row first), centred over the evidence
+        and notes columns; the last row it takes (``at - 1`` when there is none)."""
+        if not lines:
+            return at - 1
+        self.sheet.set_row(at, heights[0])
+        fmts = {"date": self.f.place, "signer": self.f.signer, "space": self.f.plain}
+        for i, (text, kind) in enumerate(lines, start=1):
+            row = at + i
+            self.sheet.merge_range(row, EVIDENCE, row, LAST_COL, "", fmts[kind])
+            if text:
+                self.sheet.write_string(row, EVIDENCE, text, fmts[kind])
+            self.sheet.set_row(row, heights[i])
+        return at + len(lines)
 
     def points(self, entry: _Entry, rows: dict[int, int]) -> None:
         """Max and score: constants on a leaf or group, live formulas on a node with children."""
@@ -741,6 +802,52 @@ def _sheet_name(name: str) -> str:
     return name or "Sheet1"
 
 
+# --- the signature block --------------------------------------------------------------------------
+
+#: Lines of room left for the signature between the signer's title and name.
+SIGNATURE_LINES = 4
+
+
+def _date_parts(date: str) -> tuple[str, str, str]:
+    """Day, month and year as a Vietnamese document writes them: a day below 10 and the months 1
+    and 2 with a leading zero (Nghị định 30/2020/NĐ-CP), other months without."""
+    text = date.strip()
+    if "-" in text:
+        year, month, day = text.split("-")
+    else:
+        day, month, year = text.split("/")
+    d, m = int(day), int(month)
+    return f"{d:02d}", f"{m:02d}" if m <= 2 else str(m), year
+
+
+def _signature(card: Scorecard) -> list[tuple[str, str]]:
+    """The lines under the total, as (text, kind): the place and date, the signer's title, room to
+    sign, the signer's name; only what the scorecard gives."""
+    lines: list[tuple[str, str]] = []
+    if card.date is not None:
+        day, month, year = _date_parts(card.date)
+        key = "xlsx.place-date" if card.place else "xlsx.date-only"
+        lines.append((render(key, place=card.place, day=day, month=month, year=year), "date"))
+    elif card.place:
+        lines.append((render("xlsx.place-undated", place=card.place), "date"))
+    if card.signer is not None:
+        lines.append((card.signer.title, "signer"))
+        lines.append(("", "space"))
+        if card.signer.name:
+            lines.append((card.signer.name, "signer"))
+    return [(clean_text(text)[0], kind) for text, kind in lines]
+
+
+def _signature_heights(lines: list[tuple[str, str]], width: float) -> list[float]:
+    """The rows of the signature block: a blank row, then one row per line of ``lines``."""
+    room = measure.cell_room(width)
+    heights = [measure.row_height(1)] if lines else []
+    for text, kind in lines:
+        count = SIGNATURE_LINES if kind == "space" else measure.line_count(text, room, bold=kind == "signer")
+        heights.append(measure.row_height(count))
+    return heights
+
+
 # --- the evidence index -------------------------------------------------------------------------
 
 
@@ -865,7 +972,7 @@ def _link(sheet: Worksheet, row: int, col: int, url: str, text: str, fmt: Format
 
 
 def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
-               workbook_dir: Path | None = None) -> tuple[bytes, list[str]]:
+               workbook_dir: Path | None = None, draft: list[Problem] | None = None) -> tuple[bytes, list[str]]:
     """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel.
 
     ``evidence_dir``: the folder of the evidence files, whose cited files get links in the index
@@ -886,17 +993,21 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
     writer = _Writer(sheet, formats)
-    writer.titles(card)
+    writer.titles(card, draft is not None)
     entries, widths = _entries(root)
     writer.header(widths)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
     width = sum(measure.column_points(w) for w in widths)
     room = _page_room(_scale(width))
     above = sum(writer.heights.values()) + measure.row_height(1) * (HEADER_ROW - len(TITLE_ROWS))
+    signature = _signature(card)
+    block = sum(measure.column_points(w) for w in widths[EVIDENCE:LAST_COL + 1])  # where it stands
+    signature_heights = _signature_heights(signature, block)
     groups = [(entry.first, entry.row_heights()) for entry in entries]
     applicable = root.applicable_max is not None and root.applicable_max != root.max
-    if applicable:  # the applicable maximum's row stays on the page of the total
-        groups[-1] = (groups[-1][0], groups[-1][1] + [measure.row_height(1)])
+    # The applicable maximum's row and the signature stay on the page of the total.
+    tail = ([measure.row_height(1)] if applicable else []) + signature_heights
+    groups[-1] = (groups[-1][0], groups[-1][1] + tail)
     breaks, inside = _paginate(groups, room - above, room - writer.heights[HEADER_ROW])
     for entry in entries:
         entry.labels = inside.get(entry.first, set())
@@ -905,9 +1016,12 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     if applicable:
         last += 1
         writer.applicable_max(root, rows, last)
+    last = writer.signature(last + 1, signature, signature_heights)
     writer.control_notice()
     _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL, width, breaks, len(breaks) + 1)
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
+    if draft is not None:
+        _problems_sheet(book, formats, draft)
     _meta_sheet(book, _top_meta(card, root, writer.lines))
     book.close()
     return buffer.getvalue(), writer.notices
@@ -920,7 +1034,7 @@ SUFFIXES = (".xlsx",)
 
 
 def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, overwrite: bool,
-               evidence_dir: Path | None = None) -> list[str]:
+               evidence_dir: Path | None = None, draft: list[Problem] | None = None) -> list[str]:
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
     ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
@@ -929,6 +1043,6 @@ def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, ov
     out = Path(out)
     safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,
                            "err.output-suffix")
-    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent)
+    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft)
     safewrite.write_atomic(data, out, overwrite)
     return notices
