@@ -33,7 +33,9 @@ from cchc.scorecard.load import load_file
 from cchc.messages import set_language
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
-from tests.conftest import SHIPPED
+from tests.conftest import ROOT, SHIPPED
+
+ROOT_CASES = ROOT / "tests" / "cases"
 
 HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Ghi chú"]
 HEADER_ROW = 4  # 1-based, as openpyxl counts
@@ -1030,3 +1032,156 @@ def test_float_is_only_the_cell_storage(tmp_path: Path) -> None:
     ws, cached = _sheets(out)
     assert cached["D5"].value == float(Decimal("0.3"))  # not 0.30000000000000004
     assert ws["D6"].value == 0.1
+
+
+# --- the signature block, drafts, refusals ---------------------------------------------------------
+
+SIGNED = ('place: Thanh Hóa\ndate: 05/02/2022\nsigner:\n  title: "KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"\n'
+          "  name: Nguyễn Văn A\n")
+
+
+def _below_total(ws: Worksheet) -> list[tuple[int, str | None]]:
+    """(row, text) of the rows under the total, as the signature block holds them in column E."""
+    total = _node_rows(ws)[-1]
+    return [(r, ws.cell(r, 5).value) for r in range(total + 1, ws.max_row + 1)]
+
+
+def test_the_signature_block_under_the_total(tmp_path: Path) -> None:
+    """Place and date ("ngày 05 tháng 02": a day below 10 and the months 1 and 2 with a zero), the
+    signer's title, room to sign, the name; centred over the evidence and notes, printed, and on
+    the page of the total."""
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=SIGNED)), out)
+    ws, _ = _sheets(out)
+    rows = _below_total(ws)
+    assert [text for _, text in rows] == [None, "Thanh Hóa, ngày 05 tháng 02 năm 2022", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+                                          None, "Nguyễn Văn A"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert all(f"E{r}:F{r}" in merged for r, _ in rows[1:])
+    assert ws.cell(rows[1][0], 5).font.i and ws.cell(rows[2][0], 5).font.b and ws.cell(rows[4][0], 5).font.b
+    assert ws.cell(rows[2][0], 5).alignment.horizontal == "center"
+    assert ws.row_dimensions[rows[3][0]].height == measure.row_height(export_module.SIGNATURE_LINES)
+    assert ws.print_area.endswith(f"$F${rows[-1][0]}")
+
+
+@pytest.mark.parametrize(("header", "line"), [
+    ("date: 2021-12-25\n", "Ngày 25 tháng 12 năm 2021"),
+    ("place: Thanh Hóa\n", "Thanh Hóa, ngày …… tháng …… năm ……"),
+])
+def test_place_or_date_alone(tmp_path: Path, header: str, line: str) -> None:
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=header)), out)
+    assert [text for _, text in _below_total(_sheets(out)[0])] == [None, line]
+
+
+def test_no_signature_block_without_place_date_or_signer(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]))), out)
+    assert _below_total(_sheets(out)[0]) == []
+
+
+def test_place_date_and_signer_survive_export_and_import(tmp_path: Path) -> None:
+    from cchc.importers import import_file
+    from cchc.scorecard.dump import dump_scorecard
+
+    path = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=SIGNED))
+    out = tmp_path / "out.xlsx"
+    _export(path, out)
+    result = import_file(out)
+    card = _load(path)
+    assert result.card is not None and card.signer is not None
+    assert (result.card.place, result.card.date, result.card.signer) == ("Thanh Hóa", "05/02/2022", card.signer)
+    text = dump_scorecard(result.card)
+    assert text == dump_scorecard(card)
+    assert "place: Thanh Hóa\ndate: 05/02/2022\nsigner:\n  title: |-\n    KT. CHỦ TỊCH\n" in text
+
+
+def test_export_of_a_scorecard_with_errors_says_nothing_was_written(tmp_path: Path, runner: CliRunner) -> None:
+    card = ROOT_CASES / "score-above-max.yaml"
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["export", str(card), "--xlsx", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"cchc: Chưa ghi {out}: bảng điểm có 1 lỗi") and "--draft" in lines[0]
+    assert "score-above-max" in lines[1]
+    result = runner.invoke(app, ["--lang", "en", "export", str(card), "--xlsx", str(out)])
+    assert result.stderr.startswith(f"cchc: Nothing written to {out}: the scorecard has 1 error(s)")
+
+
+def test_draft_writes_with_the_problems_on_a_sheet_of_their_own(tmp_path: Path, runner: CliRunner) -> None:
+    from cchc.checks import run_checks
+
+    card = ROOT_CASES / "score-above-max.yaml"
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["export", str(card), "--xlsx", str(out), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert f"Đã ghi bản dự thảo {out}: 1 lỗi" in result.stderr
+    book = openpyxl.load_workbook(out)
+    form = book.worksheets[0]
+    assert form["A1"].value.startswith("DỰ THẢO – BẢNG TỔNG HỢP")
+    sheet = book["Vấn đề"]
+    assert sheet.sheet_state == "visible" and sheet["A1"].value.endswith("1 lỗi, 0 cảnh báo")
+    assert [c.value for c in sheet[2]] == ["Mức", "Mã", "Vị trí", "Nội dung"]
+    problems = run_checks(load_file(card)).problems
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3)] == [
+        ["lỗi", p.code, f"{p.line}:{p.column}\n{p.path}", p.message] for p in problems]
+    assert sheet.oddFooter.center.text == "Trang &P/1"
+    # A scorecard without errors exported with --draft is a draft all the same, its warnings listed.
+    clean = tmp_path / "clean.xlsx"
+    assert runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(clean), "--draft"]).exit_code == 0
+    book = openpyxl.load_workbook(clean)
+    assert book.worksheets[0]["A1"].value.startswith("DỰ THẢO – ")
+    assert book["Vấn đề"]["A1"].value.endswith(f"0 lỗi, {len(run_checks(load_file(SHIPPED)).problems)} cảnh báo")
+
+
+# --- the columns' widths ----------------------------------------------------------------------------
+
+
+def _widths(ws: Worksheet, letters: str) -> list[int]:
+    return [round(ws.column_dimensions[c].width - 0.7109375) for c in letters]
+
+
+def test_an_empty_notes_column_stays_narrow_and_gives_its_room_to_the_evidence(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]))), out)
+    ws, _ = _sheets(out)
+    default = [column.width for column in layout.COLUMNS]
+    assert _widths(ws, "ABCEF") == default[:3] + [default[4] + default[5] - export_module.NOTE_MIN,
+                                                  export_module.NOTE_MIN]
+    assert measure.line_count("Ghi chú", measure.cell_room(measure.column_points(export_module.NOTE_MIN)),
+                              bold=True) == 1  # its heading still fits one line
+
+
+def test_evidence_and_notes_share_the_width_as_makes_the_table_shortest(shipped_xlsx: Path) -> None:
+    """The shipped table's notes are long paragraphs on a few rows, its evidence long lists on most:
+    the split the export picks takes no more lines than any other, the default among them."""
+    ws, _ = _sheets(shipped_xlsx)
+    card = _load(SHIPPED)
+    evidence, notes = _widths(ws, "EF")
+    free = sum(column.width for column in layout.COLUMNS if column.shared)
+    assert evidence + notes == free and evidence > notes
+
+    def lines(note_width: int) -> int:
+        rooms = [measure.cell_room(measure.column_points(w)) for w in (free - note_width, note_width)]
+        return sum(max(1, measure.line_count("\n".join(map(str, node.evidence)), rooms[0]),
+                       measure.line_count(node.note or "", rooms[1]))
+                   for node, _, _ in iter_criteria(card.criteria))
+    assert all(lines(notes) <= lines(w) for w in range(export_module.NOTE_MIN, free // 2 + 1))
+
+
+def test_no_notes_leaves_the_column_out_and_the_notes_still_come_back(tmp_path: Path, runner: CliRunner) -> None:
+    from cchc.importers import import_file
+    from cchc.scorecard.dump import dump_scorecard
+
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(out), "--no-notes"])
+    assert result.exit_code == 0, result.output
+    ws, _ = _sheets(out)
+    assert _header(ws)[:5] == HEADER[:5] and ws.cell(HEADER_ROW, 6).value == "cchc"
+    assert ws.column_dimensions["F"].hidden and ws.print_area.startswith("'Bảng chấm điểm'!$A$1:$E$")
+    assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
+    assert _widths(ws, "E") == [sum(column.width for column in layout.COLUMNS if column.shared)]
+    imported = import_file(out)
+    card = _load(SHIPPED)
+    assert imported.problems == [] and imported.card is not None
+    assert dump_scorecard(imported.card) == dump_scorecard(card)  # the notes from the hidden metadata

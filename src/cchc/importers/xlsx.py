@@ -40,9 +40,13 @@ def _xlsx_text(value: Any) -> str:
 def _laid_out_by_export(sheet: Any) -> bool:
     """A sheet laid out exactly as ``cchc export`` lays it out (its header row, its merged title
     rows): its text is read verbatim."""
-    expected = layout.header_texts()
-    header = tuple(sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, len(expected) + 1))
-    return header == expected and layout.title_merges() <= {str(r) for r in sheet.merged_cells.ranges}
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    for columns in layout.column_sets():  # the widest first: the others are its beginnings
+        expected = layout.header_texts(columns)
+        header = tuple(sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, len(expected) + 1))
+        if header == expected:
+            return layout.title_merges(columns) <= merged
+    return False
 
 
 def _extent(sheet: Any) -> tuple[int, int]:

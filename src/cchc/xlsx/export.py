@@ -90,7 +90,7 @@ from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
 from cchc.xlsx import layout, measure
 from cchc.xlsx.layout import (COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS, INDEX_COUNT, INDEX_FILE,
-                              LAST_COL, MARK, MAX, META_COL, NAME, NOTE, SCORE, TEXT_COLUMNS, TITLE_ROWS, TT)
+                              MARK, MAX, NAME, NOTE, SCORE, TEXT_COLUMNS, TITLE_ROWS, TT, Column)
 from cchc.xlsx.measure import CELL_LIMIT, FONT, TABLE_SIZE, TITLE_SIZE
 
 __all__ = ["build_xlsx", "clean_text", "write_xlsx"]
@@ -180,8 +180,10 @@ class _Entry:
         return self.node.id if self.node is not None else render("xlsx.total")
 
     def written(self, col: int) -> list[str]:
-        """The texts the cells of ``col`` hold over this row's sheet rows, as written ("" = blank)."""
-        cells = self.texts[col] + [""] * (self.height - len(self.texts[col]))
+        """The texts the cells of ``col`` hold over this row's sheet rows, as written ("" = blank; a
+        column the form leaves out reads as blank cells too)."""
+        parts = self.texts.get(col, [])
+        cells = parts + [""] * (self.height - len(parts))
         if col == NAME:
             cells = [layout.continued_label(self.label) if i in self.labels and not text else text
                      for i, text in enumerate(cells)]
@@ -206,8 +208,8 @@ def _name(node: Criterion, depth: int) -> str:
     return layout.name_prefix(node.id) + node.title
 
 
-def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
-    """Clean and split the texts of one row of the form."""
+def _entry(node: Criterion | None, row: Row | None, depth: int, notes: bool = True) -> _Entry:
+    """Clean the texts of one row of the form (its notes only when the form has the column)."""
     entry = _Entry(node, row, depth)
     if node is None:
         raw = {TT: "", NAME: render("xlsx.total"), EVIDENCE: "", NOTE: ""}
@@ -216,6 +218,8 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
         # reads back into the mapping.
         raw = {TT: node.tt or "", NAME: _name(node, depth),
                EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
+    if not notes:
+        del raw[NOTE]
     for col, text in raw.items():
         text, removed = clean_text(text)
         if removed:
@@ -225,20 +229,21 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
     return entry
 
 
-def _entries(root: Row) -> tuple[list[_Entry], tuple[int, ...]]:
+def _entries(root: Row, columns: tuple[Column, ...]) -> tuple[list[_Entry], tuple[int, ...]]:
     """Every row of the form in table order, the total last, each placed on its sheet rows, and
-    the columns' widths that fit their texts (see _widths)."""
+    the widths of ``columns`` that fit their texts (see _widths)."""
+    notes = len(columns) > NOTE
     entries: list[_Entry] = []
     for row in root.walk():
         if row.node is None:
             continue
-        entries.append(_entry(row.node, row, row.depth))
+        entries.append(_entry(row.node, row, row.depth, notes))
         if row.node.split_unknown:
             # The group's rows are known by name and evidence only; the points stay on the group.
-            entries.extend(_entry(child, None, depth)
+            entries.extend(_entry(child, None, depth, notes)
                            for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
-    entries.append(_entry(None, root, 0))
-    widths = _widths(entries)
+    entries.append(_entry(None, root, 0, notes))
+    widths = _widths(entries, columns)
     at = FIRST_ROW
     for entry in entries:
         entry.lay_out(widths)
@@ -251,28 +256,34 @@ def _entries(root: Row) -> tuple[list[_Entry], tuple[int, ...]]:
 NOTE_MIN = 9
 
 
-def _widths(entries: list[_Entry]) -> tuple[int, ...]:
-    """The columns' widths: the form's total width shared between evidence and notes so that the
-    table is as short as it can be (an empty notes column keeps only its heading's width)."""
-    default = tuple(column.width for column in COLUMNS)
-    free = default[EVIDENCE] + default[NOTE]
-    if not any(entry.raw[NOTE] for entry in entries):
-        candidates = [NOTE_MIN]
-    else:
-        candidates = list(range(NOTE_MIN, free // 2 + 1, 2))
-    best: tuple[float, int] | None = None
-    for note in candidates:
-        rooms = {EVIDENCE: measure.cell_room(measure.column_points(free - note)),
-                 NOTE: measure.cell_room(measure.column_points(note))}
-        total = 0
-        for entry in entries:
-            lines = [measure.line_count(entry.raw[col], rooms[col]) for col in (EVIDENCE, NOTE)]
-            total += max(1, *lines)
-        if best is None or total < best[0]:
-            best = (total, note)
-    assert best is not None
-    widths = list(default)
-    widths[EVIDENCE], widths[NOTE] = free - best[1], best[1]
+def _widths(entries: list[_Entry], columns: tuple[Column, ...]) -> tuple[int, ...]:
+    """The columns' widths: the width of the ``shared`` columns (evidence, notes) shared out as makes
+    the table shortest; a column with no text keeps only its heading's width (NOTE_MIN), one alone
+    takes it all. The form's width stays the same, so it prints at the same scale."""
+    widths = [column.width for column in columns]
+    shared = [col for col, column in enumerate(columns) if column.shared]
+    free = sum(column.width for column in COLUMNS if column.shared)  # a column left out leaves its width
+    if len(shared) == 1:
+        widths[shared[0]] = free
+        return tuple(widths)
+    # Evidence takes what the others leave; each other shared column tries its widths in turn.
+    main, others = shared[0], shared[1:]
+    for col in others:
+        if not any(entry.raw.get(col) for entry in entries):
+            widths[col] = NOTE_MIN
+            continue
+        best: tuple[int, int] | None = None
+        for width in range(NOTE_MIN, free // 2 + 1, 2):
+            trial = {**dict(enumerate(widths)), col: width}
+            trial[main] = free - sum(trial[c] for c in others)
+            rooms = {c: measure.cell_room(measure.column_points(trial[c])) for c in shared}
+            total = sum(max([1] + [measure.line_count(entry.raw.get(c, ""), rooms[c]) for c in shared])
+                        for entry in entries)
+            if best is None or total < best[0]:
+                best = (total, width)
+        assert best is not None
+        widths[col] = best[1]
+    widths[main] = free - sum(widths[c] for c in others)
     return tuple(widths)
 
 
@@ -351,8 +362,10 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
         meta["title"] = [node.title, layout.digest(entry.written(NAME))]
     for attr, col in (("tt", TT), ("note", NOTE)):
         value = getattr(node, attr)
-        # None is a blank cell, read back as None; "" is a blank cell too.
-        if value is not None and (value == "" or not _shown_exactly(value, entry.texts[col])):
+        # None is a blank cell, read back as None; "" is a blank cell too; a note without its column
+        # is kept here alone.
+        if value is not None and (value == "" or col not in entry.texts
+                                  or not _shown_exactly(value, entry.texts[col])):
             meta[attr] = [value, layout.digest(entry.written(col))]
     if node.evidence:
         joined = "\n".join(str(item) for item in node.evidence)
@@ -534,9 +547,14 @@ class _Formats:
 class _Writer:
     """Writes the rows of the form into one worksheet and collects the notices."""
 
-    def __init__(self, sheet: Worksheet, formats: _Formats) -> None:
+    def __init__(self, sheet: Worksheet, formats: _Formats, columns: tuple[Column, ...] = COLUMNS) -> None:
         self.sheet = sheet
         self.f = formats
+        self.columns = columns
+        self.last_col = len(columns) - 1
+        #: The hidden metadata column, right after the form's last.
+        self.meta_col = len(columns)
+        self.text_columns = [col for col in TEXT_COLUMNS if col <= self.last_col]
         self.notices: list[str] = []
         self.removed: list[tuple[str, int]] = []  # (cell, characters removed)
         self.lines: list[str] = []  # the title rows as written
@@ -554,7 +572,7 @@ class _Writer:
         texts = layout.title_lines(card.title, card.year, card.report, card.unit)
         if draft:
             texts = (f"{render('xlsx.draft')} – {texts[0]}", texts[1])
-        width = sum(measure.column_points(column.width) for column in COLUMNS)  # the merged cell's
+        width = sum(measure.column_points(column.width) for column in self.columns)  # the merged cell's
         for row, text in zip(TITLE_ROWS, texts):
             cell = xl_rowcol_to_cell(row, 0)
             text, removed = clean_text(text)
@@ -566,7 +584,7 @@ class _Writer:
                 text = measure.clip(text)
             self.lines.append(text)
             # merge_range writes through write(); write the text again as a string to be sure.
-            self.sheet.merge_range(row, 0, row, LAST_COL, "", self.f.title)
+            self.sheet.merge_range(row, 0, row, self.last_col, "", self.f.title)
             self.sheet.write_string(row, 0, text, self.f.title)
             # Excel does not grow a merged row to fit its text: size it from an estimate.
             lines = measure.line_count(text, measure.cell_room(width, TITLE_SIZE), bold=True)
@@ -576,7 +594,7 @@ class _Writer:
     def header(self, widths: tuple[int, ...]) -> None:
         """The column headings, in columns ``widths`` characters wide."""
         lines = 1
-        for col, (width, text) in enumerate(zip(widths, layout.header_texts())):
+        for col, (width, text) in enumerate(zip(widths, layout.header_texts(self.columns))):
             self.sheet.set_column(col, col, width)
             self.text(HEADER_ROW, col, text, self.f.header)
             room = measure.cell_room(measure.column_points(width))
@@ -584,8 +602,8 @@ class _Writer:
         self.heights[HEADER_ROW] = measure.row_height(lines)
         self.sheet.set_row(HEADER_ROW, self.heights[HEADER_ROW])
         # The metadata column: hidden, and outside the print area (see _page).
-        self.sheet.set_column(META_COL, META_COL, 12, self.f.meta, {"hidden": True})
-        self.sheet.write_string(HEADER_ROW, META_COL, layout.HEADER, self.f.meta)
+        self.sheet.set_column(self.meta_col, self.meta_col, 12, self.f.meta, {"hidden": True})
+        self.sheet.write_string(HEADER_ROW, self.meta_col, layout.HEADER, self.f.meta)
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
         """One row of the form, its points and any continuation rows (drawn as one table row)."""
@@ -593,7 +611,7 @@ class _Writer:
         for i in range(entry.height):
             at = entry.first + i
             top, bottom = i == 0, i == entry.height - 1
-            for col in TEXT_COLUMNS:
+            for col in self.text_columns:
                 text = entry.written(col)[i]
                 if col == NAME and i in entry.labels and text == layout.continued_label(entry.label):
                     fmt = self.f.cell("continued", False, top, bottom)
@@ -607,7 +625,7 @@ class _Writer:
                     self.sheet.write_blank(at, col, None, self.f.cell("points", False, top, bottom))
         self.points(entry, rows)
         if entry.node is not None:
-            self.sheet.write_string(entry.first, META_COL, _meta_text(_row_meta(entry)), self.f.meta)
+            self.sheet.write_string(entry.first, self.meta_col, _meta_text(_row_meta(entry)), self.f.meta)
         for col, removed in entry.removed.items():
             self.removed.append((xl_rowcol_to_cell(entry.first, col), removed))
         for col, length in entry.lengths.items():
@@ -626,7 +644,10 @@ class _Writer:
         fmts = {"date": self.f.place, "signer": self.f.signer, "space": self.f.plain}
         for i, (text, kind) in enumerate(lines, start=1):
             row = at + i
-            self.sheet.merge_range(row, EVIDENCE, row, LAST_COL, "", fmts[kind])
+            if self.last_col > EVIDENCE:
+                self.sheet.merge_range(row, EVIDENCE, row, self.last_col, "", fmts[kind])
+            else:  # the evidence column alone: nothing to merge
+                self.sheet.write_blank(row, EVIDENCE, None, fmts[kind])
             if text:
                 self.sheet.write_string(row, EVIDENCE, text, fmts[kind])
             self.sheet.set_row(row, heights[i])
@@ -678,7 +699,7 @@ class _Writer:
         fmt = self.f.points[1]
         self.text(at, TT, "", self.f.tt[1])
         self.text(at, NAME, render("xlsx.applicable-max"), self.f.text[1])
-        for col in (SCORE, EVIDENCE, NOTE):
+        for col in (SCORE, *(c for c in self.text_columns if c > SCORE)):
             self.text(at, col, "", self.f.text[0] if col != SCORE else fmt)
         total = xl_rowcol_to_cell(rows[id(root)], MAX)
         minus = _call("SUM", _refs(sorted(excluded), MAX))
@@ -972,11 +993,14 @@ def _link(sheet: Worksheet, row: int, col: int, url: str, text: str, fmt: Format
 
 
 def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
-               workbook_dir: Path | None = None, draft: list[Problem] | None = None) -> tuple[bytes, list[str]]:
+               workbook_dir: Path | None = None, draft: list[Problem] | None = None,
+               columns: tuple[Column, ...] = COLUMNS) -> tuple[bytes, list[str]]:
     """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel.
 
     ``evidence_dir``: the folder of the evidence files, whose cited files get links in the index
-    sheet; ``workbook_dir``: where the workbook will be, so the links can be relative to it.
+    sheet; ``workbook_dir``: where the workbook will be, so the links can be relative to it;
+    ``draft``: write a draft, "DỰ THẢO" in its title, these problems on a sheet of their own;
+    ``columns``: the form's columns (layout.form_columns).
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {
@@ -992,16 +1016,16 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
-    writer = _Writer(sheet, formats)
+    writer = _Writer(sheet, formats, columns)
     writer.titles(card, draft is not None)
-    entries, widths = _entries(root)
+    entries, widths = _entries(root, columns)
     writer.header(widths)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
     width = sum(measure.column_points(w) for w in widths)
     room = _page_room(_scale(width))
     above = sum(writer.heights.values()) + measure.row_height(1) * (HEADER_ROW - len(TITLE_ROWS))
     signature = _signature(card)
-    block = sum(measure.column_points(w) for w in widths[EVIDENCE:LAST_COL + 1])  # where it stands
+    block = sum(measure.column_points(w) for w in widths[EVIDENCE:])  # where it stands
     signature_heights = _signature_heights(signature, block)
     groups = [(entry.first, entry.row_heights()) for entry in entries]
     applicable = root.applicable_max is not None and root.applicable_max != root.max
@@ -1018,7 +1042,7 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
         writer.applicable_max(root, rows, last)
     last = writer.signature(last + 1, signature, signature_heights)
     writer.control_notice()
-    _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL, width, breaks, len(breaks) + 1)
+    _page(sheet, (HEADER_ROW, HEADER_ROW), last, writer.last_col, width, breaks, len(breaks) + 1)
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
     if draft is not None:
         _problems_sheet(book, formats, draft)
@@ -1034,7 +1058,8 @@ SUFFIXES = (".xlsx",)
 
 
 def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, overwrite: bool,
-               evidence_dir: Path | None = None, draft: list[Problem] | None = None) -> list[str]:
+               evidence_dir: Path | None = None, draft: list[Problem] | None = None,
+               notes: bool = True) -> list[str]:
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
     ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
@@ -1043,6 +1068,8 @@ def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, ov
     out = Path(out)
     safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,
                            "err.output-suffix")
-    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft)
+    columns = layout.form_columns(frozenset() if notes else frozenset({"note"}))
+    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft,
+                               columns=columns)
     safewrite.write_atomic(data, out, overwrite)
     return notices

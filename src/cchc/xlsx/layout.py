@@ -3,10 +3,12 @@ read back by cchc.importers, so both follow the one description here.
 
 The form: two title rows merged across the table (the title in capitals, then "(ban hành kèm theo
 REPORT của UNIT)" or "Đơn vị: UNIT"), a blank row, the header row (TT | Tên TC/TCTP | Điểm chuẩn |
-Điểm tự đánh giá | Tài liệu kiểm chứng | Ghi chú), one row per node in table order, then TỔNG ĐIỂM. A
-field's name is written in capitals without its id, a criterion's as "1.2. Title". Text too long
-for one cell continues on rows right below its node, whose name cell says "(tiếp theo 1.2)"; a line
-that itself had to be cut ends and resumes with "…". A second sheet lists the cited documents.
+Điểm tự đánh giá | Tài liệu kiểm chứng | Ghi chú; "Ghi chú" may be left out), one row per node in
+table order, then TỔNG ĐIỂM and the signature block. A field's name is written in capitals without
+its id, a criterion's as "1.2. Title". Evidence and notes longer than a few lines continue on rows
+right below their node, with blank TT, name and points (the name cell says "(tiếp theo 1.2)" where
+such a row starts a printed page); a number or name too long for one cell continues the same way, a
+line cut to fit a cell ending and resuming with "…". A second sheet lists the cited documents.
 
 The form cannot show everything a scorecard holds: a field's title is printed in capitals, its id
 not at all, a declared total is replaced by a live SUM, 0,50 is the number 0.5, ``level`` has no
@@ -15,7 +17,8 @@ print:
 
 - a very hidden sheet ``cchc`` whose cell A1 (continued in A2, A3, … when long) holds the top-level
   fields as JSON: ``{"cchc": 1, "unit", "year", "level", "title", "report", "max", "score", "lines"}``,
-  and ``criteria_set``, ``bonus``, ``penalty`` when the card has them;
+  and ``criteria_set``, ``bonus``, ``penalty`` when the card has them, and ``place``, ``date`` and
+  ``signer`` when given (the signature block stands below the total, where the import does not read);
 - a hidden column after "Ghi chú", headed ``cchc``, holding on each node's first row a JSON object
   with the node's ``id`` and only what its visible cells do not give back exactly: ``title``,
   ``tt``, ``note``, ``evidence`` (each as ``[value, check]``), ``max``, ``score`` (as
@@ -45,7 +48,7 @@ from cchc.messages import render
 __all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
            "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
            "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
-           "cell_decimal", "column_letter", "continued_label", "digest", "dumps", "header_texts", "is_continued",
+           "cell_decimal", "column_letter", "column_sets", "continued_label", "form_columns", "digest", "dumps", "header_texts", "is_continued",
            "join_parts", "loads", "name_prefix", "number_pair", "number_text", "read_title_lines",
            "stored_number", "stored_text", "title_lines", "title_merges"]
 
@@ -56,11 +59,15 @@ __all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FOR
 class Column(NamedTuple):
     """A column of the form: what it holds (as the importer names its columns), its header's
     message key, and its width in characters (Excel's unit: the width of the digit 0 of the
-    Normal style's font, Times New Roman 12 pt, i.e. 6 pt)."""
+    Normal style's font, Times New Roman 12 pt, i.e. 6 pt). An ``optional`` column can be left out
+    of the form (``cchc export --no-notes``); a ``shared`` one takes part of the width the form's
+    text columns share according to their content (see cchc.xlsx.export)."""
 
     kind: str
     header: str
     width: int
+    optional: bool = False
+    shared: bool = False
 
 
 #: The form's columns, in order.
@@ -69,8 +76,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "xlsx.col.criterion", 46),
     Column("max", "xlsx.col.max", 9),  # both headings wrap to two lines, alike in Excel and LibreOffice
     Column("score", "xlsx.col.score", 9),
-    Column("evidence", "xlsx.col.evidence", 56),
-    Column("note", "xlsx.col.note", 32),
+    Column("evidence", "xlsx.col.evidence", 56, shared=True),
+    Column("note", "xlsx.col.note", 32, optional=True, shared=True),
 )
 #: 0-based column indexes.
 TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
@@ -116,14 +123,26 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def header_texts() -> tuple[str, ...]:
+def form_columns(leave_out: frozenset[str] = frozenset()) -> tuple[Column, ...]:
+    """The form's columns, the optional ones of the kinds in ``leave_out`` left out."""
+    return tuple(column for column in COLUMNS if not (column.optional and column.kind in leave_out))
+
+
+def column_sets() -> list[tuple[Column, ...]]:
+    """Every column set the export may write, the widest first."""
+    optional = [column.kind for column in COLUMNS if column.optional]
+    sets = [form_columns(frozenset(optional[:n])) for n in range(len(optional) + 1)]
+    return sorted(sets, key=len, reverse=True)
+
+
+def header_texts(columns: tuple[Column, ...] = COLUMNS) -> tuple[str, ...]:
     """The header row, column by column."""
-    return tuple(render(column.header) for column in COLUMNS)
+    return tuple(render(column.header) for column in columns)
 
 
-def title_merges() -> set[str]:
+def title_merges(columns: tuple[Column, ...] = COLUMNS) -> set[str]:
     """The ranges the title rows are merged over ("A1:F1", "A2:F2")."""
-    last = column_letter(LAST_COL + 1)
+    last = column_letter(len(columns))
     return {f"A{row + 1}:{last}{row + 1}" for row in TITLE_ROWS}
 
 

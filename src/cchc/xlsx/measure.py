@@ -292,12 +292,7 @@ def chunk_text(text: str, width: int, bold: bool = False, lines: int = CHUNK_LIN
     parts: list[str] = []
     current: list[str] = []
     used = 0
-    lines_of = text.split("\n")
-    for index, line in enumerate(lines_of):
-        if not line and used and index == len(lines_of) - 1:
-            # A last, empty line stays with the row above: a row of it alone would read as no row.
-            current.append(line)
-            break
+    for line in text.split("\n"):
         starts = wrap(line, room, bold) if line else [0]
         if used and used + len(starts) > lines and len(starts) <= lines:
             parts.append("\n".join(current))
@@ -311,4 +306,12 @@ def chunk_text(text: str, width: int, bold: bool = False, lines: int = CHUNK_LIN
         current.append(line)
         used += len(starts)
     parts.append("\n".join(current))
-    return parts
+    # A row holding only blanks would read as no row at all (and an empty last line as nothing):
+    # such a part stays with the row above, a little over the limit.
+    kept = parts[:1]
+    for part in parts[1:]:
+        if part.strip():
+            kept.append(part)
+        else:
+            kept[-1] += "\n" + part
+    return kept

@@ -18,6 +18,7 @@ def export(
         "--evidence-dir", help="opt.export-evidence-dir", metavar="cli.metavar-dir", parser=existing_dir,
         show_default=False)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="opt.draft")] = False,
+    no_notes: Annotated[bool, typer.Option("--no-notes", help="opt.no-notes")] = False,
 ) -> None:
     """Write the workbook; a scorecard with errors is refused (exit 1, 2 when unreadable) unless
     ``--draft``, which writes it with "DỰ THẢO" in the title and its problems on a sheet of their own."""
@@ -40,12 +41,12 @@ def export(
         err.print(f"cchc: {render(key, path=xlsx, errors=report.errors)}", soft_wrap=True, markup=False)
         print_problems(report.problems)
         raise typer.Exit(2 if not loaded.readable or loaded.card is None else 1)
-    problems = report.problems if draft and report.problems else None
+    problems = report.problems if draft else None  # a draft is one, even with nothing to list
     try:
         # The set's rules and not-applicable convention shape the printed scores and the applicable max.
         root = rollup(loaded.card, terms_of(set_for_card(loaded).criteria_set))
         notices = write_xlsx(loaded.card, root, xlsx, source=file, overwrite=force, evidence_dir=evidence_dir,
-                             draft=problems)
+                             draft=problems, notes=not no_notes)
     except OutputError as exc:
         raise fail(exc.message) from None
     for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)
