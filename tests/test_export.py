@@ -1185,3 +1185,15 @@ def test_no_notes_leaves_the_column_out_and_the_notes_still_come_back(tmp_path: 
     card = _load(SHIPPED)
     assert imported.problems == [] and imported.card is not None
     assert dump_scorecard(imported.card) == dump_scorecard(card)  # the notes from the hidden metadata
+
+
+def test_the_signature_without_the_notes_column_stands_under_the_evidence(tmp_path: Path) -> None:
+    path = _card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=SIGNED))
+    out = tmp_path / "out.xlsx"
+    card = _load(path)
+    write_xlsx(card, rollup(card), out, source=path, overwrite=False, notes=False)
+    ws, _ = _sheets(out)
+    rows = _below_total(ws)
+    assert [text for _, text in rows][1:3] == ["Thanh Hóa, ngày 05 tháng 02 năm 2022", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"]
+    assert not [str(r) for r in ws.merged_cells.ranges if r.min_row > 2]  # one column: nothing merged
+    assert ws.print_area.endswith(f"$E${rows[-1][0]}")

@@ -196,7 +196,7 @@ def _printed_rows(pdf: Path, tmp: Path) -> list[tuple[int, float, float, str]]:
                  for top, bottom, body in re.findall(
                      r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', page, re.S)]
         rules = _rules(image)
-        for top, bottom in zip(rules[1:], rules[2:]):
+        for top, bottom in zip(rules[1:], rules[2:], strict=False):
             inside = [line for line in lines if line[0] >= top - 1 and line[1] <= bottom + 1]
             if inside:
                 last = max(inside, key=lambda line: line[1])

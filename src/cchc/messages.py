@@ -428,10 +428,13 @@ VI: dict[str, str] = {
     "xlsx.col.code": "Mã",
     "xlsx.col.where": "Vị trí",
     "xlsx.col.message": "Nội dung",
-    "export.refused": "Chưa ghi {path}: bảng điểm có {errors} lỗi, liệt kê dưới đây. Sửa các lỗi rồi chạy lại, hoặc thêm --draft để ghi bản dự thảo (tiêu đề có chữ “DỰ THẢO”, các lỗi liệt kê ở trang riêng).",
+    "export.refused": ("Chưa ghi {path}: bảng điểm có {errors} lỗi, liệt kê dưới đây. Sửa các lỗi rồi chạy lại, "
+                       "hoặc thêm --draft để ghi bản dự thảo (tiêu đề có chữ “DỰ THẢO”, các lỗi liệt kê ở trang "
+                       "riêng)."),
     "export.unreadable": "Chưa ghi {path}: không đọc được bảng điểm, vì các lỗi dưới đây.",
     "export.draft-done": "Đã ghi bản dự thảo {path}: {errors} lỗi, liệt kê ở trang “Vấn đề”",
-    "opt.draft": "Ghi cả khi bảng điểm còn lỗi: bản dự thảo, tiêu đề có chữ “DỰ THẢO”, các vấn đề liệt kê ở một trang riêng.",
+    "opt.draft": ("Ghi cả khi bảng điểm còn lỗi: bản dự thảo, tiêu đề có chữ “DỰ THẢO”, các vấn đề liệt kê ở một "
+                  "trang riêng."),
     "opt.no-notes": "Bỏ cột “Ghi chú” khỏi biểu mẫu.",
 }
 
@@ -840,10 +843,14 @@ EN: dict[str, str] = {
     "xlsx.col.code": "Mã",
     "xlsx.col.where": "Vị trí",
     "xlsx.col.message": "Nội dung",
-    "export.refused": "Nothing written to {path}: the scorecard has {errors} error(s), listed below. Fix them and run again, or add --draft to write a draft (\"DỰ THẢO\" in the title, the problems listed on a sheet of their own).",
-    "export.unreadable": "Nothing written to {path}: the scorecard could not be read, because of the problems below.",
+    "export.refused": ("Nothing written to {path}: the scorecard has {errors} error(s), listed below. Fix them and "
+                       "run again, or add --draft to write a draft (\"DỰ THẢO\" in the title, the problems listed "
+                       "on a sheet of their own)."),
+    "export.unreadable": ("Nothing written to {path}: the scorecard could not be read, because of the problems "
+                          "below."),
     "export.draft-done": "Wrote the draft {path}: {errors} error(s), listed on the sheet “Vấn đề”",
-    "opt.draft": "Write even when the scorecard has errors: a draft, \"DỰ THẢO\" in the title, the problems listed on a sheet of their own.",
+    "opt.draft": ("Write even when the scorecard has errors: a draft, \"DỰ THẢO\" in the title, the problems "
+                  "listed on a sheet of their own."),
     "opt.no-notes": "Leave the \"Ghi chú\" (notes) column out of the form.",
 }
 

@@ -48,8 +48,8 @@ from cchc.messages import render
 __all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
            "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
            "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
-           "cell_decimal", "column_letter", "column_sets", "continued_label", "form_columns", "digest", "dumps", "header_texts", "is_continued",
-           "join_parts", "loads", "name_prefix", "number_pair", "number_text", "read_title_lines",
+           "cell_decimal", "column_letter", "column_sets", "continued_label", "digest", "dumps", "form_columns",
+           "header_texts", "is_continued", "join_parts", "loads", "name_prefix", "number_pair", "number_text", "read_title_lines",
            "stored_number", "stored_text", "title_lines", "title_merges"]
 
 

@@ -24,9 +24,9 @@ import unicodedata
 
 from cchc.xlsx.layout import MARK
 
-__all__ = ["CELL_LIMIT", "CHUNK_LINES", "FONT", "LINE_HEIGHT", "MAX_ROW_HEIGHT", "ROW_LINES", "TABLE_SIZE", "TITLE_SIZE",
-           "cell_room", "char_width", "chunk_text", "clip", "column_points", "excel_length", "fits", "line_count", "row_height",
-           "split_text", "text_width", "title_height", "wrap"]
+__all__ = ["CELL_LIMIT", "CHUNK_LINES", "FONT", "LINE_HEIGHT", "MAX_ROW_HEIGHT", "ROW_LINES", "TABLE_SIZE",
+           "TITLE_SIZE", "cell_room", "char_width", "chunk_text", "clip", "column_points", "excel_length", "fits",
+           "line_count", "row_height", "split_text", "text_width", "title_height", "wrap"]
 
 FONT = "Times New Roman"
 TABLE_SIZE = 12
