@@ -1126,6 +1126,11 @@ def test_draft_writes_with_the_problems_on_a_sheet_of_their_own(tmp_path: Path, 
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3)] == [
         ["lỗi", p.code, f"{p.line}:{p.column}\n{p.path}", p.message] for p in problems]
     assert sheet.oddFooter.center.text == "Trang &P/1"
+    # The draft still imports as its scorecard: the title's "DỰ THẢO" is the export's, not the card's.
+    from cchc.importers import import_file
+    from cchc.scorecard.dump import dump_scorecard
+    imported = import_file(out).card
+    assert imported is not None and dump_scorecard(imported) == dump_scorecard(_load(card))
     # A scorecard without errors exported with --draft is a draft all the same, its warnings listed.
     clean = tmp_path / "clean.xlsx"
     assert runner.invoke(app, ["export", str(SHIPPED), "--xlsx", str(clean), "--draft"]).exit_code == 0
