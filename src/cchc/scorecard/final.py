@@ -54,14 +54,12 @@ def _survey_rows(root: Row) -> list[Row]:
 
 
 def appraised_points(root: Row, survey: Decimal | None) -> Decimal | None:
-    """The points of the appraised part (everything but the survey).
-
-    This is where appraisal plugs in: until the appraisal rounds exist, the self-assessed points stand
-    for the final appraised points.
-    """
-    if root.score is None:
+    """The points of the appraised part (everything but the survey): the final appraisal round's
+    total (cchc.scorecard.rollup, where the survey counts as it is), else the self-assessed points."""
+    total = root.appraised if root.rounds else root.score
+    if total is None:
         return None
-    return root.score - (survey or Decimal(0))
+    return total - (survey or Decimal(0))
 
 
 def capped(total: Decimal, cap: Decimal | None) -> Decimal:
