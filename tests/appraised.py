@@ -48,6 +48,9 @@ FIELD_TOTALS: dict[str, list[str]] = {
 }
 CARD_TOTALS = [("98,2", "15/01/2022"), ("98,45", "25/02/2022")]
 
+#: The committed copy that the README's examples use (its schema modeline points two levels up).
+COMMITTED = Path(__file__).resolve().parent / "data" / "tp-thanh-hoa-2021-tham-dinh.yaml"
+
 #: What the tests expect of the result.
 SELF_TOTAL = Decimal("98.52")
 ROUND_TOTALS = [Decimal("98.2"), Decimal("98.45")]
@@ -111,3 +114,9 @@ def appraised_text(source: Path = SHIPPED, target: Path | None = None) -> str:
         out.append(text)
         out.extend(after.get(number, []))
     return "".join(out)
+
+
+def committed_text() -> str:
+    """What tests/data/tp-thanh-hoa-2021-tham-dinh.yaml must hold: the appraised text, with the
+    schema modeline right for its folder."""
+    return appraised_text(target=COMMITTED).replace("$schema=../schemas/", "$schema=../../schemas/", 1)

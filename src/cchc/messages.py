@@ -430,7 +430,9 @@ VI: dict[str, str] = {
     "total.col.appraised": "Điểm thẩm định",
     "total.col.appraised-round": "Điểm thẩm định lần {round}",
     "total.col.appraisal-delta": "Chênh lệch",
-    "total.appraisal-summary": "Tự đánh giá {self}; thẩm định lần {round}/{rounds}: {appraised}; điểm cuối cùng (thẩm định + điều tra xã hội học {survey}): {final}/{max} điểm, chỉ số {index} %",
+    "total.appraisal-summary": "Tự đánh giá {self}; thẩm định lần {round}/{rounds}: {appraised}",
+    "total.final-appraised": ("Điểm cuối cùng: {points} điểm = {appraised} (thẩm định lần {rounds}) + {survey} (điều tra xã "
+                              "hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %"),
     "total.appraisal-mismatches": "{count} tổng điểm thẩm định khai lệch với số tính lại",
     "cli.round-out-of-range": "bảng có {rounds} lần thẩm định; --round phải từ 1 đến {rounds}, không phải {value}",
     "cli.no-appraisal": "{file}: bảng chưa có điểm thẩm định (appraisal) nên không có lần thẩm định nào để chọn",
@@ -456,6 +458,11 @@ VI: dict[str, str] = {
     "diff.max": "điểm chuẩn",
     "diff.self": "tự đánh giá",
     "diff.appraised": "thẩm định",
+    "cmd.diff": "Điểm thẩm định khác điểm tự đánh giá ở đâu (một tệp), hoặc hai bảng chấm điểm khác nhau ở đâu (tệp cũ, tệp mới; ghép theo mã tiêu chí). Mã thoát: 0 không khác, 1 có khác, 2 không đọc được tệp hoặc sai tham số.",
+    "arg.diff-files": "Một tệp bảng chấm điểm đã thẩm định, hoặc hai tệp: cũ rồi mới.",
+    "opt.round": "Lần thẩm định cần xem (mặc định: lần cuối).",
+    "cli.diff-files": "cần một tệp (điểm thẩm định so với điểm tự đánh giá) hoặc hai tệp (cũ, mới), không phải {count}",
+    "cli.diff-round-two": "--round chỉ dùng với một tệp; khi so hai bảng, điểm thẩm định là của lần cuối",
 }
 
 EN: dict[str, str] = {
@@ -865,7 +872,9 @@ EN: dict[str, str] = {
     "total.col.appraised": "Appraised",
     "total.col.appraised-round": "Appraised (round {round})",
     "total.col.appraisal-delta": "Difference",
-    "total.appraisal-summary": "Self score {self}; appraisal round {round}/{rounds}: {appraised}; final points (appraisal + survey {survey}): {final}/{max}, index {index} %",
+    "total.appraisal-summary": "Self score {self}; appraisal round {round}/{rounds}: {appraised}",
+    "total.final-appraised": ("Final points: {points} = {appraised} (appraisal round {rounds}) + {survey} (survey) + "
+                              "{bonus} (bonus) − {penalty} (penalty); index {index} %"),
     "total.appraisal-mismatches": "{count} declared appraisal total(s) differ from the recomputed ones",
     "cli.round-out-of-range": "the card has {rounds} appraisal round(s); --round must be from 1 to {rounds}, not {value}",
     "cli.no-appraisal": "{file}: the card has no appraisal, so there is no round to choose",
@@ -891,6 +900,11 @@ EN: dict[str, str] = {
     "diff.max": "max",
     "diff.self": "self",
     "diff.appraised": "appraised",
+    "cmd.diff": "Where the appraisal differs from the self score (one file), or where two scorecards differ (old file, new file; matched by criterion id). Exit codes: 0 no difference, 1 a difference, 2 a file could not be read or bad options.",
+    "arg.diff-files": "One appraised scorecard file, or two: old, then new.",
+    "opt.round": "The appraisal round to show (default: the last).",
+    "cli.diff-files": "give one file (appraisal against self score) or two (old, new), not {count}",
+    "cli.diff-round-two": "--round works with one file only; comparing two cards uses the final round",
 }
 
 _CATALOGS = {"vi": VI, "en": EN}

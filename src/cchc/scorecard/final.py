@@ -35,7 +35,8 @@ class Final:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: numbers as strings so nothing passes through float."""
         s = decimal_text
-        return {"appraised": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
+        # "appraised_part": the tree's nodes have "appraised" (their final round) already.
+        return {"appraised_part": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
                 "bonus_counted": s(self.bonus_counted), "penalty": s(self.penalty),
                 "penalty_counted": s(self.penalty_counted), "final": s(self.points),
                 "applicable_max": s(self.applicable_max), "final_index": s(self.index)}
