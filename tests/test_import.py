@@ -241,10 +241,18 @@ def test_column_number_row_under_the_header_is_skipped(tmp_path: Path) -> None:
     assert result.problems == [] and shape(result.card) == [(1, "1.1")]
 
 
-def test_appraised_score_and_explanation_go_to_the_note(tmp_path: Path) -> None:
+def test_appraised_score_and_reply_go_to_the_appraisal_not_the_note(tmp_path: Path) -> None:
     header = [*HEADER, "Điểm thẩm định", "Giải trình"]
     path = make_xlsx(tmp_path / "t.xlsx", [header, ["1", "1.1. Một", 1, 1, "KH 1", "0,5", "thiếu KH"]])
-    assert nodes(imported(path).card)["1.1"].note == "Điểm thẩm định: 0,5\nGiải trình: thiếu KH"
+    node = nodes(imported(path).card)["1.1"]
+    assert node.note is None
+    assert [(e.score, e.note, e.reply) for e in node.appraisal] == [(D("0.5"), None, "thiếu KH")]
+
+
+def test_without_a_council_column_giai_trinh_is_the_units_note(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "t.xlsx", [[*HEADER, "Giải trình"], ["1", "1.1. Một", 1, 1, "KH 1", "đã có KH"]])
+    node = nodes(imported(path).card)["1.1"]
+    assert (node.note, node.appraisal) == ("đã có KH", [])
 
 
 def test_a_single_note_column_is_kept_as_written(tmp_path: Path) -> None:

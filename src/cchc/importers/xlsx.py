@@ -40,9 +40,13 @@ def _xlsx_text(value: Any) -> str:
 def _laid_out_by_export(sheet: Any) -> bool:
     """A sheet laid out exactly as ``cchc export`` lays it out (its header row, its merged title
     rows): its text is read verbatim."""
-    expected = layout.header_texts()
-    header = tuple(sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, len(expected) + 1))
-    return header == expected and layout.title_merges() <= {str(r) for r in sheet.merged_cells.ranges}
+    merges = {str(r) for r in sheet.merged_cells.ranges}
+    for appraised in (True, False):  # with the council's columns, or without
+        expected = layout.header_texts(appraised)
+        header = tuple(sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, len(expected) + 1))
+        if header == expected and layout.title_merges(appraised) <= merges:
+            return True
+    return False
 
 
 def _extent(sheet: Any) -> tuple[int, int]:

@@ -80,8 +80,9 @@ from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_ite
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
 from cchc.xlsx import layout, measure
-from cchc.xlsx.layout import (COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS, INDEX_COUNT, INDEX_FILE,
-                              LAST_COL, MARK, MAX, META_COL, NAME, NOTE, SCORE, TEXT_COLUMNS, TITLE_ROWS, TT)
+from cchc.xlsx.layout import (APPRAISAL, APPRAISAL_COLUMNS, APPRAISED, COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW,
+                              INDEX_COLUMNS, INDEX_COUNT, INDEX_FILE, MARK, MAX, NAME, NOTE, SCORE, TEXT_COLUMNS,
+                              TITLE_ROWS, TT)
 from cchc.xlsx.measure import CELL_LIMIT, FONT, TABLE_SIZE, TITLE_SIZE
 
 __all__ = ["build_xlsx", "clean_text", "write_xlsx"]
@@ -103,7 +104,7 @@ FOOTER_MARGIN = 0.3
 FOOTER_ROOM = 0.15
 
 #: What each column's cells hold (see cchc.xlsx.measure.cell_room).
-ROOMS = tuple(measure.cell_room(measure.column_points(column.width)) for column in COLUMNS)
+ROOMS = tuple(measure.cell_room(measure.column_points(column.width)) for column in COLUMNS + APPRAISAL_COLUMNS)
 #: Web addresses that get a link: what spreadsheet programs open in a browser.
 _WEB = re.compile(r"(?:https?|ftps?)://\S+|www\.\S+", re.I)
 
@@ -133,6 +134,8 @@ class _Entry:
     node: Criterion | None  # None for the total
     row: Row | None  # None for a child of a split_unknown group: it has no points
     depth: int
+    #: The card has appraisal: the council's two columns are written too.
+    appraised: bool = False
     texts: dict[int, list[str]] = field(default_factory=dict)  # column -> cell parts
     lengths: dict[int, int] = field(default_factory=dict)  # column -> whole text, UTF-16 units
     removed: dict[int, int] = field(default_factory=dict)  # column -> characters removed
@@ -167,9 +170,10 @@ def _name(node: Criterion, depth: int) -> str:
     return layout.name_prefix(node.id) + node.title
 
 
-def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
-    """Clean and split the texts of one row of the form."""
-    entry = _Entry(node, row, depth)
+def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard | None = None) -> _Entry:
+    """Clean and split the texts of one row of the form (``card``: the total's, when it has appraisal)."""
+    appraised = row is not None and row.rounds > 0 or card is not None
+    entry = _Entry(node, row, depth, appraised)
     if node is None:
         raw = {TT: "", NAME: render("xlsx.total"), EVIDENCE: "", NOTE: ""}
     else:
@@ -177,27 +181,35 @@ def _entry(node: Criterion | None, row: Row | None, depth: int) -> _Entry:
         # reads back into the mapping.
         raw = {TT: node.tt or "", NAME: _name(node, depth),
                EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
+    if appraised:
+        raw[APPRAISAL] = layout.appraisal_text(list(node.appraisal if node is not None else
+                                                    card.appraisal if card is not None else []))
+    widths = layout.form_columns(True)
     for col, text in raw.items():
         text, removed = clean_text(text)
         if removed:
             entry.removed[col] = removed
         entry.lengths[col] = measure.excel_length(text)
-        entry.texts[col] = measure.split_text(text, COLUMNS[col].width, bold=entry.bold)
+        entry.texts[col] = measure.split_text(text, widths[col].width, bold=entry.bold)
     return entry
 
 
-def _entries(root: Row) -> list[_Entry]:
+def _entries(root: Row, card: Scorecard) -> list[_Entry]:
     """Every row of the form in table order, the total last, each placed on its sheet rows."""
     entries: list[_Entry] = []
+    appraised = root.rounds > 0
     for row in root.walk():
         if row.node is None:
             continue
         entries.append(_entry(row.node, row, row.depth))
         if row.node.split_unknown:
             # The group's rows are known by name and evidence only; the points stay on the group.
-            entries.extend(_entry(child, None, depth)
-                           for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
-    entries.append(_entry(None, root, 0))
+            for child, depth, _ in iter_criteria(row.node.children, row.depth + 1):
+                entries.append(_entry(child, None, depth))
+                entries[-1].appraised = appraised
+                if appraised:
+                    entries[-1].texts[APPRAISAL] = [""]
+    entries.append(_entry(None, root, 0, card if appraised else None))
     at = FIRST_ROW
     for entry in entries:
         entry.first = at
@@ -247,7 +259,7 @@ def sum_formula(rows: list[int], col: int, blank_when_empty: bool = False) -> st
 
 #: Parts of a node's metadata dropped, in this order, when its JSON would not fit one cell; the
 #: visible cells then speak for them (as they do for a workbook without metadata).
-_DROPPABLE = ("evidence", "note", "title", "tt")
+_DROPPABLE = ("evidence", "note", "appraisal", "title", "tt")
 
 
 def _shown_exactly(text: str, parts: list[str]) -> bool:
@@ -296,6 +308,8 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
         pair = layout.number_pair(getattr(node, attr), shown)
         if pair is not None:
             meta[attr] = pair
+    if entry.appraised and entry.row is not None:
+        meta["appraisal"] = _appraisal_meta(node.appraisal, entry.written(APPRAISAL), entry.row.appraised)
     for flag in ("survey", "split_unknown"):  # no cell shows them
         if getattr(node, flag):
             meta[flag] = True
@@ -312,6 +326,16 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
     return meta
 
 
+def _appraisal_meta(entries: Any, written: list[str], shown: Decimal | None) -> list[Any]:
+    """``[entries, digest of the council's column as written, the appraised points the cell shows]``:
+    every round as it was, while an officer changed neither of those cells."""
+    rounds = [entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for entry in entries]
+    for data, entry in zip(rounds, entries):
+        data["score"] = layout.number_text(entry.score)  # its precision as written ("0.50")
+    seen = None if shown is None else layout.number_text(layout.cell_decimal(float(shown)))
+    return [rounds, layout.digest(written), seen]
+
+
 def _meta_text(meta: dict[str, Any]) -> str:
     """The JSON of a node's metadata, within one cell's limit (see _DROPPABLE)."""
     text = layout.dumps(meta)
@@ -323,7 +347,7 @@ def _meta_text(meta: dict[str, Any]) -> str:
     return text
 
 
-def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
+def _top_meta(card: Scorecard, root: Row, lines: list[str], total: _Entry) -> dict[str, Any]:
     """The top-level fields, with digests of the two title rows as written (``lines``)."""
     meta: dict[str, Any] = {"cchc": layout.VERSION, "unit": card.unit, "year": card.year,
                             "level": card.level, "title": card.title, "report": card.report,
@@ -338,6 +362,8 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
         pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
             meta[attr] = pair
+    if total.appraised:
+        meta["appraisal"] = _appraisal_meta(card.appraisal, total.written(APPRAISAL), root.appraised)
     return meta
 
 
@@ -396,9 +422,14 @@ class _Formats:
 class _Writer:
     """Writes the rows of the form into one worksheet and collects the notices."""
 
-    def __init__(self, sheet: Worksheet, formats: _Formats) -> None:
+    def __init__(self, sheet: Worksheet, formats: _Formats, appraised: bool = False) -> None:
         self.sheet = sheet
         self.f = formats
+        self.appraised = appraised
+        self.columns = layout.form_columns(appraised)
+        self.last_col = layout.last_col(appraised)
+        self.meta_col = layout.meta_col(appraised)
+        self.text_columns = TEXT_COLUMNS + ((APPRAISAL,) if appraised else ())
         self.notices: list[str] = []
         self.removed: list[tuple[str, int]] = []  # (cell, characters removed)
         self.lines: list[str] = []  # the title rows as written
@@ -413,7 +444,7 @@ class _Writer:
     def titles(self, card: Scorecard) -> None:
         """The two title rows, merged across the table, centred and bold."""
         texts = layout.title_lines(card.title, card.year, card.report, card.unit)
-        width = sum(measure.column_points(column.width) for column in COLUMNS)  # the merged cell's
+        width = sum(measure.column_points(column.width) for column in self.columns)  # the merged cell's
         for row, text in zip(TITLE_ROWS, texts):
             cell = xl_rowcol_to_cell(row, 0)
             text, removed = clean_text(text)
@@ -425,7 +456,7 @@ class _Writer:
                 text = measure.clip(text)
             self.lines.append(text)
             # merge_range writes through write(); write the text again as a string to be sure.
-            self.sheet.merge_range(row, 0, row, LAST_COL, "", self.f.title)
+            self.sheet.merge_range(row, 0, row, self.last_col, "", self.f.title)
             self.sheet.write_string(row, 0, text, self.f.title)
             # Excel does not grow a merged row to fit its text: size it from an estimate.
             lines = measure.line_count(text, measure.cell_room(width, TITLE_SIZE), bold=True)
@@ -434,14 +465,14 @@ class _Writer:
     def header(self) -> None:
         """The column headings."""
         lines = 1
-        for col, (column, text) in enumerate(zip(COLUMNS, layout.header_texts())):
+        for col, (column, text) in enumerate(zip(self.columns, layout.header_texts(self.appraised))):
             self.sheet.set_column(col, col, column.width)
             self.text(HEADER_ROW, col, text, self.f.header)
             lines = max(lines, measure.line_count(text, ROOMS[col], bold=True))
         self.sheet.set_row(HEADER_ROW, measure.row_height(lines))
         # The metadata column: hidden, and outside the print area (see _page).
-        self.sheet.set_column(META_COL, META_COL, 12, self.f.meta, {"hidden": True})
-        self.sheet.write_string(HEADER_ROW, META_COL, layout.HEADER, self.f.meta)
+        self.sheet.set_column(self.meta_col, self.meta_col, 12, self.f.meta, {"hidden": True})
+        self.sheet.write_string(HEADER_ROW, self.meta_col, layout.HEADER, self.f.meta)
 
     def entry(self, entry: _Entry, rows: dict[int, int]) -> None:
         """One row of the form, its points and any continuation rows."""
@@ -449,7 +480,7 @@ class _Writer:
         for i in range(entry.height):
             at = entry.first + i
             lines = 1
-            for col in TEXT_COLUMNS:
+            for col in self.text_columns:
                 parts = entry.texts[col]
                 if i < len(parts):
                     self.text(at, col, parts[i], self.f.tt[bold] if col == TT else self.f.text[bold])
@@ -463,11 +494,11 @@ class _Writer:
             # Neither Excel nor LibreOffice fits a row to text a program wrote: store its height.
             self.sheet.set_row(at, measure.row_height(lines))
             if i:
-                for col in (MAX, SCORE):
+                for col in (MAX, SCORE, APPRAISED) if self.appraised else (MAX, SCORE):
                     self.sheet.write_blank(at, col, None, self.f.points[0])
         self.points(entry, rows)
         if entry.node is not None:
-            self.sheet.write_string(entry.first, META_COL, _meta_text(_row_meta(entry)), self.f.meta)
+            self.sheet.write_string(entry.first, self.meta_col, _meta_text(_row_meta(entry)), self.f.meta)
         for col, removed in entry.removed.items():
             self.removed.append((xl_rowcol_to_cell(entry.first, col), removed))
         for col, length in entry.lengths.items():
@@ -482,10 +513,12 @@ class _Writer:
         row, at = entry.row, entry.first
         fmt = self.f.points[int(entry.bold)]
         score_fmt = self.f.total_score if entry.node is None else fmt
+        points = (MAX, SCORE, APPRAISED) if self.appraised else (MAX, SCORE)
         if row is None:
-            self.sheet.write_blank(at, MAX, None, fmt)
-            self.sheet.write_blank(at, SCORE, None, fmt)
+            for col in points:
+                self.sheet.write_blank(at, col, None, fmt)
             return
+        values = {MAX: row.max, SCORE: row.score, APPRAISED: row.appraised}
         if not row.summed:
             self.sheet.write_number(at, MAX, float(row.max), fmt)
             if not row.applicable and row.score is None:
@@ -495,10 +528,16 @@ class _Writer:
                 self.sheet.write_blank(at, SCORE, None, fmt)  # not scored yet: blank, never 0
             else:
                 self.sheet.write_number(at, SCORE, float(row.score), self._rated(row, entry.bold, fmt))
+            if self.appraised:
+                if row.appraised is None:
+                    self.sheet.write_blank(at, APPRAISED, None, fmt)
+                else:
+                    self.sheet.write_number(at, APPRAISED, float(row.appraised), fmt)
             return
         children = [rows[id(child)] for child in row.children]
         self.formula(entry, MAX, children, row.max, fmt)
-        self.formula(entry, SCORE, children, row.score, score_fmt)
+        for col in points[1:]:
+            self.formula(entry, col, children, values[col], score_fmt)
 
     def _rated(self, row: Row, bold: bool, fmt: Format) -> Format:
         """The value a rule judged, beside the score: "(99,82%)" for a rate, "(4)" for a count."""
@@ -521,8 +560,8 @@ class _Writer:
         fmt = self.f.points[1]
         self.text(at, TT, "", self.f.tt[1])
         self.text(at, NAME, render("xlsx.applicable-max"), self.f.text[1])
-        for col in (SCORE, EVIDENCE, NOTE):
-            self.text(at, col, "", self.f.text[0] if col != SCORE else fmt)
+        for col in (SCORE, EVIDENCE, NOTE, *((APPRAISED, APPRAISAL) if self.appraised else ())):
+            self.text(at, col, "", self.f.text[0] if col not in (SCORE, APPRAISED) else fmt)
         total = xl_rowcol_to_cell(rows[id(root)], MAX)
         minus = _call("SUM", _refs(sorted(excluded), MAX))
         cached = float(root.applicable_max if root.applicable_max is not None else root.max)
@@ -595,7 +634,7 @@ def _targets(cited: list[Cited]) -> list[tuple[str, str]]:
     each, in order: a mapping's ``file`` and ``url``, a citation that is a file name or an address."""
     found: list[tuple[str, str]] = []
     for c in cited:
-        item = c.node.evidence[c.item]
+        item = c.source
         if isinstance(item, EvidenceRef):
             pairs = [("file", item.file or ""), ("url", item.url or "")]
         elif c.citation.kind in ("file", "url"):
@@ -726,10 +765,10 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
-    writer = _Writer(sheet, formats)
+    writer = _Writer(sheet, formats, appraised=root.rounds > 0)
     writer.titles(card)
     writer.header()
-    entries = _entries(root)
+    entries = _entries(root, card)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
     for entry in entries:
         writer.entry(entry, rows)
@@ -738,9 +777,9 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
         last += 1
         writer.applicable_max(root, rows, last)
     writer.control_notice()
-    _page(sheet, (HEADER_ROW, HEADER_ROW), last, LAST_COL)
+    _page(sheet, (HEADER_ROW, HEADER_ROW), last, writer.last_col)
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
-    _meta_sheet(book, _top_meta(card, root, writer.lines))
+    _meta_sheet(book, _top_meta(card, root, writer.lines, entries[-1]))
     book.close()
     return buffer.getvalue(), writer.notices
 

@@ -15,14 +15,16 @@ print:
 
 - a very hidden sheet ``cchc`` whose cell A1 (continued in A2, A3, … when long) holds the top-level
   fields as JSON: ``{"cchc": 1, "unit", "year", "level", "title", "report", "max", "score", "lines"}``,
-  and ``criteria_set``, ``bonus``, ``penalty`` when the card has them;
-- a hidden column after "Ghi chú", headed ``cchc``, holding on each node's first row a JSON object
-  with the node's ``id`` and only what its visible cells do not give back exactly: ``title``,
-  ``tt``, ``note``, ``evidence`` (each as ``[value, check]``), ``max``, ``score`` (as
-  ``[declared, shown]``) and the flags ``survey``/``split_unknown`` when true; the node's own ``rule``,
-  ``steps`` and ``value`` (its score cell shows only the points they give, with the rate beside them
-  in the number format: "0,4991 (99,82%)"), and ``applicable: false`` (its score cell says "Không áp
-  dụng", or shows its max under the set's ``full`` convention).
+  and ``criteria_set``, ``bonus``, ``penalty``, ``appraisal`` when the card has them;
+- a hidden column after the last visible one ("Ghi chú", or the council's column with appraisal),
+  headed ``cchc``, holding on each node's first row a JSON object with the node's ``id`` and only
+  what its visible cells do not give back exactly: ``title``, ``tt``, ``note``, ``evidence`` (each
+  as ``[value, check]``), ``max``, ``score`` (as ``[declared, shown]``) and the flags
+  ``survey``/``split_unknown`` when true; the node's own ``rule``, ``steps`` and ``value`` (its score
+  cell shows only the points they give, with the rate beside them in the number format: "0,4991
+  (99,82%)"), and ``applicable: false`` (its score cell says "Không áp dụng", or shows its max under
+  the set's ``full`` convention); ``appraisal`` (as ``[entries, check of the council's column, shown
+  appraised points]``), the top-level one likewise in the hidden sheet.
 
 The metadata never overrides what an officer changed. A text value comes with a digest of the cells
 it was shown in (the column's cells over the node's rows, as written); a number with the value the
@@ -42,7 +44,8 @@ from typing import Any, NamedTuple
 
 from cchc.messages import render
 
-__all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
+__all__ = ["APPRAISAL", "APPRAISAL_COLUMNS", "APPRAISED", "appraisal_text", "form_columns", "last_col", "meta_col",
+           "read_appraisal_text", "COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
            "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
            "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
            "cell_decimal", "column_letter", "continued_label", "digest", "dumps", "header_texts", "is_continued",
@@ -78,6 +81,30 @@ TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
 LAST_COL = len(COLUMNS) - 1
 #: The hidden column right after "Ghi chú": each node's metadata.
 META_COL = LAST_COL + 1
+
+#: The council's columns, after the unit's when the card has appraisal (so the unit's part of the
+#: form stays as it was submitted): the final round's points, live sums like the self score's, and
+#: every round's score, note, reply and supplementary evidence as text.
+APPRAISAL_COLUMNS: tuple[Column, ...] = (
+    Column("appraised", "xlsx.col.appraised", 9),
+    Column("appraisal", "xlsx.col.appraisal", 40),
+)
+APPRAISED, APPRAISAL = len(COLUMNS), len(COLUMNS) + 1
+
+
+def form_columns(appraised: bool) -> tuple[Column, ...]:
+    """The form's columns: the unit's, then the council's when the card has appraisal."""
+    return COLUMNS + APPRAISAL_COLUMNS if appraised else COLUMNS
+
+
+def last_col(appraised: bool) -> int:
+    """The last visible column of the form."""
+    return len(form_columns(appraised)) - 1
+
+
+def meta_col(appraised: bool) -> int:
+    """The hidden metadata column, right after the last visible one."""
+    return last_col(appraised) + 1
 #: 0-based sheet rows: two title rows, a blank row, then the header and the table.
 TITLE_ROWS = (0, 1)
 HEADER_ROW = 3
@@ -116,15 +143,69 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def header_texts() -> tuple[str, ...]:
+def header_texts(appraised: bool = False) -> tuple[str, ...]:
     """The header row, column by column."""
-    return tuple(render(column.header) for column in COLUMNS)
+    return tuple(render(column.header) for column in form_columns(appraised))
 
 
-def title_merges() -> set[str]:
-    """The ranges the title rows are merged over ("A1:F1", "A2:F2")."""
-    last = column_letter(LAST_COL + 1)
+def title_merges(appraised: bool = False) -> set[str]:
+    """The ranges the title rows are merged over ("A1:F1", "A2:F2"; to H with appraisal)."""
+    last = column_letter(last_col(appraised) + 1)
     return {f"A{row + 1}:{last}{row + 1}" for row in TITLE_ROWS}
+
+
+# --- the council's column as text -----------------------------------------------------------------
+#
+# "Ý kiến thẩm định / Giải trình" holds every round, oldest first, one labelled line per part:
+#
+#     Lần 1: 0,25 — Kế hoạch ban hành muộn
+#     Giải trình: Đã bổ sung công văn giao nhiệm vụ
+#     Tài liệu bổ sung: Công văn số 5168/UBND-NV ngày 10/12/2020
+#     Lần 2: 0,5 — Chấp nhận giải trình
+#
+# A criterion with one round and nothing but its score shows only the score, in "Điểm thẩm định".
+
+_ROUND = re.compile(r"^Lần (\d+): ([0-9]+(?:,[0-9]+)?)(?: — (.*))?$")
+
+
+def _points_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.replace(".", ",")
+
+
+def appraisal_text(entries: list[Any]) -> str:
+    """The council's column for a node's appraisal entries (objects with score, note, reply and
+    evidence); "" for one round holding nothing but its score."""
+    if not entries or (len(entries) == 1 and not (entries[0].note or entries[0].reply or entries[0].evidence)):
+        return ""
+    lines: list[str] = []
+    for number, entry in enumerate(entries, start=1):
+        head = render("xlsx.round", round=number, score=_points_text(entry.score))
+        lines.append(f"{head} — {entry.note}" if entry.note else head)
+        if entry.reply:
+            lines.append(render("xlsx.reply", reply=entry.reply))
+        lines.extend(render("xlsx.supplementary", item=str(item)) for item in entry.evidence)
+    return "\n".join(lines)
+
+
+def read_appraisal_text(text: str) -> list[dict[str, Any]] | None:
+    """The entries ``appraisal_text`` wrote (score as Decimal, note, reply, evidence lines); None when
+    the text is not in that shape (free text someone typed: it is then the round's note)."""
+    reply_head = render("xlsx.reply", reply="")
+    item_head = render("xlsx.supplementary", item="")
+    entries: list[dict[str, Any]] = []
+    for line in text.split("\n"):
+        found = _ROUND.match(line)
+        if found and int(found.group(1)) == len(entries) + 1:
+            entries.append({"score": Decimal(found.group(2).replace(",", ".")), "note": found.group(3),
+                            "reply": None, "evidence": []})
+        elif entries and line.startswith(reply_head) and entries[-1]["reply"] is None:
+            entries[-1]["reply"] = line[len(reply_head):]
+        elif entries and line.startswith(item_head):
+            entries[-1]["evidence"].append(line[len(item_head):])
+        else:
+            return None
+    return entries or None
 
 
 def title_lines(title: str | None, year: int, report: str | None, unit: str) -> tuple[str, str]:
