@@ -354,10 +354,10 @@ class _Parser:
                    for c in (self.cell(row, "max"), self.cell(row, "score")))
 
     def note_text(self, row: list[Cell]) -> str:
-        """The note columns of a row: one alone verbatim, several (or the appraised score) labelled."""
+        """The unit's note columns of a row: one alone verbatim, several labelled."""
         parts = []
-        single = len(self.header.notes) == 1 and self.header.notes[0][1] != "appraised"
-        for col, _kind, label in self.header.notes:
+        single = len(self.header.notes) == 1
+        for col, _, label in self.header.notes:
             cell = row[col] if col < len(row) else None
             text = cell.own_text if cell is not None else ""
             if not self.exact:

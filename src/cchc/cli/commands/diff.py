@@ -19,9 +19,18 @@ def diff(
     width: Width = None,
 ) -> None:
     """Exit 0 when there is no difference, 1 when there is one, 2 when a file cannot be read."""
-    from cchc.cli.reporters import (appraisal_diff_table, card_diff_lines, card_diff_table, diff_totals, dump_json,
-                                    print_problems, signed, stderr_console, stdout_console)
     from cchc.checks.sets import set_for_card
+    from cchc.cli.reporters import (
+        appraisal_diff_table,
+        card_diff_lines,
+        card_diff_table,
+        diff_totals,
+        dump_json,
+        print_problems,
+        signed,
+        stderr_console,
+        stdout_console,
+    )
     from cchc.criteria.terms import terms_of
     from cchc.diff import appraisal_diff, card_diff
     from cchc.messages import render
