@@ -613,6 +613,7 @@ class _Parser:
             tt = layout.join_parts([draft.tt or "", *draft.tts]) if draft.tts else draft.tt
             children = [built[id(child)] for child in draft.children]
             rounds, extra = council_rounds(draft, self.exact)
+            own_note = note
             if extra:
                 note = "\n".join(filter(None, [note, extra]))
             shown: dict[str, Any] = {"id": draft.id, "tt": tt, "title": title, "max": draft.max,
@@ -621,7 +622,10 @@ class _Parser:
                                      "appraisal": [Appraisal.model_validate(entry) for entry in rounds]}
             if draft.meta is not None:
                 try:
-                    built[id(draft)] = Criterion(**{**shown, **_from_meta(draft, shown)}, children=children)
+                    restored = _from_meta(draft, shown)
+                    if "appraisal" in restored and "note" not in restored:
+                        restored["note"] = own_note or None  # the council's text is the rounds', not the note's
+                    built[id(draft)] = Criterion(**{**shown, **restored}, children=children)
                     continue
                 except ValidationError:
                     pass  # metadata someone changed into nonsense: the row is read as it shows

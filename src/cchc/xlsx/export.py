@@ -171,8 +171,9 @@ def _name(node: Criterion, depth: int) -> str:
 
 
 def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard | None = None) -> _Entry:
-    """Clean and split the texts of one row of the form (``card``: the total's, when it has appraisal)."""
-    appraised = row is not None and row.rounds > 0 or card is not None
+    """Clean and split the texts of one row of the form; ``card``: the card, when it has appraisal
+    (the council's columns are written)."""
+    appraised = card is not None
     entry = _Entry(node, row, depth, appraised)
     if node is None:
         raw = {TT: "", NAME: render("xlsx.total"), EVIDENCE: "", NOTE: ""}
@@ -181,9 +182,8 @@ def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard 
         # reads back into the mapping.
         raw = {TT: node.tt or "", NAME: _name(node, depth),
                EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
-    if appraised:
-        raw[APPRAISAL] = layout.appraisal_text(list(node.appraisal if node is not None else
-                                                    card.appraisal if card is not None else []))
+    if card is not None:
+        raw[APPRAISAL] = layout.appraisal_text(list(node.appraisal if node is not None else card.appraisal))
     widths = layout.form_columns(True)
     for col, text in raw.items():
         text, removed = clean_text(text)
@@ -194,22 +194,25 @@ def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard 
     return entry
 
 
+def has_appraisal(card: Scorecard) -> bool:
+    """Whether the card holds any appraisal entry (even one the rollup ignores, on the survey part or
+    a row of a group known only as a total): then the council's columns are written, so none is lost."""
+    return bool(card.appraisal) or any(node.appraisal for node, _, _ in iter_criteria(card.criteria))
+
+
 def _entries(root: Row, card: Scorecard) -> list[_Entry]:
     """Every row of the form in table order, the total last, each placed on its sheet rows."""
     entries: list[_Entry] = []
-    appraised = root.rounds > 0
+    council = card if has_appraisal(card) else None
     for row in root.walk():
         if row.node is None:
             continue
-        entries.append(_entry(row.node, row, row.depth))
+        entries.append(_entry(row.node, row, row.depth, council))
         if row.node.split_unknown:
             # The group's rows are known by name and evidence only; the points stay on the group.
-            for child, depth, _ in iter_criteria(row.node.children, row.depth + 1):
-                entries.append(_entry(child, None, depth))
-                entries[-1].appraised = appraised
-                if appraised:
-                    entries[-1].texts[APPRAISAL] = [""]
-    entries.append(_entry(None, root, 0, card if appraised else None))
+            entries.extend(_entry(child, None, depth, council)
+                           for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
+    entries.append(_entry(None, root, 0, council))
     at = FIRST_ROW
     for entry in entries:
         entry.first = at
@@ -308,8 +311,9 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
         pair = layout.number_pair(getattr(node, attr), shown)
         if pair is not None:
             meta[attr] = pair
-    if entry.appraised and entry.row is not None:
-        meta["appraisal"] = _appraisal_meta(node.appraisal, entry.written(APPRAISAL), entry.row.appraised)
+    if entry.appraised:
+        shown = entry.row.appraised if entry.row is not None else None
+        meta["appraisal"] = _appraisal_meta(node.appraisal, entry.written(APPRAISAL), shown)
     for flag in ("survey", "split_unknown"):  # no cell shows them
         if getattr(node, flag):
             meta[flag] = True
@@ -765,7 +769,7 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
-    writer = _Writer(sheet, formats, appraised=root.rounds > 0)
+    writer = _Writer(sheet, formats, appraised=has_appraisal(card))
     writer.titles(card)
     writer.header()
     entries = _entries(root, card)

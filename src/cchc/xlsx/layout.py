@@ -189,22 +189,30 @@ def appraisal_text(entries: list[Any]) -> str:
 
 
 def read_appraisal_text(text: str) -> list[dict[str, Any]] | None:
-    """The entries ``appraisal_text`` wrote (score as Decimal, note, reply, evidence lines); None when
-    the text is not in that shape (free text someone typed: it is then the round's note)."""
+    """The entries ``appraisal_text`` wrote (score as Decimal, note, reply, evidence lines); a line of
+    none of its shapes continues the part above it (a note of several lines). None when the text does
+    not start as a round does (free text someone typed: it is then the round's note)."""
     reply_head = render("xlsx.reply", reply="")
     item_head = render("xlsx.supplementary", item="")
     entries: list[dict[str, Any]] = []
+    last = "note"  # the part a continuation line belongs to
     for line in text.split("\n"):
         found = _ROUND.match(line)
         if found and int(found.group(1)) == len(entries) + 1:
             entries.append({"score": Decimal(found.group(2).replace(",", ".")), "note": found.group(3),
                             "reply": None, "evidence": []})
-        elif entries and line.startswith(reply_head) and entries[-1]["reply"] is None:
-            entries[-1]["reply"] = line[len(reply_head):]
-        elif entries and line.startswith(item_head):
-            entries[-1]["evidence"].append(line[len(item_head):])
-        else:
+            last = "note"
+        elif not entries:
             return None
+        elif line.startswith(reply_head) and entries[-1]["reply"] is None:
+            entries[-1]["reply"], last = line[len(reply_head):], "reply"
+        elif line.startswith(item_head):
+            entries[-1]["evidence"].append(line[len(item_head):])
+            last = "evidence"
+        elif last == "evidence":
+            entries[-1]["evidence"][-1] += "\n" + line
+        else:
+            entries[-1][last] = (entries[-1][last] or "") + "\n" + line
     return entries or None
 
 
