@@ -13,12 +13,19 @@ from cchc.checks import check_file
 from cchc.diff import appraisal_diff, card_diff
 from cchc.evidence.cited import all_cited, index_documents
 from cchc.scorecard.dump import dump_scorecard
+from cchc.scorecard.final import final
 from cchc.scorecard.load import load_file, load_text
 from cchc.scorecard.model import Appraisal, Criterion, Scorecard
-from cchc.scorecard.final import final
 from cchc.scorecard.rollup import Row, rollup
-from tests.appraised import (CARD_TOTALS, COMMITTED, FINAL_DELTA, ROUND_TOTALS, SELF_TOTAL, appraised_text,
-                             committed_text)
+from tests.appraised import (
+    CARD_TOTALS,
+    COMMITTED,
+    FINAL_DELTA,
+    ROUND_TOTALS,
+    SELF_TOTAL,
+    appraised_text,
+    committed_text,
+)
 from tests.conftest import SHIPPED
 
 D = Decimal
@@ -207,7 +214,8 @@ def test_round_totals_are_the_sums_of_the_entries_in_force(card: Scorecard) -> N
         present = [v for v in values if v is not None]
         assert root.appraisal_rounds[k - 1] == (sum(present, D(0)) if present else None)
     council = appraisal_diff("x", root)
-    assert (final(card, root).points or D(0)) == sum((leaf.score or D(0) for leaf in leaves), D(0)) + council.total_delta
+    self_total = sum((leaf.score or D(0) for leaf in leaves), D(0))
+    assert (final(card, root).points or D(0)) == self_total + council.total_delta
 
 
 def test_committed_example_is_the_generated_one() -> None:

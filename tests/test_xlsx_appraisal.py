@@ -4,8 +4,8 @@ hidden metadata), and reading the council's columns of tables made elsewhere."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl

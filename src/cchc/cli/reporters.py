@@ -291,7 +291,7 @@ def appraisal_diff_table(diff: AppraisalDiff, width: int = WIDE_DIFF) -> Table:
 
     wide = width >= WIDE_DIFF
     table = Table(title=render("diff.title", file=diff.file, round=diff.round, rounds=diff.rounds),
-                  header_style="bold", show_lines=True)
+                  title_justify="center" if width < UNLIMITED else "left", header_style="bold", show_lines=True)
     table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
     table.add_column(render("total.col.criterion"), ratio=2)
     table.add_column(render("diff.col.self"), justify="right", no_wrap=True)
@@ -326,11 +326,12 @@ def _pair(old: Decimal | None, new: Decimal | None) -> str:
     return f"{format_points(old) or '—'} → {format_points(new) or '—'}"
 
 
-def card_diff_table(diff: CardDiff) -> Table:
+def card_diff_table(diff: CardDiff, width: int = UNLIMITED) -> Table:
     """``cchc diff OLD NEW``: the criteria whose max, self score or final appraisal changed."""
     from rich.table import Table
 
-    table = Table(title=render("diff.title-cards", old=diff.old_file, new=diff.new_file), header_style="bold")
+    table = Table(title=render("diff.title-cards", old=diff.old_file, new=diff.new_file), header_style="bold",
+                  title_justify="center" if width < UNLIMITED else "left")
     table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
     table.add_column(render("total.col.criterion"), ratio=1)
     table.add_column(render("total.col.max"), justify="right", no_wrap=True)

@@ -28,7 +28,8 @@ def value_in_round(entries: Sequence[Appraisal], round_no: int) -> Decimal | Non
     return None if entry is None else entry.score
 
 
-def revisions(entries: Sequence[Appraisal], self_score: Decimal | None) -> Iterator[tuple[int, Appraisal, Decimal | None]]:
+def revisions(entries: Sequence[Appraisal],
+              self_score: Decimal | None) -> Iterator[tuple[int, Appraisal, Decimal | None]]:
     """Each entry with its round (1-based) and the score it revises: the self score for round 1,
     the previous round's after."""
     previous = self_score

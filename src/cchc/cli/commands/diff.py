@@ -61,7 +61,7 @@ def diff(
         else:
             out = stdout_console(width)
             if cards.changes:
-                out.print(card_diff_table(cards))
+                out.print(card_diff_table(cards, out.width))
             elif not cards.changed:
                 out.print(render("diff.same"))
             for line in card_diff_lines(cards) if cards.changed else []:
