@@ -421,9 +421,12 @@ VI: dict[str, str] = {
     # appraisal (thẩm định), cchc diff
     "problem.appraisal-above-max": "Điểm thẩm định lần {round} của {id} là {score}, lớn hơn điểm chuẩn {max}",
     "problem.appraisal-mismatch": "Điểm thẩm định lần {round} khai của {id} là {declared} nhưng tính lại là {computed}",
-    "problem.appraisal-no-reason": "Điểm thẩm định lần {round} của {id} là {score}, khác {revised} ({previous}), nhưng không có ý kiến thẩm định (note) nêu lý do",
-    "problem.appraisal-incomplete": "{missing} trong {scored} tiêu chí đã tự chấm chưa có điểm thẩm định lần 1 (đầu tiên là {first}); khi cộng, điểm tự đánh giá của chúng được giữ nguyên",
-    "problem.appraisal-on-survey": "Tiêu chí {id} thuộc phần điều tra xã hội học: điểm là kết quả điều tra, không thẩm định; 'appraisal' ở đây bị bỏ qua",
+    "problem.appraisal-no-reason": ("Điểm thẩm định lần {round} của {id} là {score}, khác {revised} ({previous}), "
+                                    "nhưng không có ý kiến thẩm định (note) nêu lý do"),
+    "problem.appraisal-incomplete": ("{missing} trong {scored} tiêu chí đã tự chấm chưa có điểm thẩm định lần 1 (đầu "
+                                     "tiên là {first}); khi cộng, điểm tự đánh giá của chúng được giữ nguyên"),
+    "problem.appraisal-on-survey": ("Tiêu chí {id} thuộc phần điều tra xã hội học: điểm là kết quả điều tra, không "
+                                    "thẩm định; 'appraisal' ở đây bị bỏ qua"),
     "appraisal.revises-self": "điểm tự đánh giá",
     "appraisal.revises-round": "điểm thẩm định lần {round}",
     "appraisal.field-round": "điểm thẩm định lần {round}",
@@ -431,8 +434,8 @@ VI: dict[str, str] = {
     "total.col.appraised-round": "Điểm thẩm định lần {round}",
     "total.col.appraisal-delta": "Chênh lệch",
     "total.appraisal-summary": "Tự đánh giá {self}; thẩm định lần {round}/{rounds}: {appraised}",
-    "total.final-appraised": ("Điểm cuối cùng: {points} điểm = {appraised} (thẩm định lần {rounds}) + {survey} (điều tra xã "
-                              "hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %"),
+    "total.final-appraised": ("Điểm cuối cùng: {points} điểm = {appraised} (thẩm định lần {rounds}) + {survey} (điều "
+                              "tra xã hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %"),
     "total.appraisal-mismatches": "{count} tổng điểm thẩm định khai lệch với số tính lại",
     "cli.round-out-of-range": "bảng có {rounds} lần thẩm định; --round phải từ 1 đến {rounds}, không phải {value}",
     "cli.no-appraisal": "{file}: bảng chưa có điểm thẩm định (appraisal) nên không có lần thẩm định nào để chọn",
@@ -466,7 +469,9 @@ VI: dict[str, str] = {
     "xlsx.round": "Lần {round}: {score}",
     "xlsx.reply": "Giải trình: {reply}",
     "xlsx.supplementary": "Tài liệu bổ sung: {item}",
-    "cmd.diff": "Điểm thẩm định khác điểm tự đánh giá ở đâu (một tệp), hoặc hai bảng chấm điểm khác nhau ở đâu (tệp cũ, tệp mới; ghép theo mã tiêu chí). Mã thoát: 0 không khác, 1 có khác, 2 không đọc được tệp hoặc sai tham số.",
+    "cmd.diff": ("Điểm thẩm định khác điểm tự đánh giá ở đâu (một tệp), hoặc hai bảng chấm điểm khác nhau ở đâu (tệp "
+                 "cũ, tệp mới; ghép theo mã tiêu chí). Mã thoát: 0 không khác, 1 có khác, 2 không đọc được tệp hoặc "
+                 "sai tham số."),
     "arg.diff-files": "Một tệp bảng chấm điểm đã thẩm định, hoặc hai tệp: cũ rồi mới.",
     "opt.round": "Lần thẩm định cần xem (mặc định: lần cuối).",
     "cli.diff-files": "cần một tệp (điểm thẩm định so với điểm tự đánh giá) hoặc hai tệp (cũ, mới), không phải {count}",
@@ -870,10 +875,14 @@ EN: dict[str, str] = {
     "report.done": "Wrote the report {path}",
     # appraisal, cchc diff
     "problem.appraisal-above-max": "the round {round} appraisal of {id} is {score}, above its max {max}",
-    "problem.appraisal-mismatch": "the declared round {round} appraisal of {id} is {declared} but recomputes to {computed}",
-    "problem.appraisal-no-reason": "the round {round} appraisal of {id} is {score}, not the {revised} ({previous}), and no note (ý kiến thẩm định) gives the reason",
-    "problem.appraisal-incomplete": "{missing} of {scored} self-scored criteria have no round 1 appraisal (the first is {first}); their self score stands in the sums",
-    "problem.appraisal-on-survey": "criterion {id} is part of the survey: its points are the survey's result, not appraised; this 'appraisal' is ignored",
+    "problem.appraisal-mismatch": ("the declared round {round} appraisal of {id} is {declared} but recomputes to "
+                                   "{computed}"),
+    "problem.appraisal-no-reason": ("the round {round} appraisal of {id} is {score}, not the {revised} ({previous}), "
+                                    "and no note (ý kiến thẩm định) gives the reason"),
+    "problem.appraisal-incomplete": ("{missing} of {scored} self-scored criteria have no round 1 appraisal (the first "
+                                     "is {first}); their self score stands in the sums"),
+    "problem.appraisal-on-survey": ("criterion {id} is part of the survey: its points are the survey's result, not "
+                                    "appraised; this 'appraisal' is ignored"),
     "appraisal.revises-self": "self score",
     "appraisal.revises-round": "round {round} appraisal",
     "appraisal.field-round": "round {round} appraisal",
@@ -884,7 +893,8 @@ EN: dict[str, str] = {
     "total.final-appraised": ("Final points: {points} = {appraised} (appraisal round {rounds}) + {survey} (survey) + "
                               "{bonus} (bonus) − {penalty} (penalty); index {index} %"),
     "total.appraisal-mismatches": "{count} declared appraisal total(s) differ from the recomputed ones",
-    "cli.round-out-of-range": "the card has {rounds} appraisal round(s); --round must be from 1 to {rounds}, not {value}",
+    "cli.round-out-of-range": ("the card has {rounds} appraisal round(s); --round must be from 1 to {rounds}, not "
+                               "{value}"),
     "cli.no-appraisal": "{file}: the card has no appraisal, so there is no round to choose",
     "diff.col.self": "Self",
     "diff.col.appraised": "Appraised",
@@ -916,7 +926,9 @@ EN: dict[str, str] = {
     "xlsx.round": "Lần {round}: {score}",
     "xlsx.reply": "Giải trình: {reply}",
     "xlsx.supplementary": "Tài liệu bổ sung: {item}",
-    "cmd.diff": "Where the appraisal differs from the self score (one file), or where two scorecards differ (old file, new file; matched by criterion id). Exit codes: 0 no difference, 1 a difference, 2 a file could not be read or bad options.",
+    "cmd.diff": ("Where the appraisal differs from the self score (one file), or where two scorecards differ (old "
+                 "file, new file; matched by criterion id). Exit codes: 0 no difference, 1 a difference, 2 a file "
+                 "could not be read or bad options."),
     "arg.diff-files": "One appraised scorecard file, or two: old, then new.",
     "opt.round": "The appraisal round to show (default: the last).",
     "cli.diff-files": "give one file (appraisal against self score) or two (old, new), not {count}",

@@ -15,8 +15,19 @@ from typing import Annotated, NoReturn
 import typer
 
 from cchc import __version__
-from cchc.cli.commands import (diff, evidence, export, import_, init, rank, report, schema, set_from_card, total,
-                               validate)
+from cchc.cli.commands import (
+    diff,
+    evidence,
+    export,
+    import_,
+    init,
+    rank,
+    report,
+    schema,
+    set_from_card,
+    total,
+    validate,
+)
 from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup
 from cchc.messages import LANGUAGES, render, set_language
 

@@ -20,8 +20,16 @@ from pydantic import BaseModel, ValidationError
 from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.messages import render
 from cchc.problems import Problem
-from cchc.scorecard.model import (FIRST_YEAR, REF_FIELDS, Adjustment, Appraisal, CardAppraisal, Criterion, Scorecard,
-                                  Step)
+from cchc.scorecard.model import (
+    FIRST_YEAR,
+    REF_FIELDS,
+    Adjustment,
+    Appraisal,
+    CardAppraisal,
+    Criterion,
+    Scorecard,
+    Step,
+)
 from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.

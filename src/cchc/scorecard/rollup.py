@@ -92,7 +92,7 @@ class Row:
         if not self.summed:
             return []
         wrong = []
-        for index, (declared, computed) in enumerate(zip(self.declared_appraisal, self.appraisal_rounds)):
+        for index, (declared, computed) in enumerate(zip(self.declared_appraisal, self.appraisal_rounds, strict=False)):
             if computed is None or not matches_declared(declared, computed):
                 wrong.append(index)
         return wrong

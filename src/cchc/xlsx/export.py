@@ -334,7 +334,7 @@ def _appraisal_meta(entries: Any, written: list[str], shown: Decimal | None) -> 
     """``[entries, digest of the council's column as written, the appraised points the cell shows]``:
     every round as it was, while an officer changed neither of those cells."""
     rounds = [entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for entry in entries]
-    for data, entry in zip(rounds, entries):
+    for data, entry in zip(rounds, entries, strict=True):
         data["score"] = layout.number_text(entry.score)  # its precision as written ("0.50")
     seen = None if shown is None else layout.number_text(layout.cell_decimal(float(shown)))
     return [rounds, layout.digest(written), seen]
@@ -469,7 +469,7 @@ class _Writer:
     def header(self) -> None:
         """The column headings."""
         lines = 1
-        for col, (column, text) in enumerate(zip(self.columns, layout.header_texts(self.appraised))):
+        for col, (column, text) in enumerate(zip(self.columns, layout.header_texts(self.appraised), strict=True)):
             self.sheet.set_column(col, col, column.width)
             self.text(HEADER_ROW, col, text, self.f.header)
             lines = max(lines, measure.line_count(text, ROOMS[col], bold=True))

@@ -45,7 +45,8 @@ from typing import Any, NamedTuple
 from cchc.messages import render
 
 __all__ = ["APPRAISAL", "APPRAISAL_COLUMNS", "APPRAISED", "appraisal_text", "form_columns", "last_col", "meta_col",
-           "read_appraisal_text", "COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
+           "read_appraisal_text",
+           "COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
            "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
            "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
            "cell_decimal", "column_letter", "continued_label", "digest", "dumps", "header_texts", "is_continued",
