@@ -594,7 +594,7 @@ def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) 
     assert ws.page_setup.scale is not None and 10 <= int(ws.page_setup.scale) <= 100
     # As wide as the form, so both print at the same scale.
     assert [ws.column_dimensions[c].width - 0.7109375 for c in "ABCDEFG"] == [w for _, w in layout.INDEX_COLUMNS]
-    assert sum(w for _, w in layout.INDEX_COLUMNS) == sum(column.width for column in layout.COLUMNS)
+    assert sum(w for _, w in layout.INDEX_COLUMNS) == sum(column.width for column in layout.form_columns())
 
 
 def _evidence_card(tmp_path: Path) -> Path:
@@ -1163,7 +1163,7 @@ def test_evidence_and_notes_share_the_width_as_makes_the_table_shortest(shipped_
     ws, _ = _sheets(shipped_xlsx)
     card = _load(SHIPPED)
     evidence, notes = _widths(ws, "EF")
-    free = sum(column.width for column in layout.COLUMNS if column.shared)
+    free = sum(column.width for column in layout.form_columns() if column.shared)
     assert evidence + notes == free and evidence > notes
 
     def lines(note_width: int) -> int:
@@ -1185,7 +1185,7 @@ def test_no_notes_leaves_the_column_out_and_the_notes_still_come_back(tmp_path: 
     assert _header(ws)[:5] == HEADER[:5] and ws.cell(HEADER_ROW, 6).value == "cchc"
     assert ws.column_dimensions["F"].hidden and ws.print_area.startswith("'Bảng chấm điểm'!$A$1:$E$")
     assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
-    assert _widths(ws, "E") == [sum(column.width for column in layout.COLUMNS if column.shared)]
+    assert _widths(ws, "E") == [sum(column.width for column in layout.form_columns() if column.shared)]
     imported = import_file(out)
     card = _load(SHIPPED)
     assert imported.problems == [] and imported.card is not None

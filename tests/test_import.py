@@ -29,7 +29,7 @@ from cchc.importers.heading import column_kind
 from cchc.importers.table import roman, split_name
 from cchc.scorecard.load import load_file
 from cchc.messages import set_language
-from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
+from cchc.scorecard.model import Appraisal, CardAppraisal, Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
 from cchc.scorecard.dump import dump_scorecard, modeline
 from tests.conftest import SHIPPED
@@ -241,10 +241,18 @@ def test_column_number_row_under_the_header_is_skipped(tmp_path: Path) -> None:
     assert result.problems == [] and shape(result.card) == [(1, "1.1")]
 
 
-def test_appraised_score_and_explanation_go_to_the_note(tmp_path: Path) -> None:
+def test_appraised_score_and_reply_go_to_the_appraisal_not_the_note(tmp_path: Path) -> None:
     header = [*HEADER, "Điểm thẩm định", "Giải trình"]
     path = make_xlsx(tmp_path / "t.xlsx", [header, ["1", "1.1. Một", 1, 1, "KH 1", "0,5", "thiếu KH"]])
-    assert nodes(imported(path).card)["1.1"].note == "Điểm thẩm định: 0,5\nGiải trình: thiếu KH"
+    node = nodes(imported(path).card)["1.1"]
+    assert node.note is None
+    assert [(e.score, e.note, e.reply) for e in node.appraisal] == [(D("0.5"), None, "thiếu KH")]
+
+
+def test_without_a_council_column_giai_trinh_is_the_units_note(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "t.xlsx", [[*HEADER, "Giải trình"], ["1", "1.1. Một", 1, 1, "KH 1", "đã có KH"]])
+    node = nodes(imported(path).card)["1.1"]
+    assert (node.note, node.appraisal) == ("đã có KH", [])
 
 
 def test_a_single_note_column_is_kept_as_written(tmp_path: Path) -> None:
@@ -681,6 +689,13 @@ refs = st.builds(EvidenceRef, doc=line_text, date=st.none() | st.sampled_from(["
                  title=st.none() | line_text, file=st.none() | st.sampled_from(["kh-1280.pdf", "a/bc 1.pdf"]),
                  pages=st.none() | st.just("3-5"), url=st.none() | st.just("https://a.vn/x"))
 evidence_lists = st.lists(st.one_of(line_text, line_text, refs, quirks), max_size=3)
+# The council's rounds: points, and awkward notes, replies and supplementary evidence.
+appraisal_lists = st.lists(st.builds(Appraisal, score=points, note=st.none() | any_text, reply=st.none() | any_text,
+                                     evidence=evidence_lists), max_size=2)
+card_appraisal_lists = st.lists(st.builds(CardAppraisal, score=points, note=st.none() | any_text,
+                                          by=st.none() | line_text,
+                                          date=st.none() | st.sampled_from(["15/01/2022", "2022-01-15"])),
+                                max_size=2)
 
 
 @st.composite
@@ -694,7 +709,7 @@ def leaf_or_group(draw: st.DrawFn, node_id: str, depth: int) -> Criterion:
         # A node with children may declare totals that differ from its sums (validate flags them).
         max=draw(st.none() | points) if kids else draw(points), score=draw(st.none() | points),
         evidence=draw(evidence_lists), note=draw(st.none() | any_text), children=kids,
-        survey=draw(st.integers(0, 9)) == 0)
+        survey=draw(st.integers(0, 9)) == 0, appraisal=draw(appraisal_lists))
 
 
 @st.composite
@@ -722,7 +737,7 @@ def exportable_cards(draw: st.DrawFn) -> Scorecard:
                      title=draw(st.sampled_from([None, "", f"Bảng tự chấm năm {year}", "Bảng tự chấm",
                                                  "Bảng điểm CCHC NĂM 2019 (bản 2)"])),
                      report=draw(st.none() | any_text), max=draw(st.none() | points),
-                     score=draw(st.none() | points), criteria=fields)
+                     score=draw(st.none() | points), appraisal=draw(card_appraisal_lists), criteria=fields)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,

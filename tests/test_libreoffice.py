@@ -324,3 +324,36 @@ def test_libreoffice_wraps_in_no_more_lines_than_the_rows_are_sized_for(
     over = [f"{got[tag]} lines, estimated {lines}: {what}" for tag, (lines, what) in expected.items()
             if got[tag] > lines]
     assert not over
+
+
+def test_libreoffice_recalculates_the_appraisal_column(tmp_path: Path) -> None:
+    """The council's column is live too: LibreOffice's sums of "Điểm thẩm định" are the engine's."""
+    from tests.appraised import COMMITTED
+
+    loaded = load_file(COMMITTED)
+    assert loaded.card is not None
+    root = rollup(loaded.card)
+    xlsx = tmp_path / "tham-dinh.xlsx"
+    write_xlsx(loaded.card, root, xlsx, source=COMMITTED, overwrite=False)
+    bare = tmp_path / "bare.xlsx"
+    openpyxl.load_workbook(xlsx).save(bare)  # formulas kept, cached values dropped
+    rows = read_csv(convert(bare, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path))
+    assert not any(err in "\n".join(",".join(r) for r in rows) for err in ERRORS)
+    found = field_rows(rows, root)
+    for field in root.children:
+        assert field.node is not None
+        assert number(found[field.node.id][6]) == field.appraised, field.node.id
+    assert number(found["total"][3]) == Decimal("98.52")
+    assert number(found["total"][6]) == Decimal("98.45")
+
+
+def test_the_appraised_workbook_saved_by_libreoffice_imports_back_every_round(tmp_path: Path) -> None:
+    from cchc.importers import import_file
+    from tests.appraised import COMMITTED
+
+    card = load_file(COMMITTED).card
+    assert card is not None
+    xlsx = tmp_path / "tham-dinh.xlsx"
+    write_xlsx(card, rollup(card), xlsx, source=COMMITTED, overwrite=False)
+    result = import_file(convert(xlsx, "xlsx:Calc MS Excel 2007 XML", tmp_path))
+    assert result.problems == [] and result.card == card

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.scorecard.load import load_file, load_text
-from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard
+from cchc.scorecard.model import Appraisal, CardAppraisal, Criterion, EvidenceRef, Scorecard
 from cchc.output import OutputError
 from cchc.scorecard.dump import MODELINE, dump_scorecard, points, scalar, write_text_atomic
 from tests.conftest import SHIPPED
@@ -49,6 +49,13 @@ refs = st.builds(EvidenceRef, doc=texts.filter(str.strip), date=st.none() | st.s
                  title=st.none() | texts, file=st.none() | texts, pages=st.none() | texts, url=st.none() | texts)
 
 
+# Appraisal rounds: a required score, the council's note, the unit's reply, supplementary evidence.
+appraisals = st.lists(st.builds(Appraisal, score=decimals, note=st.none() | texts, reply=st.none() | texts,
+                                evidence=st.lists(texts | refs, max_size=2)), max_size=2)
+card_appraisals = st.lists(st.builds(CardAppraisal, score=decimals, note=st.none() | texts, by=st.none() | texts,
+                                     date=st.none() | st.sampled_from(["15/01/2022", "2022-01-15"])), max_size=2)
+
+
 @st.composite
 def criteria(draw: st.DrawFn, depth: int = 1) -> Criterion:
     """A criterion with arbitrary text and points, and children down to depth 3."""
@@ -56,14 +63,15 @@ def criteria(draw: st.DrawFn, depth: int = 1) -> Criterion:
     return Criterion(
         id=draw(texts), tt=draw(st.none() | texts), title=draw(texts), max=draw(optional_points),
         score=draw(optional_points), split_unknown=draw(st.booleans()), survey=draw(st.booleans()),
-        evidence=draw(st.lists(texts | refs, max_size=3)), note=draw(st.none() | texts), children=kids)
+        evidence=draw(st.lists(texts | refs, max_size=3)), note=draw(st.none() | texts),
+        appraisal=draw(appraisals), children=kids)
 
 
 cards = st.builds(
     Scorecard,
     unit=texts, year=st.integers(1990, 2100), level=st.sampled_from([None, "tinh", "so", "huyen", "xa"]),
     title=st.none() | texts, report=st.none() | texts, max=optional_points, score=optional_points,
-    criteria=st.lists(criteria(), max_size=3),
+    appraisal=card_appraisals, criteria=st.lists(criteria(), max_size=3),
 )
 
 

@@ -66,6 +66,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     "evidence-unrecognised": (W, "a scored criterion with no recognisable citation and no note"),
     "evidence-file-missing": (W, "a cited file not found in --evidence-dir (closest name suggested)"),
     "evidence-file-unused": (W, "a file in --evidence-dir that no criterion cites"),
+    # appraisal (the council's rounds: thẩm định)
+    "appraisal-above-max": (E, "an appraised score above the criterion's max"),
+    "appraisal-mismatch": (E, "a declared round total (appraisal on a node or the card) differs from the computed one"),
+    "appraisal-no-reason": (W, "an appraised score that changes the score it revises with no note (ý kiến thẩm định)"),
+    "appraisal-incomplete": (W, "some scored criteria appraised in round 1 and others not (their self score stands)"),
+    "appraisal-on-survey": (W, "appraisal on the survey part, whose points are the survey's result (ignored)"),
     # import (cchc import: reading a Word/Excel table; located by cell address)
     "import-no-table": (E, "no table in the file has the form's header row (TT, Tên TC/TCTP, Điểm chuẩn, Điểm tự đánh giá); exit 2"),
     "import-no-columns": (E, "the table or sheet chosen with --table/--sheet lacks the form's columns; exit 2"),

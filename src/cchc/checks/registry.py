@@ -3,6 +3,8 @@ kind (structure, arithmetic, evidence, or a new one) and list it here."""
 
 from __future__ import annotations
 
+from cchc.checks.appraisal import (check_appraisal_incomplete, check_appraisal_on_survey, check_appraisal_ranges,
+                                   check_appraisal_reasons, check_appraisal_sums)
 from cchc.checks.arithmetic import check_decimals, check_sums, check_total_max
 from cchc.checks.context import Check
 from cchc.checks.evidence import (check_citation_date_conflicts, check_citation_dates, check_citation_types,
@@ -38,4 +40,9 @@ CHECKS: list[Check] = [
     check_rule_values,
     check_not_applicable,
     check_caps,
+    check_appraisal_ranges,
+    check_appraisal_sums,
+    check_appraisal_reasons,
+    check_appraisal_incomplete,
+    check_appraisal_on_survey,
 ]

@@ -70,8 +70,8 @@ def check_split_groups(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(node).problem("split-needs-points", "split_unknown", id=node.id)
         if ctx.in_split_group(parent):
             assert parent is not None
-            for name in ("max", "score"):
-                if getattr(node, name) is not None:
+            for name in ("max", "score", "appraisal"):
+                if getattr(node, name) not in (None, []):
                     yield ctx.where(node).problem("split-child-points", name, id=node.id, parent=parent.id, field=name)
 
 

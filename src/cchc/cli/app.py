@@ -15,7 +15,19 @@ from typing import Annotated, NoReturn
 import typer
 
 from cchc import __version__
-from cchc.cli.commands import evidence, export, import_, init, rank, report, schema, set_from_card, total, validate
+from cchc.cli.commands import (
+    diff,
+    evidence,
+    export,
+    import_,
+    init,
+    rank,
+    report,
+    schema,
+    set_from_card,
+    total,
+    validate,
+)
 from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup
 from cchc.messages import LANGUAGES, render, set_language
 
@@ -23,6 +35,7 @@ from cchc.messages import LANGUAGES, render, set_language
 COMMANDS: list[tuple[str, str, Callable[..., None]]] = [
     ("validate", "cmd.validate", validate.validate),
     ("total", "cmd.total", total.total),
+    ("diff", "cmd.diff", diff.diff),
     ("export", "cmd.export", export.export),
     ("evidence", "cmd.evidence", evidence.evidence),
     ("schema", "cmd.schema", schema.schema),

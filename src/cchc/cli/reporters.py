@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # rich is imported only where it draws, so piped output start
     from rich.table import Table
     from rich.text import Text
 
+    from cchc.diff import AppraisalDiff, CardDiff, FieldDelta
+
 
 #: Piped or redirected output is as wide as its widest line: nothing is cropped for an 80-column guess.
 UNLIMITED = 1_000_000
@@ -133,8 +135,22 @@ def _score_cell(row: Row) -> Text:
     return _cell(row.score, row.declared_score, row.score_ok)
 
 
-def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED) -> Table:
-    """The form's layout: TT, criterion, max, self score, index; fields in bold, total last.
+def _appraisal_cells(row: Row, round_no: int, places: int | None = None) -> list[Text]:
+    """The appraised points of ``round_no`` (declared beside them where they differ) and the
+    difference from the self score."""
+    index = round_no - 1
+    computed = row.appraisal_rounds[index]
+    declared = row.declared_appraisal[index] if row.summed and index < len(row.declared_appraisal) else None
+    ok = index not in row.appraisal_mismatches()
+    delta = computed - row.score if computed is not None and row.score is not None else None
+    return [_cell(computed, declared, ok, places), _delta_cell(delta, places)]
+
+
+def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED,
+                round_no: int | None = None) -> Table:
+    """The form's layout: TT, criterion, max, self score, index; fields in bold, total last. An
+    appraised card adds the appraised points of ``round_no`` (default: the final round) and their
+    difference from the self score.
 
     Within a terminal's ``width`` the number columns' headers wrap, so that the criterion gets the room.
     """
@@ -151,8 +167,13 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
     table.add_column(render("total.col.tt"), justify="right", max_width=6, overflow="fold")
     table.add_column(render("total.col.criterion"), ratio=1, overflow="fold")
     narrow = 10 if width < UNLIMITED else None
-    for key in ("total.col.max", "total.col.score", "total.col.index"):
-        table.add_column(render(key), justify="right", overflow="fold", max_width=narrow)
+    chosen = round_no or root.rounds
+    headings = [render("total.col.max"), render("total.col.score")]
+    if chosen:
+        headings += [render("total.col.appraised") if chosen == root.rounds
+                     else render("total.col.appraised-round", round=chosen), render("total.col.appraisal-delta")]
+    for heading in [*headings, render("total.col.index")]:
+        table.add_column(heading, justify="right", overflow="fold", max_width=narrow)
     for row in root.walk():
         if row.node is None or (depth is not None and row.depth > depth):
             continue
@@ -161,14 +182,16 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
         name = node.title if row.depth == 1 else f"{node.id}. {node.title}"
         if row.rate is not None:  # the value a rule scored, beside the name: "(99,82 %)"
             name += f" ({format_points(row.rate.percent)}%)" if row.percent else f" ({format_points(row.rate.done)})"
+        appraised = _appraisal_cells(row, chosen) if chosen else []
         table.add_row(node.tt or node.id, Text(name, style=style),
                       _cell(row.max, row.declared_max, row.max_ok),
-                      _score_cell(row),
+                      _score_cell(row), *appraised,
                       format_points(row.index, 2) if row.index is not None else "", style=style)
     table.add_section()
+    appraised = _appraisal_cells(root, chosen, 2) if chosen else []
     table.add_row("", Text(render("total.sum"), style="bold"),
                   _cell(root.max, root.declared_max, root.max_ok, None if _whole(root.max) else 2),
-                  _cell(root.score, root.declared_score, root.score_ok, 2),
+                  _cell(root.score, root.declared_score, root.score_ok, 2), *appraised,
                   format_points(root.index, 2) if root.index is not None else "", style="bold")
     return table
 
@@ -204,6 +227,7 @@ def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem],
     result = result if result is not None else final(card, root)
     top = root.to_dict()
     top.update(result.to_dict())
+    top["rounds"] = root.rounds
     return {
         "file": file,
         "unit": card.unit,
@@ -213,17 +237,121 @@ def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem],
     }
 
 
-def total_closing(root: Row, result: Final) -> list[str]:
-    """The lines after the table that only a card with not-applicable criteria, bonus or penalty needs:
-    the applicable maximum, and the final points with their parts."""
+def total_closing(root: Row, result: Final, round_no: int | None = None) -> list[str]:
+    """The lines after the table that only a card with appraisal, not-applicable criteria, bonus or
+    penalty needs: the self and appraised totals (of ``round_no``, default the final round), the
+    applicable maximum, and the final points with their parts."""
     lines = []
+    if root.rounds:
+        lines.append(render("total.appraisal-summary", self=format_points(root.score, 2), round=round_no or root.rounds,
+                            rounds=root.rounds,
+                            appraised=format_points(root.appraisal_rounds[(round_no or root.rounds) - 1], 2)))
     if result.applicable_max != root.max:
         lines.append(render("total.applicable", max=format_points(result.applicable_max),
                             excluded=format_points(root.max - result.applicable_max)))
     if result.bonus or result.penalty or lines:
-        lines.append(render("total.final", points=format_points(result.points, 2),
+        lines.append(render("total.final-appraised" if root.rounds else "total.final",
+                            rounds=root.rounds, points=format_points(result.points, 2),
                             appraised=format_points(result.appraised) or "0",
                             survey=format_points(result.survey) or "0",
                             bonus=format_points(result.bonus_counted), penalty=format_points(result.penalty_counted),
                             index=format_points(result.index, 2) if result.index is not None else "—"))
     return lines
+
+
+# --------------------------------------------------------------------------- appraisal, cchc diff
+
+def signed(value: Decimal) -> str:
+    """A difference with its sign: +0,5 / -0,0491 / 0."""
+    text = format_points(value)
+    return f"+{text}" if value > 0 else text
+
+
+def _delta_cell(value: Decimal | None, places: int | None = None) -> Text:
+    """A difference, red below zero and green above."""
+    from rich.text import Text
+
+    if value is None:
+        return Text("")
+    text = format_points(value, places)
+    if value > 0:
+        text = "+" + text
+    return Text(text, style="red" if value < 0 else "green" if value > 0 else "")
+
+
+#: Below this many columns the council's note and the unit's reply go under the criterion's name
+#: instead of into columns of their own, which would be too narrow to read.
+WIDE_DIFF = 120
+
+
+def appraisal_diff_table(diff: AppraisalDiff, width: int = WIDE_DIFF) -> Table:
+    """``cchc diff FILE``: the criteria the council changed, with its notes and the unit's replies."""
+    from rich.table import Table
+    from rich.text import Text
+
+    wide = width >= WIDE_DIFF
+    table = Table(title=render("diff.title", file=diff.file, round=diff.round, rounds=diff.rounds),
+                  title_justify="center" if width < UNLIMITED else "left", header_style="bold", show_lines=True)
+    table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
+    table.add_column(render("total.col.criterion"), ratio=2)
+    table.add_column(render("diff.col.self"), justify="right", no_wrap=True)
+    table.add_column(render("diff.col.appraised"), justify="right", no_wrap=True)
+    table.add_column(render("diff.col.delta"), justify="right", no_wrap=True)
+    if wide:
+        table.add_column(render("diff.col.note"), ratio=2)
+        table.add_column(render("diff.col.reply"), ratio=2)
+    for change in diff.changes:
+        name = Text(f"{change.id}. {change.title}")
+        if not wide:
+            for label, text in (("diff.col.note", change.note), ("diff.col.reply", change.reply)):
+                if text:
+                    name.append(f"\n{render(label)}: ", style="italic")
+                    name.append(text)
+        extra = [change.note or "", change.reply or ""] if wide else []
+        table.add_row(change.tt or change.id, name, format_points(change.self), format_points(change.appraised),
+                      _delta_cell(change.delta), *extra)
+    return table
+
+
+def diff_totals(fields: list[FieldDelta], total: str) -> list[str]:
+    """The difference per field, then the total line."""
+    lines = [render("diff.fields")] if fields else []
+    lines += ["  " + render("diff.field", id=f.id, title=f.title, delta=signed(f.delta)) for f in fields]
+    return [*lines, total]
+
+
+def _pair(old: Decimal | None, new: Decimal | None) -> str:
+    if old == new:
+        return format_points(new)
+    return f"{format_points(old) or '—'} → {format_points(new) or '—'}"
+
+
+def card_diff_table(diff: CardDiff, width: int = UNLIMITED) -> Table:
+    """``cchc diff OLD NEW``: the criteria whose max, self score or final appraisal changed."""
+    from rich.table import Table
+
+    table = Table(title=render("diff.title-cards", old=diff.old_file, new=diff.new_file), header_style="bold",
+                  title_justify="center" if width < UNLIMITED else "left")
+    table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
+    table.add_column(render("total.col.criterion"), ratio=1)
+    table.add_column(render("total.col.max"), justify="right", no_wrap=True)
+    table.add_column(render("diff.col.self"), justify="right", no_wrap=True)
+    table.add_column(render("diff.col.appraised"), justify="right", no_wrap=True)
+    table.add_column(render("diff.col.delta"), justify="right", no_wrap=True)
+    for change in diff.changes:
+        old, new = change.old, change.new
+        table.add_row(change.tt or change.id, f"{change.id}. {change.title}", _pair(old.max, new.max),
+                      _pair(old.self, new.self), _pair(old.appraised, new.appraised), _delta_cell(change.delta))
+    return table
+
+
+def card_diff_lines(diff: CardDiff) -> list[str]:
+    """Added and removed criteria, the difference per field and of the final points."""
+    lines = []
+    if diff.added:
+        lines.append(render("diff.added", count=len(diff.added), ids=", ".join(a.id for a in diff.added)))
+    if diff.removed:
+        lines.append(render("diff.removed", count=len(diff.removed), ids=", ".join(r.id for r in diff.removed)))
+    total = render("diff.total-cards", old=format_points(diff.old_total, 2), new=format_points(diff.new_total, 2),
+                   delta=signed(diff.total_delta))
+    return lines + diff_totals(diff.fields, total)

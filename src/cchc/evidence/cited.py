@@ -19,7 +19,7 @@ from cchc.messages import render
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.numbers import format_points
 from cchc.problems import Problem
-from cchc.scorecard.reader import Seq
+from cchc.scorecard.reader import Map, Node, Seq
 from cchc.text import fold
 
 if TYPE_CHECKING:
@@ -32,7 +32,11 @@ _QUOTE = 70
 
 @dataclass(frozen=True)
 class Cited:
-    """One citation, the criterion whose evidence holds it, and the item it stands in."""
+    """One citation, the criterion whose evidence holds it, and the item it stands in.
+
+    ``round`` is None for the criterion's own evidence; for supplementary evidence sent with a
+    reply to the council (tài liệu bổ sung) it is the index of that appraisal entry.
+    """
 
     citation: Citation
     node: Criterion
@@ -40,15 +44,49 @@ class Cited:
     text: str  # the citation as written (its span in the item)
     #: Where the criterion stands in its file.
     where: Where
+    round: int | None = None
+
+    @property
+    def evidence(self) -> list[str | EvidenceRef]:
+        """The evidence list holding the item: the criterion's own or an appraisal entry's."""
+        if self.round is None:
+            return self.node.evidence
+        return self.node.appraisal[self.round].evidence
+
+    @property
+    def source(self) -> str | EvidenceRef:
+        """The evidence item the citation stands in."""
+        return self.evidence[self.item]
+
+    def _items(self) -> tuple[Node | None, tuple[int, int]]:
+        """The YAML sequence of the item's evidence list, and where to point when it is unknown."""
+        here = self.where
+        if self.round is None:
+            entry = here.entries.get("evidence")
+            return (entry[1] if entry else None), here.at("evidence")
+        rounds = here.entries.get("appraisal")
+        fallback = here.at("appraisal")
+        if not rounds or not isinstance(rounds[1], Seq) or self.round >= len(rounds[1].items):
+            return None, fallback
+        entry_map = rounds[1].items[self.round]
+        if not isinstance(entry_map, Map):
+            return None, fallback
+        found = entry_map.entries.get("evidence")
+        return (found[1] if found else None), (entry_map.line, entry_map.column)
 
     def location(self) -> tuple[int, int]:
-        """Line and column of the evidence item (of the criterion when unknown)."""
-        here = self.where
-        entry = here.entries.get("evidence")
-        if entry and isinstance(entry[1], Seq) and self.item < len(entry[1].items):
-            item = entry[1].items[self.item]
+        """Line and column of the evidence item (of the criterion, or its entry, when unknown)."""
+        items, fallback = self._items()
+        if isinstance(items, Seq) and self.item < len(items.items):
+            item = items.items[self.item]
             return item.line, item.column
-        return here.at("evidence")
+        return fallback
+
+    @property
+    def path(self) -> str:
+        """The item's path in the file (``criteria[0].appraisal[1].evidence[0]``)."""
+        inner = "evidence" if self.round is None else f"appraisal[{self.round}].evidence"
+        return f"{self.where.path}.{inner}[{self.item}]" if self.where.path else f"{inner}[{self.item}]"
 
     def quote(self) -> str:
         """The citation as written, shortened for a message."""
@@ -57,8 +95,7 @@ class Cited:
     def problem(self, code: str, /, **args: Any) -> Problem:
         """A problem at this citation's evidence item."""
         line, column = self.location()
-        here = self.where
-        return Problem(code, here.file, line, column, f"{here.path}.evidence[{self.item}]", args)
+        return Problem(code, self.where.file, line, column, self.path, args)
 
 
 def evidence_texts(node: Criterion) -> list[str]:
@@ -90,23 +127,33 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
                     subject=ref.title or base.subject, kind=kind, start=0, end=len(doc_text))]
 
 
+def _cited_items(node: Criterion, evidence: list[str | EvidenceRef], here: Where,
+                 round_index: int | None) -> list[Cited]:
+    """The citations of one evidence list, read as one cell, in order."""
+    if not evidence:
+        return []
+    items = [item if isinstance(item, str) else "" for item in evidence]
+    found = [Cited(citation, node, index, items[index][citation.start:citation.end], here, round_index)
+             for index, citation in parse_items(items)]
+    refs = [(index, item) for index, item in enumerate(evidence) if isinstance(item, EvidenceRef)]
+    for index, item in refs:
+        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here, round_index)
+                     for c in _ref_citations(item))
+    if refs:
+        found.sort(key=lambda c: (c.item, c.citation.start))
+    return found
+
+
 def cited_in(node: Criterion, here: Where) -> list[Cited]:
-    """Every citation in one criterion's evidence, in order.
+    """Every citation in one criterion's evidence, then in the supplementary evidence of each
+    appraisal round, in order.
 
     Text items are read as one cell (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
     item gives its own citation. A citation's span lies within its item.
     """
-    if not node.evidence:
-        return []
-    items = [item if isinstance(item, str) else "" for item in node.evidence]
-    found = [Cited(citation, node, index, items[index][citation.start:citation.end], here)
-             for index, citation in parse_items(items)]
-    refs = [(index, item) for index, item in enumerate(node.evidence) if isinstance(item, EvidenceRef)]
-    for index, item in refs:
-        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here)
-                     for c in _ref_citations(item))
-    if refs:
-        found.sort(key=lambda c: (c.item, c.citation.start))
+    found = _cited_items(node, node.evidence, here, None)
+    for index, entry in enumerate(node.appraisal):
+        found.extend(_cited_items(node, entry.evidence, here, index))
     return found
 
 
@@ -286,7 +333,9 @@ def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
 
 def check_recognised(card: Scorecard, cited: list[Cited], where: Locations) -> Iterator[Problem]:
     """A scored criterion whose evidence holds no recognisable citation and that has no note."""
-    recognised = {id(c.node) for c in cited if c.citation.number is not None or c.citation.kind != "document"}
+    # Only the criterion's own evidence backs its self score; supplementary evidence came later.
+    recognised = {id(c.node) for c in cited
+                  if c.round is None and (c.citation.number is not None or c.citation.kind != "document")}
     for node, _, parent in iter_criteria(card.criteria):
         if parent is not None and parent.split_unknown:
             continue
@@ -320,7 +369,7 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where:
     folded = {_comparable(p.as_posix()): p for p in present}
     used: set[Path] = set()
     for c in cited:
-        item = c.node.evidence[c.item]
+        item = c.source
         if isinstance(item, EvidenceRef):
             if not item.file:
                 continue
@@ -339,6 +388,8 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where:
                         suggestion=_suggestion(folded[close[0]].as_posix()) if close else "")
     # Short forms without an extension ("CV 1103 sau ktra") may name a file by its stem.
     texts = {_comparable(text) for node, _, _ in iter_criteria(card.criteria) for text in evidence_texts(node)}
+    texts |= {_comparable(str(item)) for node, _, _ in iter_criteria(card.criteria) for entry in node.appraisal
+              for item in entry.evidence}
     texts |= {_comparable(c.text) for c in cited}
     here = where(card)
     for path in present:

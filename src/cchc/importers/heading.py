@@ -3,8 +3,10 @@ columns, and the title, report, unit and year in the lines above the table.
 
 Headers are compared folded (accents, case and punctuation do not matter) and in the usual
 variants: TT/STT, Tên TC/TCTP/Tiêu chí/Nội dung, Điểm chuẩn/Điểm tối đa, Điểm tự đánh giá/Tự chấm,
-Tài liệu kiểm chứng; optional Điểm thẩm định, Ghi chú, Giải trình. A header split over two rows
-("Điểm" above "Chuẩn" and "Tự đánh giá") is read too.
+Tài liệu kiểm chứng; optional Ghi chú, and the council's columns: Điểm thẩm định (round 1), Điểm
+thẩm định lần 2 / sau giải trình (round 2), Ý kiến thẩm định / Lý do (that round's note), Giải trình
+(the unit's reply; with no council's column it is the unit's note), and the export's own "Ý kiến thẩm
+định / Giải trình". A header split over two rows ("Điểm" above "Chuẩn" and "Tự đánh giá") is read too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
 from cchc.text import fold
 from cchc.xlsx import layout
 
-__all__ = ["REQUIRED", "Header", "TopInfo", "column_kind", "find_header", "folded_words", "read_top"]
+__all__ = ["APPRAISAL_KINDS", "REQUIRED", "Header", "TopInfo", "column_kind", "find_header", "folded_words", "read_top"]
 
 #: The columns a table must have to be the scoring table.
 REQUIRED = ("name", "max", "score")
@@ -30,23 +32,36 @@ def folded_words(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
+#: The council's columns (see column_kind): points of rounds 1 and 2, notes of rounds 1 and 2, the
+#: unit's reply, and the export's column holding them all.
+APPRAISAL_KINDS = ("appraised", "appraised2", "appraisal-note", "appraisal-note2", "reply", "appraisal")
+
+
+def _second_round(k: str) -> bool:
+    return "lan 2" in k or "sau giai trinh" in k or "vong 2" in k
+
+
 def column_kind(label: str) -> str | None:
     """Which column of the form a header names, or None."""
     k = folded_words(label)
     if not k:
         return None
-    if "tham dinh" in k:
-        return "appraised"
+    if "y kien" in k and "giai trinh" in k:
+        return "appraisal"
+    if "y kien" in k or k.startswith("ly do") or " ly do" in k:
+        return "appraisal-note2" if _second_round(k) else "appraisal-note"
+    if "tham dinh" in k or ("diem" in k and "sau giai trinh" in k):
+        return "appraised2" if _second_round(k) else "appraised"
     if "tu danh gia" in k or "tu cham" in k:
         return "score"
     if "diem chuan" in k or "toi da" in k:
         return "max"
     if "kiem chung" in k or k.startswith("tai lieu"):
         return "evidence"
-    if "giai trinh" in k:
-        return "explanation"
     if "ghi chu" in k:
         return "note"
+    if "giai trinh" in k:
+        return "reply"
     if k in ("tt", "stt", "so tt", "so thu tu", "thu tu"):
         return "tt"
     if "tieu chi" in k or "noi dung" in k or k.startswith("ten") or "linh vuc" in k:
@@ -59,7 +74,7 @@ class Header:
     """Where the form's columns are: kind -> 0-based column; extra note columns; first data row."""
 
     columns: dict[str, int]
-    notes: list[tuple[int, str, str]]  # (column, kind, header text) for appraised/note/explanation
+    notes: list[tuple[int, str, str]]  # (column, kind, header text) of the unit's note columns
     first_row: int  # 0-based
     header_rows: tuple[int, ...]
 
@@ -72,8 +87,13 @@ def _classify(labels: list[str], header_rows: tuple[int, ...]) -> Header:
         if kind is None or kind in columns:
             continue
         columns[kind] = c
-        if kind in ("appraised", "note", "explanation"):
-            notes.append((c, kind, " ".join(label.split())))
+    if "reply" in columns and not any(kind in columns for kind in APPRAISAL_KINDS if kind != "reply"):
+        # No council's column: a "Giải trình" is the unit's own explanation, a note.
+        columns["explanation"] = columns.pop("reply")
+    for kind in ("note", "explanation"):
+        if kind in columns:
+            notes.append((columns[kind], kind, " ".join(labels[columns[kind]].split())))
+    notes.sort()
     return Header(columns, notes, header_rows[-1] + 1, header_rows)
 
 

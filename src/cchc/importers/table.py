@@ -18,6 +18,10 @@
   own (1.1.1 under 1.1 if there is a row 1.1, else under 1). A node with its own points whose rows
   below carry none is a group known only as a total (``split_unknown``); a field named "Điều tra xã
   hội học" is the survey part.
+- The council's columns become ``appraisal``: "Điểm thẩm định" is round 1 and "Điểm thẩm định lần 2" /
+  "sau giải trình" round 2 (kept only where it differs or says why), "Ý kiến thẩm định" / "Lý do" that
+  round's note, "Giải trình" the unit's reply to round 1; the export's "Ý kiến thẩm định / Giải trình"
+  is read back round by round (see cchc.xlsx.layout.appraisal_text).
 
 Nothing is guessed silently: every row that cannot be placed and every cell that cannot be read
 becomes a problem with the cell's address, and what was readable is still returned, with the count of
@@ -47,6 +51,8 @@ from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.model import (
     FIRST_YEAR,
+    Appraisal,
+    CardAppraisal,
     Criterion,
     EvidenceRef,
     Scorecard,
@@ -215,6 +221,9 @@ class _Draft:
     cells: dict[str, list[str]] = field(default_factory=dict)
     #: The score cell says the criterion does not apply ("Không áp dụng").
     not_applicable: bool = False
+    #: The council's points (column kind -> value) and texts (column kind -> one text per row).
+    rounds: dict[str, Decimal | None] = field(default_factory=dict)
+    council: dict[str, list[str]] = field(default_factory=dict)
 
 
 class _Parser:
@@ -230,6 +239,7 @@ class _Parser:
         self.owner: dict[int, _Draft] = {}  # 1-based row -> the draft read from it
         self.current: _Draft | None = None
         self.total: tuple[Decimal | None, Decimal | None] | None = None
+        self.total_draft: _Draft | None = None  # the total row's council's cells
         self.shared_reported: set[int] = set()
         #: Evidence cells merged down over rows of several criteria: id(first cell) -> (that cell,
         #: the criteria it was written for).
@@ -319,19 +329,35 @@ class _Parser:
         return meta if bold or name.startswith(layout.name_prefix(meta["id"])) else None
 
     def record(self, draft: _Draft, row: list[Cell]) -> None:
-        """Keep the texts of the row's cells as read, for the metadata's digests."""
-        for _, kind in layout.META_TEXTS:
+        """Keep the texts of the row's cells as read, for the metadata's digests, and the council's."""
+        for _, kind in (*layout.META_TEXTS, ("appraisal", "appraisal")):
             draft.cells.setdefault(kind, []).append(self.text(row, kind))
+        for kind in ("appraisal-note", "appraisal-note2", "reply", "appraisal"):
+            text = self.text(row, kind)
+            if not self.exact:
+                text = "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
+            if text:
+                draft.council.setdefault(kind, []).append(text)
+
+    def council_points(self, draft: _Draft, row: list[Cell], fill: bool) -> None:
+        """The council's points of a row (``fill``: only where the draft has none yet)."""
+        for kind in ("appraised", "appraised2"):
+            cell = self.cell(row, kind)
+            if cell is None or cell.continued_from_above or (fill and draft.rounds.get(kind) is not None):
+                continue
+            value = self.number(cell, "import.what-appraised")
+            if value is not None or not fill:
+                draft.rounds[kind] = value
 
     def has_points(self, row: list[Cell]) -> bool:
         return any(c is not None and not c.covered and (c.formula is not None or c.text.strip())
                    for c in (self.cell(row, "max"), self.cell(row, "score")))
 
     def note_text(self, row: list[Cell]) -> str:
-        """The note columns of a row: one alone verbatim, several (or the appraised score) labelled."""
+        """The unit's note columns of a row: one alone verbatim, several labelled."""
         parts = []
-        single = len(self.header.notes) == 1 and self.header.notes[0][1] != "appraised"
-        for col, _kind, label in self.header.notes:
+        single = len(self.header.notes) == 1
+        for col, _, label in self.header.notes:
             cell = row[col] if col < len(row) else None
             text = cell.own_text if cell is not None else ""
             if not self.exact:
@@ -377,7 +403,10 @@ class _Parser:
         notes = self.note_text(row)
         points = self.has_points(row)
         meta = self.row_meta(row, name, name_cell is not None and name_cell.bold)
-        if not (name.strip() or tt_raw.strip() or evidence.strip() or notes.strip() or points or meta):
+        # The council's text continues on rows of its own too, where a long one goes on below its node.
+        council = any(self.text(row, kind).strip() for kind in ("appraisal", "appraisal-note", "appraisal-note2",
+                                                                 "reply"))
+        if not (name.strip() or tt_raw.strip() or evidence.strip() or notes.strip() or points or meta or council):
             return False  # a blank row, or one whose cells all belong to merges above
         ref = name_cell.ref if name_cell is not None else row[0].ref
         if meta is not None:
@@ -388,6 +417,9 @@ class _Parser:
         if not tt_raw.strip() and _is_total(name):
             self.total = (self.number(self.cell(row, "max"), "import.what-max"),
                           self.number(self.cell(row, "score"), "import.what-score"))
+            self.total_draft = _Draft("", None, name, ref, False)
+            self.record(self.total_draft, row)
+            self.council_points(self.total_draft, row, fill=False)
             # The total ends the table (signatures may follow), unless it stands above the rows.
             return bool(self.drafts)
         continued = layout.is_continued(name)
@@ -426,6 +458,7 @@ class _Parser:
                 assert cell is not None
                 self.problem("import-unplaced-row", cell.ref, row=r, text=cell.text.strip(),
                              reason=MessagePart("import.reason-points-twice", id=draft.id))
+        self.council_points(draft, row, fill=True)
         if evidence:
             draft.evidence.append(evidence)
         self.merged_evidence(row, draft)
@@ -523,6 +556,7 @@ class _Parser:
                 draft.not_applicable = True  # the form's way of marking it: no score, not a bad number
                 continue
             setattr(draft, attr, self.number(cell, what, survey))
+        self.council_points(draft, row, fill=False)
         if evidence:
             draft.evidence.append(evidence)
         self.merged_evidence(row, draft)
@@ -581,12 +615,20 @@ class _Parser:
             title = layout.join_parts([draft.title, *draft.titles]) if self.exact else draft.title
             tt = layout.join_parts([draft.tt or "", *draft.tts]) if draft.tts else draft.tt
             children = [built[id(child)] for child in draft.children]
+            rounds, extra = council_rounds(draft, self.exact)
+            own_note = note
+            if extra:
+                note = "\n".join(filter(None, [note, extra]))
             shown: dict[str, Any] = {"id": draft.id, "tt": tt, "title": title, "max": draft.max,
                                      "score": draft.score, "evidence": evidence, "note": note or None,
-                                     "applicable": not draft.not_applicable}
+                                     "applicable": not draft.not_applicable,
+                                     "appraisal": [Appraisal.model_validate(entry) for entry in rounds]}
             if draft.meta is not None:
                 try:
-                    built[id(draft)] = Criterion(**{**shown, **_from_meta(draft, shown)}, children=children)
+                    restored = _from_meta(draft, shown)
+                    if "appraisal" in restored and "note" not in restored:
+                        restored["note"] = own_note or None  # the council's text is the rounds', not the note's
+                    built[id(draft)] = Criterion(**{**shown, **restored}, children=children)
                     continue
                 except ValidationError:
                     pass  # metadata someone changed into nonsense: the row is read as it shows
@@ -595,6 +637,9 @@ class _Parser:
                 node.split_unknown = True  # points known only for the group, none for its rows
             if draft.is_field and draft.parent is None and _is_survey(title):
                 node.survey = True
+                if all(entry.score == node.score and not entry.note for entry in node.appraisal):
+                    # The survey's points stand in the council's column as they are: no appraisal.
+                    node.appraisal = []
             built[id(draft)] = node
         return built[id(top)]
 
@@ -614,6 +659,9 @@ def _from_meta(draft: _Draft, shown: dict[str, Any]) -> dict[str, Any]:
         ok, value = layout.stored_number(meta.get(attr), shown[attr])
         if ok:
             found[attr] = value
+    stored = stored_rounds(meta.get("appraisal"), draft.cells.get("appraisal", []), draft.rounds.get("appraised"))
+    if stored is not None:
+        found["appraisal"] = [Appraisal.model_validate(entry) for entry in stored]
     found["survey"] = meta.get("survey") is True
     found["split_unknown"] = meta.get("split_unknown") is True
     # No cell shows the node's own rule or its value as written (the score cell shows what they give);
@@ -626,6 +674,50 @@ def _from_meta(draft: _Draft, shown: dict[str, Any]) -> dict[str, Any]:
     if meta.get("applicable") is False and (not shown["applicable"] or "score" in found):
         found["applicable"] = False
     return found
+
+
+def stored_rounds(stored: Any, cells: list[str], shown: Decimal | None) -> list[Any] | None:
+    """The rounds the export hid (``[entries, digest, shown points]``, see cchc.xlsx.layout) while the
+    council's column holds what was written and "Điểm thẩm định" shows what it showed; else None."""
+    if not (isinstance(stored, list) and len(stored) == 3 and isinstance(stored[0], list)):
+        return None
+    if stored[1] != layout.digest(cells) or stored[2] != layout.number_text(shown):
+        return None
+    return stored[0]
+
+
+def council_rounds(draft: _Draft, exact: bool) -> tuple[list[dict[str, Any]], str]:
+    """The appraisal entries a row's council's cells hold, and text that belongs to no round (a note
+    or reply with no points beside it), kept in the criterion's note so that nothing is lost."""
+    def joined(kind: str) -> str | None:
+        parts = draft.council.get(kind, [])
+        text = layout.join_parts(parts) if exact else "\n".join(parts)
+        return text or None
+
+    first, second = draft.rounds.get("appraised"), draft.rounds.get("appraised2")
+    combined = joined("appraisal")
+    if combined is not None:
+        parsed = layout.read_appraisal_text(combined)
+        if parsed is not None:
+            if first is not None and parsed[-1]["score"] != first:
+                parsed[-1]["score"] = first  # "Điểm thẩm định" edited after the export: the cell wins
+            return parsed, ""
+        if first is None:
+            return [], f"{render('xlsx.col.appraisal')}: {combined}"
+        return [{"score": first, "note": combined}], ""
+    note, note2, reply = joined("appraisal-note"), joined("appraisal-note2"), joined("reply")
+    entries: list[dict[str, Any]] = []
+    if first is not None:
+        entries.append({"score": first, "note": note, "reply": reply})
+    if second is not None and (first is None or second != first or note2):
+        entries.append({"score": second, "note": note2})
+    leftovers = []
+    if first is None:
+        leftovers += [(key, text) for key, text in (("appraisal.import-note", note), ("appraisal.import-reply", reply))
+                      if text]
+    if second is None and note2:
+        leftovers.append(("appraisal.import-note", note2))
+    return entries, "\n".join(f"{render(key)}: {text}" for key, text in leftovers)
 
 
 def _known(node_id: str) -> str:
@@ -743,7 +835,12 @@ def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
     total_max, total_score = parser.total if parser.total is not None else (None, None)
     shown: dict[str, Any] = {"unit": top.unit, "year": top.year, "title": top.title, "report": top.report,
                              "max": total_max, "score": total_score}
-    restored = _top_from_meta(grid, header, (total_max, total_score)) if grid.exact and grid.meta else {}
+    total = parser.total_draft
+    if total is not None:
+        rounds, _ = council_rounds(total, grid.exact)
+        if rounds:
+            shown["appraisal"] = [CardAppraisal.model_validate(entry) for entry in rounds]
+    restored = _top_from_meta(grid, header, (total_max, total_score), total) if grid.exact and grid.meta else {}
     given = {name: value for name, value in (("unit", unit), ("year", year)) if value is not None}
     fields = {**shown, **restored, **given}  # the options win over the file
     try:
@@ -765,7 +862,8 @@ def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:
                      criteria=criteria)
 
 
-def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None]) -> dict[str, Any]:
+def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None],
+                   total: _Draft | None = None) -> dict[str, Any]:
     """What the hidden sheet gives back of the top-level fields (see cchc.xlsx.layout): the title
     and year while the first title row holds what the export wrote, the unit and report while the
     second does, the level, and each declared total while the total row shows what it showed."""
@@ -789,4 +887,8 @@ def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Dec
         ok, value = layout.stored_number(meta.get(attr), shown)
         if ok:
             found[attr] = value
+    if total is not None:
+        stored = stored_rounds(meta.get("appraisal"), total.cells.get("appraisal", []), total.rounds.get("appraised"))
+        if stored is not None:
+            found["appraisal"] = [CardAppraisal.model_validate(entry) for entry in stored]
     return found

@@ -41,11 +41,11 @@ def _laid_out_by_export(sheet: Any) -> bool:
     """A sheet laid out exactly as ``cchc export`` lays it out (its header row, its merged title
     rows): its text is read verbatim."""
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    for columns in layout.column_sets():  # the widest first: the others are its beginnings
+    for columns in layout.column_sets():  # the widest first: a narrower one may be the start of it
         expected = layout.header_texts(columns)
         header = tuple(sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, len(expected) + 1))
-        if header == expected:
-            return layout.title_merges(columns) <= merged
+        if header == expected and layout.title_merges(columns) <= merged:
+            return True
     return False
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -27,7 +28,7 @@ import yaml
 
 from cchc import output as safewrite
 from cchc.criteria.model import CriteriaSet, SetCriterion
-from cchc.scorecard.model import REF_FIELDS, Criterion, Scorecard
+from cchc.scorecard.model import REF_FIELDS, Appraisal, Criterion, Scorecard
 
 #: The schema's file name, in ``schemas/`` of a checkout and in the installed package.
 SCHEMA_FILE = "scorecard.schema.json"
@@ -128,6 +129,29 @@ def _evidence(cited: Any, indent: str, out: list[str]) -> None:
     out.extend(f"{inner}{line}" for line in lines[1:])
 
 
+def _appraisal(entries: Sequence[Appraisal], indent: str, out: list[str]) -> None:
+    """``appraisal:`` at ``indent`` with its rounds, each entry's keys in the model's order."""
+    if not entries:
+        return
+    out.append(f"{indent}appraisal:")
+    item_at, inner = indent + INDENT, indent + INDENT * 2
+    for entry in entries:
+        lines = [f"score: {points(entry.score)}"]
+        for name in type(entry).model_fields:
+            value = getattr(entry, name)
+            if name in ("score", "evidence") or value is None:
+                if name == "evidence" and value:
+                    lines.append("evidence:")
+                    items: list[str] = []
+                    for cited in value:
+                        _evidence(cited, inner + INDENT, items)
+                    lines.extend(line[len(inner):] for line in items)
+                continue
+            lines.append(f"{name}: {scalar(str(value), inner)}")
+        out.append(f"{item_at}- {lines[0]}")
+        out.extend(f"{inner}{line}" for line in lines[1:])
+
+
 def _criterion(node: Criterion | SetCriterion, indent: str, out: list[str]) -> None:
     """One criterion (of a card or of a set) as a sequence item at ``indent``, its children below it
     (depth-first, no recursion)."""
@@ -165,6 +189,8 @@ def _criterion(node: Criterion | SetCriterion, indent: str, out: list[str]) -> N
                 _evidence(cited, inner + INDENT, out)
         if item.note is not None:
             out.append(f"{inner}note: {scalar(item.note, inner)}")
+        if card_row is not None:
+            _appraisal(card_row.appraisal, inner, out)
         if item.children:
             out.append(f"{inner}children:")
             # A marker closes nothing in YAML: the children simply follow, indented one level more.
@@ -212,6 +238,7 @@ def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
         out.append(f"max: {points(card.max)}")
     if card.score is not None:
         out.append(f"score: {points(card.score)}")
+    _appraisal(card.appraisal, "", out)
     for name in ("bonus", "penalty"):
         entries = getattr(card, name)
         if entries:

@@ -35,7 +35,8 @@ class Final:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: numbers as strings so nothing passes through float."""
         s = decimal_text
-        return {"appraised": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
+        # "appraised_part": the tree's nodes have "appraised" (their final round) already.
+        return {"appraised_part": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
                 "bonus_counted": s(self.bonus_counted), "penalty": s(self.penalty),
                 "penalty_counted": s(self.penalty_counted), "final": s(self.points),
                 "applicable_max": s(self.applicable_max), "final_index": s(self.index)}
@@ -54,14 +55,12 @@ def _survey_rows(root: Row) -> list[Row]:
 
 
 def appraised_points(root: Row, survey: Decimal | None) -> Decimal | None:
-    """The points of the appraised part (everything but the survey).
-
-    This is where appraisal plugs in: until the appraisal rounds exist, the self-assessed points stand
-    for the final appraised points.
-    """
-    if root.score is None:
+    """The points of the appraised part (everything but the survey): the final appraisal round's
+    total (cchc.scorecard.rollup, where the survey counts as it is), else the self-assessed points."""
+    total = root.appraised if root.rounds else root.score
+    if total is None:
         return None
-    return root.score - (survey or Decimal(0))
+    return total - (survey or Decimal(0))
 
 
 def capped(total: Decimal, cap: Decimal | None) -> Decimal:

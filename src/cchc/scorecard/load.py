@@ -20,7 +20,16 @@ from pydantic import BaseModel, ValidationError
 from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.messages import render
 from cchc.problems import Problem
-from cchc.scorecard.model import FIRST_YEAR, REF_FIELDS, Adjustment, Criterion, Scorecard, Step
+from cchc.scorecard.model import (
+    FIRST_YEAR,
+    REF_FIELDS,
+    Adjustment,
+    Appraisal,
+    CardAppraisal,
+    Criterion,
+    Scorecard,
+    Step,
+)
 from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.
@@ -36,7 +45,7 @@ _EXPECTED = {
     "survey": "type.bool", "applicable": "type.bool", "rule": "type.text", "value": "type.text",
     "steps": "type.list", "criteria_set": "type.text", "bonus": "type.list", "penalty": "type.list",
     "set": "type.text", "issued_by": "type.text", "not_applicable": "type.text",
-    "bonus_cap": "type.number", "penalty_cap": "type.number",
+    "bonus_cap": "type.number", "penalty_cap": "type.number", "appraisal": "type.list-of-appraisal",
 }
 
 # The fields of the mappings inside a list field (for suggestions when one is misspelt).
@@ -58,7 +67,9 @@ _SYNONYMS = {
     "evidences": "evidence", "ghi_chu": "note", "ghi_chú": "note", "giai_trinh": "note",
     "notes": "note", "con": "children", "tieu_chi": "criteria", "tiêu_chí": "criteria",
     "don_vi": "unit", "đơn_vị": "unit", "nam": "year", "năm": "year", "cap": "level",
-    "cấp": "level",
+    "cấp": "level", "tham_dinh": "appraisal", "thẩm_định": "appraisal", "diem_tham_dinh": "appraisal",
+    "ly_do": "note", "lý_do": "note", "y_kien": "note", "ý_kiến": "note", "giai_trinh_don_vi": "reply",
+    "tai_lieu_bo_sung": "evidence", "ngay": "date", "ngày": "date", "nguoi_tham_dinh": "by",
 }
 
 # Stand-ins for required values that were missing or unreadable, so checking can go on.
@@ -319,10 +330,10 @@ class _Builder:
         name = str(loc[0]) if loc else ""
         kind = err["type"]
         parent, key, target = _descend(node, loc)
-        field = str(loc[-1]) if loc and isinstance(loc[-1], str) else name
+        field = next((str(part) for part in reversed(loc) if isinstance(part, str)), name)
         path = _join(here.path, ".".join(str(part) for part in loc))
         if kind == "extra_forbidden":
-            known = list(_ITEM_FIELDS.get(name, ())) if len(loc) > 1 else list(cls.model_fields)
+            known = _known_fields(cls, loc)
             line, col = (key.line, key.column) if key is not None else (here.line, here.column)
             if cls is SetCriterion and len(loc) == 1 and field in _CARD_ONLY:
                 id_entry = node.entries.get("id")
@@ -355,8 +366,13 @@ class _Builder:
             return Problem("missing-field", self.file, line, col, path, {"field": "doc / title / file / url"})
         if len(loc) == 1:
             expected = render(_EXPECTED.get(name, "type.text"))
-        elif name == "evidence" and len(loc) == 2:
+        elif (name == "evidence" and len(loc) == 2) or (name == "appraisal" and len(loc) == 4
+                                                         and loc[2] == "evidence"):
             expected = render("type.evidence-item")
+        elif name == "appraisal" and len(loc) == 2:
+            expected = render("type.mapping")
+        elif name == "appraisal" and len(loc) == 3 and field == "score":
+            expected = render("type.number")
         else:
             expected = render("type.text")
         if kind in ("greater_than_equal", "less_than_equal"):
@@ -366,6 +382,18 @@ class _Builder:
 
 
 _TAGS = ("text", "ref")
+
+
+def _known_fields(cls: type[BaseModel], loc: list[Any]) -> list[str]:
+    """The fields allowed where an unknown one was found: the node's, an item's of one of its lists
+    (an appraisal entry, an evidence mapping, a step, a bonus), or an appraisal entry's evidence mapping."""
+    if len(loc) == 1:
+        return list(cls.model_fields)
+    if loc[0] == "appraisal":
+        if len(loc) == 3:
+            return list((CardAppraisal if cls is Scorecard else Appraisal).model_fields)
+        return list(REF_FIELDS)
+    return list(_ITEM_FIELDS.get(str(loc[0]), ()))
 
 
 def _descend(node: Map, loc: list[Any]) -> tuple[Node | None, Scalar | None, Node | None]:

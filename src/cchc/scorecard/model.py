@@ -220,6 +220,34 @@ class Adjustment(BaseModel):
     note: str | None = Field(None, description="Ghi chú / giải trình.")
 
 
+class Appraisal(BaseModel):
+    """One round of the appraisal council's scoring of a criterion (thẩm định), and the unit's answer."""
+
+    model_config = ConfigDict(extra="forbid", title="Thẩm định (một lần)")
+
+    score: Points = Field(description="Điểm thẩm định của lần này. Ở tiêu chí lá là điểm được công nhận; ở nút có "
+                          "con là tổng khai của lần này, được kiểm tra.")
+    note: str | None = Field(None, description="Ý kiến thẩm định: lý do trừ hoặc cộng điểm.")
+    reply: str | None = Field(None, description="Giải trình của đơn vị.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng).")
+
+
+class CardAppraisal(Appraisal):
+    """One round's total for the whole card, with who appraised and when."""
+
+    model_config = ConfigDict(extra="forbid", title="Thẩm định toàn bảng (một lần)")
+
+    by: str | None = Field(None, description="Cơ quan, hội đồng thẩm định.")
+    date: DateText | None = Field(None, description="Ngày thẩm định: 15/01/2022 hoặc 2022-01-15.")
+
+
+#: The appraisal rounds of a criterion, oldest first.
+APPRAISAL_DESCRIPTION = ("Các lần thẩm định, lần đầu trước. Ở tiêu chí lá, lần k lấy điểm của mục thứ k (tiêu chí "
+                         "có ít mục hơn giữ điểm của mục cuối); lần cuối là điểm thẩm định cuối cùng. Ở nút có con "
+                         "và ở đầu bảng, mỗi mục khai tổng của lần đó.")
+
+
 class Criterion(BaseModel):
     """A field, criterion or sub-criterion (one row of the form)."""
 
@@ -252,6 +280,7 @@ class Criterion(BaseModel):
         default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
         "{doc, date, title, file, pages, url}.")
     note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
+    appraisal: list[Appraisal] = Field(default_factory=list, description=APPRAISAL_DESCRIPTION)
     children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
 
     @property
@@ -287,6 +316,9 @@ class Scorecard(BaseModel):
     report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
     max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
     score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
+    appraisal: list[CardAppraisal] = Field(
+        default_factory=list, description="Tổng điểm thẩm định khai của từng lần (phần thẩm định cộng phần điều tra "
+        "xã hội học), kèm cơ quan thẩm định (by) và ngày (date).")
     criteria_set: str | None = Field(
         None, description="Bộ tiêu chí mà bảng theo, đường dẫn tính từ thư mục của bảng "
         "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).")

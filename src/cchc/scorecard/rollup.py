@@ -1,4 +1,10 @@
-"""Recompute every node bottom-up with exact decimals and compare with what the table declares."""
+"""Recompute every node bottom-up with exact decimals and compare with what the table declares.
+
+With appraisal (thẩm định), every node is also recomputed per round: a leaf's value in round k is
+the entry in force (see cchc.scorecard.appraisal); a leaf the council did not appraise keeps its
+(computed) score; the survey part counts its points as they are; a node sums its children. The
+card's final points come from cchc.scorecard.final, which takes the final round's total.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from typing import Any
 
 from cchc.criteria.rules import Rate
 from cchc.criteria.terms import Terms, evaluate
-from cchc.scorecard.model import Criterion, Scorecard
+from cchc.scorecard.appraisal import value_in_round
+from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.numbers import decimal_text, matches_declared, percent
 
 
@@ -46,6 +53,13 @@ class Row:
     computed: bool = False
     #: True when the value is a rate (shown as a percent), False for a count (a scale by count).
     percent: bool = True
+    #: Appraised points per round, computed (empty when the card has no appraisal).
+    appraisal_rounds: list[Decimal | None] = field(default_factory=list)
+    #: The scores of the node's own appraisal entries: a round total declared by a node with
+    #: children or the card, a leaf's own rounds.
+    declared_appraisal: list[Decimal] = field(default_factory=list)
+    #: In the survey part: counted as they are, never appraised.
+    in_survey: bool = False
 
     def __post_init__(self) -> None:
         if self.applicable_max is None:
@@ -62,6 +76,31 @@ class Row:
         if not self.summed or self.declared_score is None:
             return True
         return self.score is not None and matches_declared(self.declared_score, self.score)
+
+    @property
+    def rounds(self) -> int:
+        """How many appraisal rounds the card has (0: none)."""
+        return len(self.appraisal_rounds)
+
+    @property
+    def appraised(self) -> Decimal | None:
+        """The final round's computed points; None when the card has no appraisal."""
+        return self.appraisal_rounds[-1] if self.appraisal_rounds else None
+
+    def appraisal_mismatches(self) -> list[int]:
+        """The rounds (0-based) whose declared total disagrees with the computed one."""
+        if not self.summed:
+            return []
+        wrong = []
+        for index, (declared, computed) in enumerate(zip(self.declared_appraisal, self.appraisal_rounds, strict=False)):
+            if computed is None or not matches_declared(declared, computed):
+                wrong.append(index)
+        return wrong
+
+    @property
+    def appraisal_ok(self) -> bool:
+        """Every declared round total (if any) agrees with the computed one."""
+        return not self.appraisal_mismatches()
 
     @property
     def index(self) -> Decimal | None:
@@ -98,6 +137,10 @@ class Row:
             "count": _s(self.rate.done) if self.rate is not None and not self.percent else None,
             "expected": _s(self.expected),
             "computed": self.computed,
+            "appraised": _s(self.appraised),
+            "appraisal_rounds": [_s(value) for value in self.appraisal_rounds],
+            "declared_appraisal": [_s(value) for value in self.declared_appraisal],
+            "appraisal_ok": self.appraisal_ok,
             "children": [child.to_dict() for child in self.children],
         }
 
@@ -132,14 +175,42 @@ def _leaf(node: Criterion, depth: int, terms: Terms, applicable: bool) -> Row:
     return row
 
 
-def _row(node: Criterion, depth: int, terms: Terms, applicable: bool = True) -> Row:
+def _row(node: Criterion, depth: int, terms: Terms, rounds: int, applicable: bool = True,
+         in_survey: bool = False) -> Row:
     applicable = applicable and node.applicable
+    survey = in_survey or node.survey
+    declared = [entry.score for entry in node.appraisal]
     if node.split_unknown or node.is_leaf:
-        return _leaf(node, depth, terms, applicable)
-    children = [_row(child, depth + 1, terms, applicable) for child in node.children]
+        row = _leaf(node, depth, terms, applicable)
+        row.declared_appraisal, row.in_survey = declared, survey
+        if survey or not node.appraisal or not applicable:
+            # Not appraised: the score stands (the survey's result, a rule's points, a not-applicable row's).
+            row.appraisal_rounds = [row.score] * rounds
+        else:
+            row.appraisal_rounds = [value_in_round(node.appraisal, k) for k in range(1, rounds + 1)]
+        return row
+    children = [_row(child, depth + 1, terms, rounds, applicable, survey) for child in node.children]
     return Row(node, depth, sum((c.max for c in children), Decimal(0)), _sum([c.score for c in children]),
                node.max, node.score, summed=True, children=children,
-               applicable_max=_sum_max(children), applicable=applicable)
+               applicable_max=_sum_max(children), applicable=applicable,
+               appraisal_rounds=_sum_rounds(children, rounds), declared_appraisal=declared, in_survey=survey)
+
+
+def _sum_rounds(children: list[Row], rounds: int) -> list[Decimal | None]:
+    return [_sum([c.appraisal_rounds[k] for c in children]) for k in range(rounds)]
+
+
+def card_rounds(card: Scorecard) -> int:
+    """How many appraisal rounds the card has: its longest ``appraisal`` list (the survey part's,
+    which are ignored, and those of the points-less children of a split group do not count)."""
+    longest = len(card.appraisal)
+    skipped: set[int] = set()
+    for node, _, parent in iter_criteria(card.criteria):
+        if node.survey or (parent is not None and (id(parent) in skipped or parent.split_unknown)):
+            skipped.add(id(node))
+            continue
+        longest = max(longest, len(node.appraisal))
+    return longest
 
 
 def _sum_max(rows: list[Row]) -> Decimal:
@@ -153,11 +224,31 @@ def rollup(card: Scorecard, terms: Terms | None = None) -> Row:
     scored by its own rules and not-applicable criteria leave the maximum.
     """
     terms = terms if terms is not None else Terms()
-    fields = [_row(node, 1, terms) for node in card.criteria]
+    rounds = card_rounds(card)
+    fields = [_row(node, 1, terms, rounds) for node in card.criteria]
     return Row(None, 0, sum((f.max for f in fields), Decimal(0)), _sum([f.score for f in fields]),
-               card.max, card.score, summed=True, children=fields, applicable_max=_sum_max(fields))
+               card.max, card.score, summed=True, children=fields, applicable_max=_sum_max(fields),
+               appraisal_rounds=_sum_rounds(fields, rounds), declared_appraisal=[e.score for e in card.appraisal])
 
 
 def mismatches(root: Row) -> list[Row]:
     """Rows whose declared max or score disagrees with the recomputed one."""
     return [row for row in root.walk() if not (row.max_ok and row.score_ok)]
+
+
+def appraisal_mismatches(root: Row) -> list[Row]:
+    """Rows whose declared round totals disagree with the recomputed ones."""
+    return [row for row in root.walk() if not row.appraisal_ok]
+
+
+def points_rows(row: Row) -> list[Row]:
+    """The rows below ``row`` (itself included) that carry points of their own, in table order:
+    leaves, and groups known only by their total."""
+    return [r for r in row.walk() if not r.summed and r.node is not None]
+
+
+def counted(row: Row) -> Decimal:
+    """What a row counts for in the final points: its final appraisal, else its score."""
+    if row.appraised is not None:
+        return row.appraised
+    return row.score if row.score is not None else Decimal(0)

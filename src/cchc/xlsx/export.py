@@ -13,14 +13,16 @@ New Roman, thin borders, wrapped text aligned to the top, panes frozen below the
 landscape, the header repeated on every printed page, at the scale that fits the width, "Trang 1/27"
 in the footer. The footer has less room than its font size, so LibreOffice gives it a fixed height: a
 footer it sizes from the text makes it drop the last rows of the table from some printouts (see
-FOOTER_ROOM). The evidence and notes columns share the form's width as makes the table shortest
-(_widths); a field's number, name and points are bold, its evidence and notes are not.
+FOOTER_ROOM). The evidence and notes columns (and the council's text, when the card has appraisal)
+share the form's width as makes the table shortest (_widths); a field's number, name and points are
+bold, its evidence, notes and the council's text are not.
 
 Row heights: every row's height is stored, from cchc.xlsx.measure's estimate of its wrapped lines,
 which errs high: LibreOffice fits no row to its text when it opens a workbook, and no program grows a
 merged title row. Excel sets 15,75 pt a line, LibreOffice 13,3: a row sized for Excel shows 2,45 pt a
-line of blank in LibreOffice, so evidence and notes longer than four lines go on in the rows below
-(measure.chunk_text), drawn without a border between them so that they read as one table row.
+line of blank in LibreOffice, so evidence, notes and the council's text longer than four lines go on
+in the rows below (measure.chunk_text), drawn without a border between them so that they read as one
+table row; the total's text stays in its one row, as the import reads no row below the total.
 
 Pages: the export paginates the form itself (_paginate) and puts a manual break before every page: a
 node and its rows move to the next page whole when they do not fit what is left of this one, and only
@@ -51,7 +53,7 @@ the cell and the rows that continue it. The title rows, which cannot continue, a
 with a "…" marker and a notice.
 
 Hidden metadata, so that ``cchc import`` gives back the very scorecard (see cchc.xlsx.layout): a
-hidden column after "Ghi chú" (outside the print area) holds each node's id and what its visible
+hidden column after the last visible one (outside the print area) holds each node's id and what its visible
 cells cannot carry; a very hidden sheet "cchc" holds the top-level fields.
 
 The evidence index: a second sheet "Tài liệu kiểm chứng" lists every cited document as ``cchc
@@ -68,6 +70,7 @@ file; the input is only ever read by the loader, never opened here.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import warnings
@@ -89,8 +92,9 @@ from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_ite
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
 from cchc.xlsx import layout, measure
-from cchc.xlsx.layout import (COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS, INDEX_COUNT, INDEX_FILE,
-                              MARK, MAX, NAME, NOTE, SCORE, TEXT_COLUMNS, TITLE_ROWS, TT, Column)
+from cchc.xlsx.layout import (APPRAISAL, APPRAISED, COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS,
+                              INDEX_COUNT, INDEX_FILE, MARK, MAX, NAME, NOTE, POINT_COLUMNS, SCORE, TEXT_COLUMNS,
+                              TITLE_ROWS, TT, Column)
 from cchc.xlsx.measure import CELL_LIMIT, FONT, TABLE_SIZE, TITLE_SIZE
 
 __all__ = ["build_xlsx", "clean_text", "write_xlsx"]
@@ -112,7 +116,7 @@ FOOTER_MARGIN = 0.3
 FOOTER_ROOM = 0.15
 
 #: What each column's cells hold (see cchc.xlsx.measure.cell_room).
-ROOMS = tuple(measure.cell_room(measure.column_points(column.width)) for column in COLUMNS)
+ROOMS = {col: measure.cell_room(measure.column_points(column.width)) for col, column in enumerate(COLUMNS)}
 #: Web addresses that get a link: what spreadsheet programs open in a browser.
 _WEB = re.compile(r"(?:https?|ftps?)://\S+|www\.\S+", re.I)
 
@@ -142,6 +146,8 @@ class _Entry:
     node: Criterion | None  # None for the total
     row: Row | None  # None for a child of a split_unknown group: it has no points
     depth: int
+    #: The card has appraisal: the council's two columns are written too.
+    appraised: bool = False
     texts: dict[int, list[str]] = field(default_factory=dict)  # column -> cell parts
     lengths: dict[int, int] = field(default_factory=dict)  # column -> whole text, UTF-16 units
     removed: dict[int, int] = field(default_factory=dict)  # column -> characters removed
@@ -149,13 +155,17 @@ class _Entry:
     #: Offsets of the continuation rows that start a printed page: their name cell says "(tiếp theo 1.2)".
     labels: set[int] = field(default_factory=set)
     raw: dict[int, str] = field(default_factory=dict)  # column -> whole text, cleaned
-    rooms: tuple[float, ...] = ROOMS  # what each column's cells hold (see measure.cell_room)
+    #: What each column's cells hold (see measure.cell_room), by index in COLUMNS.
+    rooms: dict[int, float] = field(default_factory=lambda: dict(ROOMS))
 
-    def lay_out(self, widths: tuple[int, ...]) -> None:
-        """Cut the texts into the cells of its sheet rows, in columns ``widths`` characters wide."""
-        self.rooms = tuple(measure.cell_room(measure.column_points(width)) for width in widths)
+    def lay_out(self, widths: dict[int, int]) -> None:
+        """Cut the texts into the cells of its sheet rows, in columns ``widths`` characters wide (by
+        index in COLUMNS)."""
+        self.rooms = {col: measure.cell_room(measure.column_points(width)) for col, width in widths.items()}
         for col, text in self.raw.items():
-            if col in (TT, NAME):  # the number and the name stay in the node's first row
+            # The number and the name stay in the node's first row, and so does the total's text: the
+            # import reads no row below the total.
+            if col in (TT, NAME) or self.node is None:
                 self.texts[col] = measure.split_text(text, widths[col], bold=self.bold_in(col))
             else:
                 self.texts[col] = measure.chunk_text(text, widths[col], bold=self.bold_in(col))
@@ -171,7 +181,7 @@ class _Entry:
         return self.depth <= 1
 
     def bold_in(self, col: int) -> bool:
-        """Whether ``col`` is bold in this row: evidence and notes never are."""
+        """Whether ``col`` is bold in this row: evidence, notes and the council's text never are."""
         return self.bold and col in (TT, NAME)
 
     @property
@@ -208,9 +218,11 @@ def _name(node: Criterion, depth: int) -> str:
     return layout.name_prefix(node.id) + node.title
 
 
-def _entry(node: Criterion | None, row: Row | None, depth: int, notes: bool = True) -> _Entry:
-    """Clean the texts of one row of the form (its notes only when the form has the column)."""
-    entry = _Entry(node, row, depth)
+def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard | None = None,
+           notes: bool = True) -> _Entry:
+    """Clean the texts of one row of the form (its notes only when the form has the column);
+    ``card``: the card, when it has appraisal (the council's columns are written)."""
+    entry = _Entry(node, row, depth, card is not None)
     if node is None:
         raw = {TT: "", NAME: render("xlsx.total"), EVIDENCE: "", NOTE: ""}
     else:
@@ -220,6 +232,8 @@ def _entry(node: Criterion | None, row: Row | None, depth: int, notes: bool = Tr
                EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
     if not notes:
         del raw[NOTE]
+    if card is not None:
+        raw[APPRAISAL] = layout.appraisal_text(list(node.appraisal if node is not None else card.appraisal))
     for col, text in raw.items():
         text, removed = clean_text(text)
         if removed:
@@ -229,20 +243,28 @@ def _entry(node: Criterion | None, row: Row | None, depth: int, notes: bool = Tr
     return entry
 
 
-def _entries(root: Row, columns: tuple[Column, ...]) -> tuple[list[_Entry], tuple[int, ...]]:
+def has_appraisal(card: Scorecard) -> bool:
+    """Whether the card holds any appraisal entry (even one the rollup ignores, on the survey part or
+    a row of a group known only as a total): then the council's columns are written, so none is lost."""
+    return bool(card.appraisal) or any(node.appraisal for node, _, _ in iter_criteria(card.criteria))
+
+
+def _entries(root: Row, card: Scorecard, columns: tuple[Column, ...]) -> tuple[list[_Entry], dict[int, int]]:
     """Every row of the form in table order, the total last, each placed on its sheet rows, and
     the widths of ``columns`` that fit their texts (see _widths)."""
-    notes = len(columns) > NOTE
+    at_col = layout.positions(columns)
+    notes = NOTE in at_col
+    council = card if APPRAISAL in at_col else None
     entries: list[_Entry] = []
     for row in root.walk():
         if row.node is None:
             continue
-        entries.append(_entry(row.node, row, row.depth, notes))
+        entries.append(_entry(row.node, row, row.depth, council, notes))
         if row.node.split_unknown:
             # The group's rows are known by name and evidence only; the points stay on the group.
-            entries.extend(_entry(child, None, depth, notes)
+            entries.extend(_entry(child, None, depth, council, notes)
                            for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
-    entries.append(_entry(None, root, 0, notes))
+    entries.append(_entry(None, root, 0, council, notes))
     widths = _widths(entries, columns)
     at = FIRST_ROW
     for entry in entries:
@@ -256,35 +278,44 @@ def _entries(root: Row, columns: tuple[Column, ...]) -> tuple[list[_Entry], tupl
 NOTE_MIN = 9
 
 
-def _widths(entries: list[_Entry], columns: tuple[Column, ...]) -> tuple[int, ...]:
-    """The columns' widths: the width of the ``shared`` columns (evidence, notes) shared out as makes
-    the table shortest; a column with no text keeps only its heading's width (NOTE_MIN), one alone
-    takes it all. The form's width stays the same, so it prints at the same scale."""
-    widths = [column.width for column in columns]
-    shared = [col for col, column in enumerate(columns) if column.shared]
-    free = sum(column.width for column in COLUMNS if column.shared)  # a column left out leaves its width
+def _widths(entries: list[_Entry], columns: tuple[Column, ...]) -> dict[int, int]:
+    """The widths of ``columns`` (by index in COLUMNS): the width of the ``shared`` columns (evidence,
+    notes, the council's text) shared out as makes the table shortest; a column with no text keeps
+    only its heading's width (NOTE_MIN), one alone takes it all. Notes left out leave their width to
+    the others, so the form prints at the same scale; the council's columns come with their own."""
+    widths = {COLUMNS.index(column): column.width for column in columns}
+    shared = [col for col in widths if COLUMNS[col].shared]
+    free = sum(column.width for column in COLUMNS
+               if column.shared and (column.optional == "notes" or column in columns))
     if len(shared) == 1:
         widths[shared[0]] = free
-        return tuple(widths)
-    # Evidence takes what the others leave; each other shared column tries its widths in turn.
+        return widths
+    # Evidence takes what the others leave; the others try every combination of their widths (the
+    # line counts of each column at each width counted once).
     main, others = shared[0], shared[1:]
-    for col in others:
-        if not any(entry.raw.get(col) for entry in entries):
-            widths[col] = NOTE_MIN
+    texts = {col: [entry.raw.get(col, "") for entry in entries] for col in shared}
+    counted: dict[tuple[int, int], list[int]] = {}
+
+    def lines(col: int, width: int) -> list[int]:
+        if (col, width) not in counted:
+            room = measure.cell_room(measure.column_points(width))
+            counted[col, width] = [measure.line_count(text, room) for text in texts[col]]
+        return counted[col, width]
+
+    choices = [[NOTE_MIN] if not any(texts[col]) else list(range(NOTE_MIN, free // 2 + 1, 2)) for col in others]
+    best: tuple[int, tuple[int, ...]] | None = None
+    for trial in itertools.product(*choices):
+        rest = free - sum(trial)
+        if rest < NOTE_MIN:
             continue
-        best: tuple[int, int] | None = None
-        for width in range(NOTE_MIN, free // 2 + 1, 2):
-            trial = {**dict(enumerate(widths)), col: width}
-            trial[main] = free - sum(trial[c] for c in others)
-            rooms = {c: measure.cell_room(measure.column_points(trial[c])) for c in shared}
-            total = sum(max([1] + [measure.line_count(entry.raw.get(c, ""), rooms[c]) for c in shared])
-                        for entry in entries)
-            if best is None or total < best[0]:
-                best = (total, width)
-        assert best is not None
-        widths[col] = best[1]
+        counts = [lines(main, rest), *(lines(col, width) for col, width in zip(others, trial, strict=True))]
+        total = sum(max(1, *row) for row in zip(*counts, strict=True))
+        if best is None or total < best[0]:
+            best = (total, trial)
+    assert best is not None
+    widths.update(zip(others, best[1], strict=True))
     widths[main] = free - sum(widths[c] for c in others)
-    return tuple(widths)
+    return widths
 
 
 # --- formulas -----------------------------------------------------------------------------------
@@ -329,7 +360,7 @@ def sum_formula(rows: list[int], col: int, blank_when_empty: bool = False) -> st
 
 #: Parts of a node's metadata dropped, in this order, when its JSON would not fit one cell; the
 #: visible cells then speak for them (as they do for a workbook without metadata).
-_DROPPABLE = ("evidence", "note", "title", "tt")
+_DROPPABLE = ("evidence", "note", "appraisal", "title", "tt")
 
 
 def _shown_exactly(text: str, parts: list[str]) -> bool:
@@ -380,6 +411,9 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
         pair = layout.number_pair(getattr(node, attr), shown)
         if pair is not None:
             meta[attr] = pair
+    if entry.appraised:
+        shown = entry.row.appraised if entry.row is not None else None
+        meta["appraisal"] = _appraisal_meta(node.appraisal, entry.written(APPRAISAL), shown)
     for flag in ("survey", "split_unknown"):  # no cell shows them
         if getattr(node, flag):
             meta[flag] = True
@@ -396,6 +430,16 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
     return meta
 
 
+def _appraisal_meta(entries: Any, written: list[str], shown: Decimal | None) -> list[Any]:
+    """``[entries, digest of the council's column as written, the appraised points the cell shows]``:
+    every round as it was, while an officer changed neither of those cells."""
+    rounds = [entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for entry in entries]
+    for data, entry in zip(rounds, entries, strict=True):
+        data["score"] = layout.number_text(entry.score)  # its precision as written ("0.50")
+    seen = None if shown is None else layout.number_text(layout.cell_decimal(float(shown)))
+    return [rounds, layout.digest(written), seen]
+
+
 def _meta_text(meta: dict[str, Any]) -> str:
     """The JSON of a node's metadata, within one cell's limit (see _DROPPABLE)."""
     text = layout.dumps(meta)
@@ -407,7 +451,7 @@ def _meta_text(meta: dict[str, Any]) -> str:
     return text
 
 
-def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
+def _top_meta(card: Scorecard, root: Row, lines: list[str], total: _Entry) -> dict[str, Any]:
     """The top-level fields, with digests of the two title rows as written (``lines``)."""
     meta: dict[str, Any] = {"cchc": layout.VERSION, "unit": card.unit, "year": card.year,
                             "level": card.level, "title": card.title, "report": card.report,
@@ -426,6 +470,8 @@ def _top_meta(card: Scorecard, root: Row, lines: list[str]) -> dict[str, Any]:
         pair = layout.number_pair(getattr(card, attr), getattr(root, attr))
         if pair is not None:
             meta[attr] = pair
+    if total.appraised:
+        meta["appraisal"] = _appraisal_meta(card.appraisal, total.written(APPRAISAL), root.appraised)
     return meta
 
 
@@ -547,14 +593,17 @@ class _Formats:
 class _Writer:
     """Writes the rows of the form into one worksheet and collects the notices."""
 
-    def __init__(self, sheet: Worksheet, formats: _Formats, columns: tuple[Column, ...] = COLUMNS) -> None:
+    def __init__(self, sheet: Worksheet, formats: _Formats, columns: tuple[Column, ...]) -> None:
         self.sheet = sheet
         self.f = formats
         self.columns = columns
+        #: Where each of the form's columns (index in COLUMNS) is written.
+        self.at = layout.positions(columns)
         self.last_col = len(columns) - 1
         #: The hidden metadata column, right after the form's last.
-        self.meta_col = len(columns)
-        self.text_columns = [col for col in TEXT_COLUMNS if col <= self.last_col]
+        self.meta_col = layout.meta_col(columns)
+        self.text_columns = [col for col in TEXT_COLUMNS if col in self.at]
+        self.point_columns = [col for col in POINT_COLUMNS if col in self.at]
         self.notices: list[str] = []
         self.removed: list[tuple[str, int]] = []  # (cell, characters removed)
         self.lines: list[str] = []  # the title rows as written
@@ -573,7 +622,7 @@ class _Writer:
         if draft:
             texts = (f"{render('xlsx.draft')} – {texts[0]}", texts[1])
         width = sum(measure.column_points(column.width) for column in self.columns)  # the merged cell's
-        for row, text in zip(TITLE_ROWS, texts):
+        for row, text in zip(TITLE_ROWS, texts, strict=True):
             cell = xl_rowcol_to_cell(row, 0)
             text, removed = clean_text(text)
             if removed:
@@ -591,10 +640,11 @@ class _Writer:
             self.heights[row] = measure.title_height(lines)
             self.sheet.set_row(row, self.heights[row])
 
-    def header(self, widths: tuple[int, ...]) -> None:
-        """The column headings, in columns ``widths`` characters wide."""
+    def header(self, widths: dict[int, int]) -> None:
+        """The column headings, in columns ``widths`` characters wide (by index in COLUMNS)."""
         lines = 1
-        for col, (width, text) in enumerate(zip(widths, layout.header_texts(self.columns))):
+        for col, (column, text) in enumerate(zip(self.columns, layout.header_texts(self.columns), strict=True)):
+            width = widths[COLUMNS.index(column)]
             self.sheet.set_column(col, col, width)
             self.text(HEADER_ROW, col, text, self.f.header)
             room = measure.cell_room(measure.column_points(width))
@@ -617,66 +667,74 @@ class _Writer:
                     fmt = self.f.cell("continued", False, top, bottom)
                 else:
                     fmt = self.f.cell("tt" if col == TT else "text", entry.bold_in(col), top, bottom)
-                self.text(at, col, text, fmt)
+                self.text(at, self.at[col], text, fmt)
             # Neither Excel nor LibreOffice fits a row to text a program wrote: store its height.
             self.sheet.set_row(at, heights[i])
             if i:
-                for col in (MAX, SCORE):
-                    self.sheet.write_blank(at, col, None, self.f.cell("points", False, top, bottom))
+                for col in self.point_columns:
+                    self.sheet.write_blank(at, self.at[col], None, self.f.cell("points", False, top, bottom))
         self.points(entry, rows)
         if entry.node is not None:
             self.sheet.write_string(entry.first, self.meta_col, _meta_text(_row_meta(entry)), self.f.meta)
         for col, removed in entry.removed.items():
-            self.removed.append((xl_rowcol_to_cell(entry.first, col), removed))
+            self.removed.append((xl_rowcol_to_cell(entry.first, self.at[col]), removed))
         for col, length in entry.lengths.items():
             if length > CELL_LIMIT:
                 count = len(entry.texts[col])
                 self.notices.append(render(
-                    "export.notice-split", cell=xl_rowcol_to_cell(entry.first, col), id=entry.label,
+                    "export.notice-split", cell=xl_rowcol_to_cell(entry.first, self.at[col]), id=entry.label,
                     length=length, limit=CELL_LIMIT, rows=f"{entry.first + 2}–{entry.first + count}"))
 
     def signature(self, at: int, lines: list[tuple[str, str]], heights: list[float]) -> int:
-        """The signature block from sheet row ``at`` (a blank row first), centred over the evidence
-        and notes columns; the last row it takes (``at - 1`` when there is none)."""
+        """The signature block from sheet row ``at`` (a blank row first), centred over the columns
+        from the evidence on; the last row it takes (``at - 1`` when there is none)."""
         if not lines:
             return at - 1
         self.sheet.set_row(at, heights[0])
         fmts = {"date": self.f.place, "signer": self.f.signer, "space": self.f.plain}
         for i, (text, kind) in enumerate(lines, start=1):
             row = at + i
-            if self.last_col > EVIDENCE:
-                self.sheet.merge_range(row, EVIDENCE, row, self.last_col, "", fmts[kind])
+            if self.last_col > self.at[EVIDENCE]:
+                self.sheet.merge_range(row, self.at[EVIDENCE], row, self.last_col, "", fmts[kind])
             else:  # the evidence column alone: nothing to merge
-                self.sheet.write_blank(row, EVIDENCE, None, fmts[kind])
+                self.sheet.write_blank(row, self.at[EVIDENCE], None, fmts[kind])
             if text:
-                self.sheet.write_string(row, EVIDENCE, text, fmts[kind])
+                self.sheet.write_string(row, self.at[EVIDENCE], text, fmts[kind])
             self.sheet.set_row(row, heights[i])
         return at + len(lines)
 
     def points(self, entry: _Entry, rows: dict[int, int]) -> None:
-        """Max and score: constants on a leaf or group, live formulas on a node with children."""
+        """Max, score and the council's points: constants on a leaf or group, live formulas on a
+        node with children (the total's score and appraised points as the form prints them, 98,52)."""
         row, at = entry.row, entry.first
         alone = entry.height == 1
         fmt = self.f.cell("points", entry.bold, True, alone)
         score_fmt = self.f.cell("total", True, True, alone) if entry.node is None else fmt
         if row is None:
-            self.sheet.write_blank(at, MAX, None, fmt)
-            self.sheet.write_blank(at, SCORE, None, fmt)
+            for col in self.point_columns:
+                self.sheet.write_blank(at, self.at[col], None, fmt)
             return
         if not row.summed:
-            self.sheet.write_number(at, MAX, float(row.max), fmt)
+            self.sheet.write_number(at, self.at[MAX], float(row.max), fmt)
             if not row.applicable and row.score is None:
                 # Left out of the maximum ("exclude"): text, which the sums above skip.
-                self.sheet.write_string(at, SCORE, render("total.not-applicable"),
+                self.sheet.write_string(at, self.at[SCORE], render("total.not-applicable"),
                                         self.f.cell("text", entry.bold, True, alone))
             elif row.score is None:
-                self.sheet.write_blank(at, SCORE, None, fmt)  # not scored yet: blank, never 0
+                self.sheet.write_blank(at, self.at[SCORE], None, fmt)  # not scored yet: blank, never 0
             else:
-                self.sheet.write_number(at, SCORE, float(row.score), self._rated(row, entry.bold, fmt, alone))
+                self.sheet.write_number(at, self.at[SCORE], float(row.score),
+                                        self._rated(row, entry.bold, fmt, alone))
+            if APPRAISED in self.at:
+                if row.appraised is None:
+                    self.sheet.write_blank(at, self.at[APPRAISED], None, fmt)
+                else:
+                    self.sheet.write_number(at, self.at[APPRAISED], float(row.appraised), fmt)
             return
         children = [rows[id(child)] for child in row.children]
-        self.formula(entry, MAX, children, row.max, fmt)
-        self.formula(entry, SCORE, children, row.score, score_fmt)
+        values = {MAX: row.max, SCORE: row.score, APPRAISED: row.appraised}
+        for col in self.point_columns:
+            self.formula(entry, self.at[col], children, values[col], fmt if col == MAX else score_fmt)
 
     def _rated(self, row: Row, bold: bool, fmt: Format, bottom: bool = True) -> Format:
         """The value a rule judged, beside the score: "(99,82%)" for a rate, "(4)" for a count."""
@@ -699,8 +757,8 @@ class _Writer:
         fmt = self.f.points[1]
         self.text(at, TT, "", self.f.tt[1])
         self.text(at, NAME, render("xlsx.applicable-max"), self.f.text[1])
-        for col in (SCORE, *(c for c in self.text_columns if c > SCORE)):
-            self.text(at, col, "", self.f.text[0] if col != SCORE else fmt)
+        for col in (SCORE, *(c for c in self.text_columns if c > SCORE), *self.point_columns[2:]):
+            self.text(at, self.at[col], "", self.f.text[0] if col not in POINT_COLUMNS else fmt)
         total = xl_rowcol_to_cell(rows[id(root)], MAX)
         minus = _call("SUM", _refs(sorted(excluded), MAX))
         cached = float(root.applicable_max if root.applicable_max is not None else root.max)
@@ -877,7 +935,7 @@ def _targets(cited: list[Cited]) -> list[tuple[str, str]]:
     each, in order: a mapping's ``file`` and ``url``, a citation that is a file name or an address."""
     found: list[tuple[str, str]] = []
     for c in cited:
-        item = c.node.evidence[c.item]
+        item = c.source
         if isinstance(item, EvidenceRef):
             pairs = [("file", item.file or ""), ("url", item.url or "")]
         elif c.citation.kind in ("file", "url"):
@@ -994,13 +1052,14 @@ def _link(sheet: Worksheet, row: int, col: int, url: str, text: str, fmt: Format
 
 def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
                workbook_dir: Path | None = None, draft: list[Problem] | None = None,
-               columns: tuple[Column, ...] = COLUMNS) -> tuple[bytes, list[str]]:
+               notes: bool = True) -> tuple[bytes, list[str]]:
     """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel.
 
     ``evidence_dir``: the folder of the evidence files, whose cited files get links in the index
     sheet; ``workbook_dir``: where the workbook will be, so the links can be relative to it;
     ``draft``: write a draft, "DỰ THẢO" in its title, these problems on a sheet of their own;
-    ``columns``: the form's columns (layout.form_columns).
+    ``notes``: False leaves the column "Ghi chú" out. The council's columns are there when the card
+    holds any appraisal (see has_appraisal).
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {
@@ -1016,16 +1075,17 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
     formats = _Formats(book)
+    columns = layout.form_columns(notes=notes, appraisal=has_appraisal(card))
     writer = _Writer(sheet, formats, columns)
     writer.titles(card, draft is not None)
-    entries, widths = _entries(root, columns)
+    entries, widths = _entries(root, card, columns)
     writer.header(widths)
     rows = {id(entry.row): entry.first for entry in entries if entry.row is not None}
-    width = sum(measure.column_points(w) for w in widths)
+    width = sum(measure.column_points(w) for w in widths.values())
     room = _page_room(_scale(width))
     above = sum(writer.heights.values()) + measure.row_height(1) * (HEADER_ROW - len(TITLE_ROWS))
     signature = _signature(card)
-    block = sum(measure.column_points(w) for w in widths[EVIDENCE:])  # where it stands
+    block = sum(measure.column_points(w) for col, w in widths.items() if col >= EVIDENCE)  # where it stands
     signature_heights = _signature_heights(signature, block)
     groups = [(entry.first, entry.row_heights()) for entry in entries]
     applicable = root.applicable_max is not None and root.applicable_max != root.max
@@ -1046,7 +1106,7 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     _index_sheet(book, formats, card, evidence_dir, workbook_dir)
     if draft is not None:
         _problems_sheet(book, formats, draft)
-    _meta_sheet(book, _top_meta(card, root, writer.lines))
+    _meta_sheet(book, _top_meta(card, root, writer.lines, entries[-1]))
     book.close()
     return buffer.getvalue(), writer.notices
 
@@ -1068,8 +1128,7 @@ def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, ov
     out = Path(out)
     safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,
                            "err.output-suffix")
-    columns = layout.form_columns(frozenset() if notes else frozenset({"note"}))
     data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft,
-                               columns=columns)
+                               notes=notes)
     safewrite.write_atomic(data, out, overwrite)
     return notices

@@ -17,15 +17,18 @@ print:
 
 - a very hidden sheet ``cchc`` whose cell A1 (continued in A2, A3, … when long) holds the top-level
   fields as JSON: ``{"cchc": 1, "unit", "year", "level", "title", "report", "max", "score", "lines"}``,
-  and ``criteria_set``, ``bonus``, ``penalty`` when the card has them, and ``place``, ``date`` and
-  ``signer`` when given (the signature block stands below the total, where the import does not read);
-- a hidden column after "Ghi chú", headed ``cchc``, holding on each node's first row a JSON object
-  with the node's ``id`` and only what its visible cells do not give back exactly: ``title``,
-  ``tt``, ``note``, ``evidence`` (each as ``[value, check]``), ``max``, ``score`` (as
-  ``[declared, shown]``) and the flags ``survey``/``split_unknown`` when true; the node's own ``rule``,
-  ``steps`` and ``value`` (its score cell shows only the points they give, with the rate beside them
-  in the number format: "0,4991 (99,82%)"), and ``applicable: false`` (its score cell says "Không áp
-  dụng", or shows its max under the set's ``full`` convention).
+  and ``criteria_set``, ``bonus``, ``penalty``, ``appraisal`` when the card has them, and ``place``,
+  ``date`` and ``signer`` when given (the signature block stands below the total, where the import
+  does not read);
+- a hidden column after the last visible one ("Ghi chú", or the council's column with appraisal),
+  headed ``cchc``, holding on each node's first row a JSON object with the node's ``id`` and only
+  what its visible cells do not give back exactly: ``title``, ``tt``, ``note``, ``evidence`` (each
+  as ``[value, check]``), ``max``, ``score`` (as ``[declared, shown]``) and the flags
+  ``survey``/``split_unknown`` when true; the node's own ``rule``, ``steps`` and ``value`` (its score
+  cell shows only the points they give, with the rate beside them in the number format: "0,4991
+  (99,82%)"), and ``applicable: false`` (its score cell says "Không áp dụng", or shows its max under
+  the set's ``full`` convention); ``appraisal`` (as ``[entries, check of the council's column, shown
+  appraised points]``), the top-level one likewise in the hidden sheet.
 
 The metadata never overrides what an officer changed. A text value comes with a digest of the cells
 it was shown in (the column's cells over the node's rows, as written); a number with the value the
@@ -45,12 +48,13 @@ from typing import Any, NamedTuple
 
 from cchc.messages import render
 
-__all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET", "HEADER",
-           "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "LAST_COL", "MARK", "MAX", "META_COL",
-           "META_TEXTS", "NAME", "NOTE", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
-           "cell_decimal", "column_letter", "column_sets", "continued_label", "digest", "dumps", "form_columns",
-           "header_texts", "is_continued", "join_parts", "loads", "name_prefix", "number_pair", "number_text", "read_title_lines",
-           "stored_number", "stored_text", "title_lines", "title_merges"]
+__all__ = ["APPRAISAL", "APPRAISED", "COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET",
+           "HEADER", "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "MARK", "MAX", "META_TEXTS", "NAME",
+           "NOTE", "POINT_COLUMNS", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
+           "appraisal_text", "cell_decimal", "column_letter", "column_sets", "continued_label", "digest", "dumps",
+           "form_columns", "header_texts", "is_continued", "join_parts", "loads", "meta_col", "name_prefix",
+           "number_pair", "number_text", "positions", "read_appraisal_text", "read_title_lines", "stored_number",
+           "stored_text", "title_lines", "title_merges"]
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -59,32 +63,36 @@ __all__ = ["COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FOR
 class Column(NamedTuple):
     """A column of the form: what it holds (as the importer names its columns), its header's
     message key, and its width in characters (Excel's unit: the width of the digit 0 of the
-    Normal style's font, Times New Roman 12 pt, i.e. 6 pt). An ``optional`` column can be left out
-    of the form (``cchc export --no-notes``); a ``shared`` one takes part of the width the form's
-    text columns share according to their content (see cchc.xlsx.export)."""
+    Normal style's font, Times New Roman 12 pt, i.e. 6 pt). An ``optional`` column belongs to a part
+    of the form that can be left out (``"notes"``: ``cchc export --no-notes``; ``"appraisal"``: there
+    only when the card has appraisal); a ``shared`` one takes part of the width the form's text
+    columns share according to their content (see cchc.xlsx.export)."""
 
     kind: str
     header: str
     width: int
-    optional: bool = False
+    optional: str = ""
     shared: bool = False
 
 
-#: The form's columns, in order.
+#: The form's columns, in order: the unit's, then the council's (when the card has appraisal: so
+#: the unit's part of the form stays as it was submitted): the final round's points, live sums
+#: like the self score's, and every round's score, note, reply and supplementary evidence as text.
 COLUMNS: tuple[Column, ...] = (
     Column("tt", "xlsx.col.tt", 6),
     Column("name", "xlsx.col.criterion", 46),
     Column("max", "xlsx.col.max", 9),  # both headings wrap to two lines, alike in Excel and LibreOffice
     Column("score", "xlsx.col.score", 9),
     Column("evidence", "xlsx.col.evidence", 56, shared=True),
-    Column("note", "xlsx.col.note", 32, optional=True, shared=True),
+    Column("note", "xlsx.col.note", 32, optional="notes", shared=True),
+    Column("appraised", "xlsx.col.appraised", 9, optional="appraisal"),
+    Column("appraisal", "xlsx.col.appraisal", 40, optional="appraisal", shared=True),
 )
-#: 0-based column indexes.
-TT, NAME, MAX, SCORE, EVIDENCE, NOTE = range(len(COLUMNS))
-TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE)
-LAST_COL = len(COLUMNS) - 1
-#: The hidden column right after "Ghi chú": each node's metadata.
-META_COL = LAST_COL + 1
+#: Each column's index in COLUMNS; a form without some of them writes the others to the left
+#: (see ``positions``).
+TT, NAME, MAX, SCORE, EVIDENCE, NOTE, APPRAISED, APPRAISAL = range(len(COLUMNS))
+TEXT_COLUMNS = (TT, NAME, EVIDENCE, NOTE, APPRAISAL)
+POINT_COLUMNS = (MAX, SCORE, APPRAISED)
 #: 0-based sheet rows: two title rows, a blank row, then the header and the table.
 TITLE_ROWS = (0, 1)
 HEADER_ROW = 3
@@ -123,27 +131,99 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def form_columns(leave_out: frozenset[str] = frozenset()) -> tuple[Column, ...]:
-    """The form's columns, the optional ones of the kinds in ``leave_out`` left out."""
-    return tuple(column for column in COLUMNS if not (column.optional and column.kind in leave_out))
+def form_columns(*, notes: bool = True, appraisal: bool = False) -> tuple[Column, ...]:
+    """The form's columns: "Ghi chú" unless ``notes`` is False, the council's two with ``appraisal``."""
+    leave_out = {part for part, keep in (("notes", notes), ("appraisal", appraisal)) if not keep}
+    return tuple(column for column in COLUMNS if column.optional not in leave_out)
 
 
 def column_sets() -> list[tuple[Column, ...]]:
     """Every column set the export may write, the widest first."""
-    optional = [column.kind for column in COLUMNS if column.optional]
-    sets = [form_columns(frozenset(optional[:n])) for n in range(len(optional) + 1)]
+    sets = [form_columns(notes=notes, appraisal=appraisal) for notes in (True, False) for appraisal in (True, False)]
     return sorted(sets, key=len, reverse=True)
 
 
-def header_texts(columns: tuple[Column, ...] = COLUMNS) -> tuple[str, ...]:
-    """The header row, column by column."""
-    return tuple(render(column.header) for column in columns)
+def positions(columns: tuple[Column, ...]) -> dict[int, int]:
+    """Where the form with ``columns`` writes each of them: index in COLUMNS -> 0-based sheet column."""
+    return {COLUMNS.index(column): col for col, column in enumerate(columns)}
 
 
-def title_merges(columns: tuple[Column, ...] = COLUMNS) -> set[str]:
-    """The ranges the title rows are merged over ("A1:F1", "A2:F2")."""
-    last = column_letter(len(columns))
+def meta_col(columns: tuple[Column, ...]) -> int:
+    """The hidden metadata column, right after the last visible one."""
+    return len(columns)
+
+
+def header_texts(columns: tuple[Column, ...] | None = None) -> tuple[str, ...]:
+    """The header row, column by column (by default the form's without appraisal)."""
+    return tuple(render(column.header) for column in (form_columns() if columns is None else columns))
+
+
+def title_merges(columns: tuple[Column, ...] | None = None) -> set[str]:
+    """The ranges the title rows are merged over ("A1:F1", "A2:F2"; to H with appraisal)."""
+    last = column_letter(len(form_columns() if columns is None else columns))
     return {f"A{row + 1}:{last}{row + 1}" for row in TITLE_ROWS}
+
+
+# --- the council's column as text -----------------------------------------------------------------
+#
+# "Ý kiến thẩm định / Giải trình" holds every round, oldest first, one labelled line per part:
+#
+#     Lần 1: 0,25 — Kế hoạch ban hành muộn
+#     Giải trình: Đã bổ sung công văn giao nhiệm vụ
+#     Tài liệu bổ sung: Công văn số 5168/UBND-NV ngày 10/12/2020
+#     Lần 2: 0,5 — Chấp nhận giải trình
+#
+# A criterion with one round and nothing but its score shows only the score, in "Điểm thẩm định".
+
+_ROUND = re.compile(r"^Lần (\d+): ([0-9]+(?:,[0-9]+)?)(?: — (.*))?$")
+
+
+def _points_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.replace(".", ",")
+
+
+def appraisal_text(entries: list[Any]) -> str:
+    """The council's column for a node's appraisal entries (objects with score, note, reply and
+    evidence); "" for one round holding nothing but its score."""
+    if not entries or (len(entries) == 1 and not (entries[0].note or entries[0].reply or entries[0].evidence)):
+        return ""
+    lines: list[str] = []
+    for number, entry in enumerate(entries, start=1):
+        head = render("xlsx.round", round=number, score=_points_text(entry.score))
+        lines.append(f"{head} — {entry.note}" if entry.note else head)
+        if entry.reply:
+            lines.append(render("xlsx.reply", reply=entry.reply))
+        lines.extend(render("xlsx.supplementary", item=str(item)) for item in entry.evidence)
+    return "\n".join(lines)
+
+
+def read_appraisal_text(text: str) -> list[dict[str, Any]] | None:
+    """The entries ``appraisal_text`` wrote (score as Decimal, note, reply, evidence lines); a line of
+    none of its shapes continues the part above it (a note of several lines). None when the text does
+    not start as a round does (free text someone typed: it is then the round's note)."""
+    reply_head = render("xlsx.reply", reply="")
+    item_head = render("xlsx.supplementary", item="")
+    entries: list[dict[str, Any]] = []
+    last = "note"  # the part a continuation line belongs to
+    for line in text.split("\n"):
+        found = _ROUND.match(line)
+        if found and int(found.group(1)) == len(entries) + 1:
+            entries.append({"score": Decimal(found.group(2).replace(",", ".")), "note": found.group(3),
+                            "reply": None, "evidence": []})
+            last = "note"
+        elif not entries:
+            return None
+        elif line.startswith(reply_head) and entries[-1]["reply"] is None:
+            entries[-1]["reply"], last = line[len(reply_head):], "reply"
+        elif line.startswith(item_head):
+            entries[-1]["evidence"].append(line[len(item_head):])
+            last = "evidence"
+        elif last == "evidence":
+            entries[-1]["evidence"][-1] += "\n" + line
+        else:
+            entries[-1][last] = (entries[-1][last] or "") + "\n" + line
+    return entries or None
 
 
 def title_lines(title: str | None, year: int, report: str | None, unit: str) -> tuple[str, str]:

@@ -14,6 +14,8 @@ def total(
     output_format: Format = OutputFormat.text,
     depth: Annotated[int | None, typer.Option("--depth", help="opt.depth", metavar="cli.metavar-n",
                                               parser=whole_number(1), show_default=False)] = None,
+    round_no: Annotated[int | None, typer.Option("--round", help="opt.round", metavar="cli.metavar-n",
+                                                 parser=whole_number(1), show_default=False)] = None,
     width: Width = None,
     criteria_set: CriteriaSetOption = None,
 ) -> None:
@@ -27,7 +29,7 @@ def total(
     from cchc.problems import Severity
     from cchc.scorecard.load import load_file
     from cchc.scorecard.numbers import format_points
-    from cchc.scorecard.rollup import mismatches, rollup
+    from cchc.scorecard.rollup import appraisal_mismatches, mismatches, rollup
 
     loaded = load_file(file)
     set_path = str(criteria_set) if criteria_set is not None else None
@@ -41,19 +43,27 @@ def total(
     terms = terms_of(set_for_card(loaded, set_path).criteria_set)  # its rules, caps, convention
     root = rollup(loaded.card, terms)
     result = final(loaded.card, root, terms)
+    if round_no is not None and not 1 <= round_no <= root.rounds:
+        if root.rounds == 0:
+            raise fail(render("cli.no-appraisal", file=file))
+        raise fail(render("cli.round-out-of-range", rounds=root.rounds, value=round_no))
     if output_format is OutputFormat.json:
         print(dump_json(total_json(str(file), loaded.card, root, report.problems, result)))
     else:
         out = stdout_console(width)
-        out.print(total_table(loaded.card, root, depth, out.width))
+        out.print(total_table(loaded.card, root, depth, out.width, round_no))
         wrong = mismatches(root)
         if wrong:
             out.print(render("total.mismatches", count=len(wrong)), style="bold red")
         else:
             out.print(render("total.ok", score=format_points(root.score, 2), max=format_points(root.max),
                              index=format_points(root.index, 2)))
-        for line in total_closing(root, result):
+        wrong_rounds = appraisal_mismatches(root)
+        if wrong_rounds:
+            out.print(render("total.appraisal-mismatches", count=len(wrong_rounds)), style="bold red")
+        for line in total_closing(root, result, round_no):
             out.print(line, soft_wrap=True)  # one line each, whatever the width: a pipe gets it whole
         # the mismatches are in the table already
-        print_problems([p for p in errors if p.code not in ("max-mismatch", "score-mismatch")], style="red")
+        shown = ("max-mismatch", "score-mismatch", "appraisal-mismatch")
+        print_problems([p for p in errors if p.code not in shown], style="red")
     raise typer.Exit(1 if errors else 0)
