@@ -46,3 +46,23 @@ CHECKS: list[Check] = [
     check_appraisal_incomplete,
     check_appraisal_on_survey,
 ]
+
+#: The checks that only ever warn. `cchc rank` needs to know whether a card has errors, not its
+#: warnings, so it skips these (the evidence citations are most of a file's checking time); a test
+#: holds every case file's errors equal with and without them.
+WARNINGS_ONLY: frozenset[Check] = frozenset({
+    check_unscored,
+    check_evidence,
+    check_total_max,
+    check_decimals,
+    check_citation_dates,
+    check_citation_types,
+    check_citation_date_conflicts,
+    check_citations_recognised,
+    check_evidence_files,
+    check_set_year_level,
+    check_caps,
+    check_appraisal_reasons,
+    check_appraisal_incomplete,
+    check_appraisal_on_survey,
+})
