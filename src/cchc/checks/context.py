@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from cchc.criteria.terms import Terms
 from cchc.evidence.cited import Cited, all_cited
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.rollup import Row
+from cchc.scorecard.terms import Terms
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, TypeVar
 from cchc.checks.context import Context
 from cchc.checks.registry import CHECKS, WARNINGS_ONLY
 from cchc.checks.sets import check_set_loaded, set_for_card
-from cchc.criteria.terms import terms_of
 from cchc.problems import FileReport, Problem, Report
 from cchc.scorecard.load import Loaded, load_file
 from cchc.scorecard.rollup import rollup
+from cchc.scorecard.terms import terms_of
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -16,13 +16,13 @@ from decimal import Decimal
 
 from cchc.checks import map_files, run_checks
 from cchc.checks.sets import set_for_card
-from cchc.criteria.terms import Terms, terms_of
 from cchc.problems import Problem, Severity
 from cchc.scorecard.final import final
 from cchc.scorecard.load import Loaded, Locations, load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import percent
 from cchc.scorecard.rollup import Row, rollup
+from cchc.scorecard.terms import Terms, terms_of
 
 
 @dataclass(frozen=True)
