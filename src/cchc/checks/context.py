@@ -79,18 +79,5 @@ class Context:
         return parent is not None and parent.split_unknown
 
 
-
-
-
-def _known_prefix(node_id: str) -> str:
-    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
-    parts = []
-    for part in node_id.split("."):
-        if part.strip() == "?":
-            break
-        parts.append(part)
-    return ".".join(parts)
-
-
 #: A check: yields the problems it finds, located through ``ctx.where``.
 Check = Callable[[Context], Iterator[Problem]]
