@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from cchc.checks import check_file
-from cchc.problems import CODES
-from tests.conftest import CASES
+from cchc.checks import check_file, run_checks
+from cchc.problems import CODES, Severity
+from cchc.scorecard.load import load_file
+from tests.conftest import CASES, SHIPPED
+
+APPRAISED = Path(__file__).parent / "data" / "tp-thanh-hoa-2021-tham-dinh.yaml"
 
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z0-9-]+)$", re.M)
 FILES = sorted(CASES.glob("*.yaml"))
@@ -41,3 +44,13 @@ def test_every_file_level_code_has_a_case() -> None:
     in_code |= {code for code in CODES if code.startswith("import-")}  # Word/Excel input: tests/test_import.py
     in_code |= {code for code in CODES if code.startswith("rank-")}  # about a set of cards: tests/test_rank.py
     assert set(CODES) - in_code <= covered, set(CODES) - in_code - covered
+
+
+@pytest.mark.parametrize("path", [*FILES, SHIPPED, APPRAISED], ids=[p.stem for p in [*FILES, SHIPPED, APPRAISED]])
+def test_errors_only_finds_the_same_errors(path: Path) -> None:
+    """`cchc rank` skips the checks that only warn: every error must still be found without them."""
+    full = run_checks(load_file(path))
+    quick = run_checks(load_file(path), errors_only=True)
+    assert [p for p in quick.problems if p.severity is Severity.ERROR] == \
+        [p for p in full.problems if p.severity is Severity.ERROR]
+    assert quick.errors == full.errors

@@ -13,11 +13,11 @@ from cchc.checks import check_files, run_checks
 from cchc.checks.sets import set_for_card
 from cchc.cli.app import app
 from cchc.cli.reporters import total_json
-from cchc.criteria.schema import schema_text
-from cchc.criteria.terms import terms_of
 from cchc.scorecard.final import final
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import rollup
+from cchc.scorecard.set_schema import schema_text
+from cchc.scorecard.terms import terms_of
 from tests.conftest import CASES, ROOT, SHIPPED
 
 SHIPPED_SET = ROOT / "criteria" / "thanh-hoa-huyen-2021.yaml"

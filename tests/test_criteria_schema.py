@@ -7,7 +7,7 @@ import json
 import jsonschema
 import yaml
 
-from cchc.criteria.schema import schema_text
+from cchc.scorecard.set_schema import schema_text
 from tests.conftest import ROOT
 
 COMMITTED = ROOT / "schemas" / "criteria-set.schema.json"

@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc.criteria.terms import Terms
 from cchc.importers import import_file
 from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.load import load_text
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.rollup import rollup
+from cchc.scorecard.terms import Terms
 from cchc.xlsx.export import write_xlsx
 
 CARD = """\

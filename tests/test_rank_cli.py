@@ -187,4 +187,4 @@ def test_terminal_table_shows_appraised_final_and_applicable_max_when_they_diffe
     header, row = lines[1], lines[3]
     assert header.split() == ["Hạng", "Đơn", "vị", "Tự", "đánh", "giá", "Thẩm", "định", "Điểm", "đạt", "Tối", "đa",
                               "áp", "dụng", "Chỉ", "số", "(%)", "Xếp", "loại"]
-    assert row.split() == ["1", "Sở", "A", "95", "80", "80", "84", "95,24", "A"]
+    assert row.split() == ["1", "Sở", "A", "95,00", "80,00", "80,00", "84", "95,24", "A"]

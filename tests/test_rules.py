@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc.criteria.rules import (
+from cchc.scorecard.rules import (
     RuleError,
     Threshold,
     divide_half_up,

@@ -12,11 +12,11 @@ import pytest
 from cchc.checks import check_file, run_checks
 from cchc.checks.scoring import fold_title
 from cchc.checks.sets import set_for_card
-from cchc.criteria.terms import terms_of
 from cchc.scorecard.final import final
 from cchc.scorecard.load import Loaded, load_file, load_text
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
+from cchc.scorecard.terms import terms_of
 from tests.conftest import ROOT, SHIPPED
 
 SHIPPED_SET = ROOT / "criteria" / "thanh-hoa-huyen-2021.yaml"
@@ -383,7 +383,7 @@ def test_titles_fold_case_spaces_and_punctuation(a: str, b: str, same: bool) -> 
 # --- a blank card from a set, a set from a card --------------------------------------------------
 
 def test_a_blank_card_from_the_shipped_set_has_only_unscored_warnings(tmp_path: Path) -> None:
-    from cchc.criteria.derive import card_from_set
+    from cchc.scorecard.derive import card_from_set
     from cchc.scorecard.dump import dump_scorecard
 
     found = load_file(SHIPPED_SET).criteria_set
@@ -404,7 +404,7 @@ def test_a_blank_card_from_the_shipped_set_has_only_unscored_warnings(tmp_path: 
 
 
 def test_a_set_from_the_shipped_card_is_the_shipped_set_without_its_notes() -> None:
-    from cchc.criteria.derive import set_from_card
+    from cchc.scorecard.derive import set_from_card
     from cchc.scorecard.dump import dump_set
 
     card = load_file(SHIPPED).card

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from cchc.criteria.terms import Terms
 from cchc.evidence.cited import Cited, all_cited
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.rollup import Row
+from cchc.scorecard.terms import Terms
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -77,19 +77,6 @@ class Context:
     def in_split_group(self, parent: Criterion | None) -> bool:
         """True for the children of a ``split_unknown`` group (they carry no points)."""
         return parent is not None and parent.split_unknown
-
-
-
-
-
-def _known_prefix(node_id: str) -> str:
-    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
-    parts = []
-    for part in node_id.split("."):
-        if part.strip() == "?":
-            break
-        parts.append(part)
-    return ".".join(parts)
 
 
 #: A check: yields the problems it finds, located through ``ctx.where``.

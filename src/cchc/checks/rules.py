@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Protocol
 
-from cchc.criteria.rules import Threshold, steps_mixed, steps_out_of_order
 from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.load import Where
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.reader import Map, Seq
+from cchc.scorecard.rules import Threshold, steps_mixed, steps_out_of_order
 
 
 class _Step(Protocol):

@@ -8,22 +8,23 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from cchc.checks.context import Context
-from cchc.checks.registry import CHECKS
+from cchc.checks.registry import CHECKS, WARNINGS_ONLY
 from cchc.checks.sets import check_set_loaded, set_for_card
-from cchc.criteria.terms import terms_of
 from cchc.problems import FileReport, Problem, Report
 from cchc.scorecard.load import Loaded, load_file
 from cchc.scorecard.rollup import rollup
+from cchc.scorecard.terms import terms_of
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: str | None = None) -> FileReport:
+def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: str | None = None,
+               errors_only: bool = False) -> FileReport:
     """Every problem of one loaded file: reading and shape problems, then every check.
 
     A card is checked against ``criteria_set`` (a path) when given, else against the set it names; a
-    criteria-set file gets the set checks.
+    criteria-set file gets the set checks. ``errors_only`` leaves out the checks that only warn.
     """
     if loaded.criteria_set is not None:
         problems = check_set_loaded(loaded)
@@ -34,7 +35,8 @@ def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: s
         terms = terms_of(card_set.criteria_set)
         ctx = Context(loaded.card, rollup(loaded.card, terms), loaded.locations, evidence_dir, card_set, terms)
         for check in CHECKS:
-            problems.extend(check(ctx))
+            if not (errors_only and check in WARNINGS_ONLY):
+                problems.extend(check(ctx))
     problems.sort(key=Problem.sort_key)
     return FileReport(loaded.file, problems, readable=loaded.readable)
 

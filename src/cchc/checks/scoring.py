@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from cchc.checks.context import Context
 from cchc.checks.rules import rule_shape
-from cchc.criteria.model import SetCriterion
-from cchc.criteria.terms import evaluate
 from cchc.messages import render
 from cchc.problems import Problem
+from cchc.scorecard.criteria_set import SetCriterion
 from cchc.scorecard.model import Step
 from cchc.scorecard.numbers import format_points
+from cchc.scorecard.terms import evaluate
 
 _SPACES = re.compile(r"\s+")
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc.checks.rules import rule_shape
-from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.messages import render
 from cchc.problems import Problem, Severity
+from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
 from cchc.scorecard.load import Loaded, Locations, Where, load_file
 from cchc.scorecard.numbers import format_points, matches_declared
 

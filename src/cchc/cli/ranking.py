@@ -117,11 +117,11 @@ def ranking_table(ranking: Ranking, width: int = UNLIMITED) -> Table:
             cells.append(render(f"level.{s.level}") if s.level else "–")
         if show_year:
             cells.append(str(s.year))
-        cells.append(format_points(s.self_total))
+        cells.append(format_points(s.self_total, 2))
         if appraised:
-            cells.append(format_points(s.appraised))
+            cells.append(format_points(s.appraised, 2))
         if final:
-            cells.append(format_points(s.final))
+            cells.append(format_points(s.final, 2))
         if applicable:
             cells.append(format_points(s.applicable_max))
         cells += [Text(_pct(unit.index), style="bold"),

@@ -21,7 +21,6 @@ import jinja2
 
 from cchc import __version__
 from cchc import output as safewrite
-from cchc.criteria.terms import Terms
 from cchc.evidence.cited import all_cited, index_documents, index_row
 from cchc.messages import language, render
 from cchc.problems import Problem
@@ -31,6 +30,7 @@ from cchc.scorecard.load import load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
+from cchc.scorecard.terms import Terms
 
 SUFFIXES = (".html", ".htm")
 

@@ -16,13 +16,13 @@ from decimal import Decimal
 
 from cchc.checks import map_files, run_checks
 from cchc.checks.sets import set_for_card
-from cchc.criteria.terms import Terms, terms_of
 from cchc.problems import Problem, Severity
 from cchc.scorecard.final import final
 from cchc.scorecard.load import Loaded, Locations, load_file
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import percent
 from cchc.scorecard.rollup import Row, rollup
+from cchc.scorecard.terms import Terms, terms_of
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,6 @@ class Unranked:
 
     file: str
     errors: int
-    warnings: int = 0
     readable: bool = True
     unit: str | None = None
     #: "errors", "unreadable", "unscored", or "duplicate-unit" (set by the ranking).
@@ -118,19 +117,19 @@ def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None
 def summarize_file(path: str) -> Summary | Unranked:
     """Load, check and summarize one file; a file with errors gives an :class:`Unranked`."""
     loaded = load_file(path)
-    report = run_checks(loaded)
+    report = run_checks(loaded, errors_only=True)  # a card's warnings do not change its rank
     if not report.readable:
-        return Unranked(report.file, report.errors, report.warnings, readable=False, reason="unreadable",
+        return Unranked(report.file, report.errors, readable=False, reason="unreadable",
                         problems=tuple(report.problems))
     card = loaded.card
     if card is None or report.errors:
         errors = tuple(p for p in report.problems if p.severity is Severity.ERROR)
-        return Unranked(report.file, report.errors, report.warnings, unit=card.unit if card else None,
+        return Unranked(report.file, report.errors, unit=card.unit if card else None,
                         problems=errors)
     root, terms = rolled_up(loaded)
     summary = summarize(card, root, report.file, loaded.locations, terms)
     if summary.final is None:
-        return Unranked(report.file, 0, report.warnings, unit=card.unit, reason="unscored")
+        return Unranked(report.file, 0, unit=card.unit, reason="unscored")
     return summary
 
 

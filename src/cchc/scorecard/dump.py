@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from cchc import output as safewrite
-from cchc.criteria.model import CriteriaSet, SetCriterion
+from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
 from cchc.scorecard.model import REF_FIELDS, Appraisal, Criterion, Scorecard
 
 #: The schema's file name, in ``schemas/`` of a checkout and in the installed package.

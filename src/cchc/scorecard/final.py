@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cchc.criteria.terms import Terms
 from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import decimal_text, percent
 from cchc.scorecard.rollup import Row
+from cchc.scorecard.terms import Terms
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cchc.criteria.model import CriteriaSet, SetCriterion
 from cchc.messages import render
 from cchc.problems import Problem
+from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
 from cchc.scorecard.model import (
     FIRST_YEAR,
     REF_FIELDS,

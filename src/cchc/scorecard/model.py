@@ -15,12 +15,22 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
-                      ValidationError, WithJsonSchema, model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from cchc.criteria.rules import RuleError, Threshold, parse_rate, parse_threshold
 from cchc.scorecard.numbers import NumberError, parse_decimal
+from cchc.scorecard.rules import RuleError, Threshold, parse_rate, parse_threshold
 
 #: The years a scorecard may be for, and the levels of unit, as the format defines them.
 FIRST_YEAR, LAST_YEAR = 1990, 2100

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cchc.criteria.rules import Rate
-from cchc.criteria.terms import Terms, evaluate
 from cchc.scorecard.appraisal import value_in_round
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
 from cchc.scorecard.numbers import decimal_text, matches_declared, percent
+from cchc.scorecard.rules import Rate
+from cchc.scorecard.terms import Terms, evaluate
 
 
 @dataclass

@@ -31,12 +31,12 @@ def diff(
         stderr_console,
         stdout_console,
     )
-    from cchc.criteria.terms import terms_of
     from cchc.diff import appraisal_diff, card_diff
     from cchc.messages import render
     from cchc.scorecard.final import final
     from cchc.scorecard.load import load_file
     from cchc.scorecard.rollup import Row, rollup
+    from cchc.scorecard.terms import terms_of
 
     if not 1 <= len(files) <= 2:
         raise fail(render("cli.diff-files", count=len(files)))

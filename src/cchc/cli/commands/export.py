@@ -25,11 +25,11 @@ def export(
     from cchc.checks import run_checks
     from cchc.checks.sets import set_for_card
     from cchc.cli.reporters import print_problems, stderr_console
-    from cchc.criteria.terms import terms_of
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.scorecard.load import load_file
     from cchc.scorecard.rollup import rollup
+    from cchc.scorecard.terms import terms_of
     from cchc.xlsx.export import write_xlsx
 
     loaded = load_file(file)

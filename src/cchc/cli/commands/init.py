@@ -35,10 +35,10 @@ def init(
     from cchc.checks import run_checks
     from cchc.checks.sets import check_set_loaded
     from cchc.cli.reporters import print_problems, problem_line, stderr_console
-    from cchc.criteria.derive import card_from_set
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.problems import Severity
+    from cchc.scorecard.derive import card_from_set
     from cchc.scorecard.dump import check_target, dump_scorecard, write_text_atomic
     from cchc.scorecard.load import load_file, load_text
     from cchc.scorecard.model import iter_criteria

@@ -13,7 +13,7 @@ def schema(
 ) -> None:
     """Write the schema generated from the models to stdout."""
     if criteria_set:
-        from cchc.criteria.schema import schema_text
+        from cchc.scorecard.set_schema import schema_text
     else:
         from cchc.scorecard.schema import schema_text
 

@@ -23,10 +23,10 @@ def set_from_card(
     """Write the set (scores, values, evidence and notes dropped); exit 0, 1 (the card has errors) or 2."""
     from cchc.checks import run_checks
     from cchc.cli.reporters import print_problems, stderr_console
-    from cchc.criteria.derive import set_from_card as derive
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.problems import Severity
+    from cchc.scorecard.derive import set_from_card as derive
     from cchc.scorecard.dump import check_target, dump_set, write_text_atomic
     from cchc.scorecard.load import load_file
     from cchc.scorecard.model import iter_criteria

@@ -23,13 +23,13 @@ def total(
     from cchc.checks import run_checks
     from cchc.checks.sets import set_for_card
     from cchc.cli.reporters import dump_json, print_problems, stdout_console, total_closing, total_json, total_table
-    from cchc.criteria.terms import terms_of
-    from cchc.scorecard.final import final
     from cchc.messages import render
     from cchc.problems import Severity
+    from cchc.scorecard.final import final
     from cchc.scorecard.load import load_file
     from cchc.scorecard.numbers import format_points
     from cchc.scorecard.rollup import appraisal_mismatches, mismatches, rollup
+    from cchc.scorecard.terms import terms_of
 
     loaded = load_file(file)
     set_path = str(criteria_set) if criteria_set is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cchc.criteria.model import CriteriaSet
+from cchc.scorecard.criteria_set import CriteriaSet
 
 
 def criteria_set_schema() -> dict[str, Any]:

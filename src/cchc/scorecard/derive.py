@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc.criteria.model import CriteriaSet, SetCriterion
+from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
 from cchc.scorecard.model import Criterion, Scorecard
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cchc.criteria.model import CriteriaSet, SetCriterion
-from cchc.criteria.rules import (
+from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
+from cchc.scorecard.model import Criterion, Step
+from cchc.scorecard.rules import (
     Rate,
     RuleError,
     parse_rate,
@@ -19,7 +20,6 @@ from cchc.criteria.rules import (
     step_points,
     step_value,
 )
-from cchc.scorecard.model import Criterion, Step
 
 
 @dataclass

@@ -1,1 +1,0 @@
-"""Criteria sets (bộ tiêu chí): the official criteria, maxima and scoring rules a card is checked against."""
