@@ -25,26 +25,40 @@ BY = "Hội đồng thẩm định Chỉ số CCHC tỉnh Thanh Hóa"
 #: The council's rounds for the criteria it did not simply accept: (score, note, reply, evidence).
 ROUNDS: dict[str, list[tuple[str, str | None, str | None, list[str]]]] = {
     "1.1.1": [
-        ("0,25", "Kế hoạch ban hành muộn so với thời hạn của tỉnh (trước ngày 15/12/2020)",
-         ("Kế hoạch số 1280/KH-UBND được xây dựng theo văn bản chỉ đạo của tỉnh và giao nhiệm vụ từ trước; "
-          "đã bổ sung công văn giao nhiệm vụ"),
-         ["Công văn số 5168/UBND-NV ngày 10/12/2020 về xây dựng kế hoạch CCHC năm 2021"]),
+        (
+            "0,25",
+            "Kế hoạch ban hành muộn so với thời hạn của tỉnh (trước ngày 15/12/2020)",
+            (
+                "Kế hoạch số 1280/KH-UBND được xây dựng theo văn bản chỉ đạo của tỉnh và giao nhiệm vụ từ trước; "
+                "đã bổ sung công văn giao nhiệm vụ"
+            ),
+            ["Công văn số 5168/UBND-NV ngày 10/12/2020 về xây dựng kế hoạch CCHC năm 2021"],
+        ),
         ("0,5", "Chấp nhận giải trình", None, []),
     ],
     "3.5.1": [
-        ("0,45", "Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %",
-         "Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %", []),
+        (
+            "0,45",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %",
+            "Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %",
+            [],
+        ),
         ("0,45", "Không chấp nhận giải trình: số liệu của Hệ thống một cửa điện tử là căn cứ chấm điểm", None, []),
     ],
     "4.1.3": [("0,5", "Đơn vị tự chấm 0 nhưng đã ban hành quy chế làm việc; công nhận một nửa số điểm", None, [])],
     "5.4.3": [("1", "Thiếu tài liệu kiểm chứng kết quả bồi dưỡng của 01 lớp", None, [])],
-    "7.5.2": [("0,3", "Tỷ lệ hồ sơ nộp qua dịch vụ bưu chính công ích theo số liệu của Bưu điện tỉnh thấp hơn", None,
-               [])],
+    "7.5.2": [
+        ("0,3", "Tỷ lệ hồ sơ nộp qua dịch vụ bưu chính công ích theo số liệu của Bưu điện tỉnh thấp hơn", None, [])
+    ],
 }
 
 #: Round totals the fields and the card declare.
 FIELD_TOTALS: dict[str, list[str]] = {
-    "1": ["13,75", "14"], "3": ["12,9", "12,9"], "4": ["10,5"], "5": ["13"], "7": ["12,55"],
+    "1": ["13,75", "14"],
+    "3": ["12,9", "12,9"],
+    "4": ["10,5"],
+    "5": ["13"],
+    "7": ["12,55"],
 }
 CARD_TOTALS = [("98,2", "15/01/2022"), ("98,45", "25/02/2022")]
 
@@ -102,8 +116,10 @@ def appraised_text(source: Path = SHIPPED, target: Path | None = None) -> str:
             after[line] = _entry_lines(indent, rounds)
     top_line, _ = where(loaded.card).at("score")
     after[top_line] = ["appraisal:\n"] + [
-        line for score, date in CARD_TOTALS
-        for line in (f"  - score: {score}\n", f"    by: {_q(BY)}\n", f"    date: {date}\n")]
+        line
+        for score, date in CARD_TOTALS
+        for line in (f"  - score: {score}\n", f"    by: {_q(BY)}\n", f"    date: {date}\n")
+    ]
     if target is not None and loaded.card.criteria_set is not None:
         line, _ = where(loaded.card).at("criteria_set")
         found = (source.parent / loaded.card.criteria_set).resolve()

@@ -25,26 +25,26 @@ TARGETS: dict[str, str] = {
     "UBND thành phố Thanh Hóa": "98.52",
     "UBND thành phố Sầm Sơn": "96.1",
     "UBND thị xã Bỉm Sơn": "95.73",
-    "UBND thị xã Nghi Sơn": "95.73",      # the same index: a tie
+    "UBND thị xã Nghi Sơn": "95.73",  # the same index: a tie
     "UBND huyện Hoằng Hóa": "95.43",
     "UBND huyện Quảng Xương": "95.4349",  # 95,43 when shown: a tie
     "UBND huyện Hà Trung": "93.2",
     "UBND huyện Nga Sơn": "91.05",
-    "UBND huyện Hậu Lộc": "90",           # A: the lower bound counts
-    "UBND huyện Nông Cống": "89.996",     # shown 90,00: A, as it reads
-    "UBND huyện Đông Sơn": "89.99",       # B
+    "UBND huyện Hậu Lộc": "90",  # A: the lower bound counts
+    "UBND huyện Nông Cống": "89.996",  # shown 90,00: A, as it reads
+    "UBND huyện Đông Sơn": "89.99",  # B
     "UBND huyện Triệu Sơn": "88.4",
     "UBND huyện Thiệu Hóa": "86.75",
     "UBND huyện Yên Định": "85",
     "UBND huyện Vĩnh Lộc": "83.3333",
     "UBND huyện Thọ Xuân": "81.9",
-    "UBND huyện Thạch Thành": "80",       # B
-    "UBND huyện Cẩm Thủy": "79.99",       # C
+    "UBND huyện Thạch Thành": "80",  # B
+    "UBND huyện Cẩm Thủy": "79.99",  # C
     "UBND huyện Ngọc Lặc": "77.5",
     "UBND huyện Lang Chánh": "74.25",
     "UBND huyện Bá Thước": "72.6",
-    "UBND huyện Quan Hóa": "70",          # C
-    "UBND huyện Quan Sơn": "69.99",       # no band
+    "UBND huyện Quan Hóa": "70",  # C
+    "UBND huyện Quan Sơn": "69.99",  # no band
     "UBND huyện Thường Xuân": "66.1",
     "UBND huyện Như Xuân": "61.8",
     "UBND huyện Như Thanh": "55.55",
@@ -154,12 +154,15 @@ def make_cards(folder: Path) -> Cards:
     leaf.score = leaf.max + 1  # score-above-max, and the sums above it kept consistent
     recompute_totals(broken)
     cards.error = write(broken, folder / "extra" / "error.yaml")
-    cards.duplicate = write(make_card("UBND HUYỆN HOẰNG HÓA", Decimal(94), seed=101),
-                            folder / "extra" / "duplicate.yaml")
-    cards.other_year = write(make_card("UBND huyện Mường Lát", Decimal(84), seed=102, year=2020),
-                             folder / "extra" / "other-year.yaml")
-    cards.other_level = write(make_card("UBND phường Điện Biên", Decimal(92), seed=103, level="xa"),
-                              folder / "extra" / "other-level.yaml")
+    cards.duplicate = write(
+        make_card("UBND HUYỆN HOẰNG HÓA", Decimal(94), seed=101), folder / "extra" / "duplicate.yaml"
+    )
+    cards.other_year = write(
+        make_card("UBND huyện Mường Lát", Decimal(84), seed=102, year=2020), folder / "extra" / "other-year.yaml"
+    )
+    cards.other_level = write(
+        make_card("UBND phường Điện Biên", Decimal(92), seed=103, level="xa"), folder / "extra" / "other-level.yaml"
+    )
     for i, (unit, total) in enumerate(PREVIOUS.items()):
         path = write(make_card(unit, Decimal(total), seed=200 + i, year=2020), folder / "previous" / f"{i:02d}.yaml")
         cards.previous.append(path)
@@ -171,5 +174,7 @@ if __name__ == "__main__":  # python -m tests.rankcards FOLDER: the cards the RE
     import sys
 
     made = make_cards(Path(sys.argv[1]))
-    print(f"{len(made.ranked)} cards in {made.folder / 'main'}, last year's in {made.folder / 'previous'}, "
-          f"one problem each in {made.folder / 'extra'}")
+    print(
+        f"{len(made.ranked)} cards in {made.folder / 'main'}, last year's in {made.folder / 'previous'}, "
+        f"one problem each in {made.folder / 'extra'}"
+    )

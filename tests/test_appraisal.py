@@ -91,32 +91,64 @@ def test_without_appraisal_everything_stays_as_before() -> None:
     assert _final(SHIPPED) == (root.score, root.index) == (SELF_TOTAL, D("98.52"))
     node = root.to_dict()
     assert (node["appraised"], node["appraisal_rounds"], node["declared_appraisal"], node["appraisal_ok"]) == (
-        None, [], [], True)
+        None,
+        [],
+        [],
+        True,
+    )
 
 
 def test_diff_of_the_council_final_round(appraised: Path) -> None:
     diff = appraisal_diff(str(appraised), _root(appraised))
     assert diff.to_dict() == {
-        "file": str(appraised), "round": 2, "rounds": 2,
+        "file": str(appraised),
+        "round": 2,
+        "rounds": 2,
         "changes": [
-            {"id": "3.5.1", "title": "Tỷ lệ TTHC được giải quyết đúng hạn theo quy định", "self": "0.4991",
-             "appraised": "0.45", "delta": "-0.0491",
-             "note": "Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %\n"
-                     "Không chấp nhận giải trình: số liệu của Hệ thống một cửa điện tử là căn cứ chấm điểm",
-             "reply": "Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %"},
-            {"id": "4.1.3", "title": "Tỷ lệ giảm số lượng đơn vị sự nghiệp công lập so với năm 2020", "self": "0",
-             "appraised": "0.5", "delta": "0.5",
-             "note": "Đơn vị tự chấm 0 nhưng đã ban hành quy chế làm việc; công nhận một nửa số điểm", "reply": None},
-            {"id": "5.4.3", "title": "Chấp hành kỷ luật, kỷ cương hành chính của cán bộ, công chức, viên chức",
-             "self": "1.5", "appraised": "1", "delta": "-0.5",
-             "note": "Thiếu tài liệu kiểm chứng kết quả bồi dưỡng của 01 lớp", "reply": None},
-            {"id": "7.5.2", "title": "Tỷ lệ hồ sơ TTHC được tiếp nhận qua dịch vụ BCCI", "self": "0.3209",
-             "appraised": "0.3", "delta": "-0.0209",
-             "note": "Tỷ lệ hồ sơ nộp qua dịch vụ bưu chính công ích theo số liệu của Bưu điện tỉnh thấp hơn",
-             "reply": None},
+            {
+                "id": "3.5.1",
+                "title": "Tỷ lệ TTHC được giải quyết đúng hạn theo quy định",
+                "self": "0.4991",
+                "appraised": "0.45",
+                "delta": "-0.0491",
+                "note": "Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %\n"
+                "Không chấp nhận giải trình: số liệu của Hệ thống một cửa điện tử là căn cứ chấm điểm",
+                "reply": "Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %",
+            },
+            {
+                "id": "4.1.3",
+                "title": "Tỷ lệ giảm số lượng đơn vị sự nghiệp công lập so với năm 2020",
+                "self": "0",
+                "appraised": "0.5",
+                "delta": "0.5",
+                "note": "Đơn vị tự chấm 0 nhưng đã ban hành quy chế làm việc; công nhận một nửa số điểm",
+                "reply": None,
+            },
+            {
+                "id": "5.4.3",
+                "title": "Chấp hành kỷ luật, kỷ cương hành chính của cán bộ, công chức, viên chức",
+                "self": "1.5",
+                "appraised": "1",
+                "delta": "-0.5",
+                "note": "Thiếu tài liệu kiểm chứng kết quả bồi dưỡng của 01 lớp",
+                "reply": None,
+            },
+            {
+                "id": "7.5.2",
+                "title": "Tỷ lệ hồ sơ TTHC được tiếp nhận qua dịch vụ BCCI",
+                "self": "0.3209",
+                "appraised": "0.3",
+                "delta": "-0.0209",
+                "note": "Tỷ lệ hồ sơ nộp qua dịch vụ bưu chính công ích theo số liệu của Bưu điện tỉnh thấp hơn",
+                "reply": None,
+            },
         ],
-        "fields": [{"id": "3", "delta": "-0.0491"}, {"id": "4", "delta": "0.5"}, {"id": "5", "delta": "-0.5"},
-                   {"id": "7", "delta": "-0.0209"}],
+        "fields": [
+            {"id": "3", "delta": "-0.0491"},
+            {"id": "4", "delta": "0.5"},
+            {"id": "5", "delta": "-0.5"},
+            {"id": "7", "delta": "-0.0209"},
+        ],
         "total_delta": "-0.07",
     }
 
@@ -136,18 +168,26 @@ def test_diff_without_appraisal_is_empty() -> None:
 
 
 def test_two_cards_draft_against_appraised(appraised: Path) -> None:
-    diff = card_diff(str(SHIPPED), _root(SHIPPED), str(appraised), _root(appraised), _final(SHIPPED)[0],
-                     _final(appraised)[0])
+    diff = card_diff(
+        str(SHIPPED), _root(SHIPPED), str(appraised), _root(appraised), _final(SHIPPED)[0], _final(appraised)[0]
+    )
     assert [c.id for c in diff.changes] == ["3.5.1", "4.1.3", "5.4.3", "7.5.2"]
     assert diff.added == [] and diff.removed == []
     data = diff.to_dict()
-    assert data["changes"][0] == {"id": "3.5.1", "title": "Tỷ lệ TTHC được giải quyết đúng hạn theo quy định",
-                                  "old": {"max": "0.5", "self": "0.4991", "appraised": None},
-                                  "new": {"max": "0.5", "self": "0.4991", "appraised": "0.45"},
-                                  "delta": "-0.0491"}
+    assert data["changes"][0] == {
+        "id": "3.5.1",
+        "title": "Tỷ lệ TTHC được giải quyết đúng hạn theo quy định",
+        "old": {"max": "0.5", "self": "0.4991", "appraised": None},
+        "new": {"max": "0.5", "self": "0.4991", "appraised": "0.45"},
+        "delta": "-0.0491",
+    }
     assert (data["old_total"], data["new_total"], data["total_delta"]) == ("98.52", "98.45", "-0.07")
-    assert data["fields"] == [{"id": "3", "delta": "-0.0491"}, {"id": "4", "delta": "0.5"},
-                              {"id": "5", "delta": "-0.5"}, {"id": "7", "delta": "-0.0209"}]
+    assert data["fields"] == [
+        {"id": "3", "delta": "-0.0491"},
+        {"id": "4", "delta": "0.5"},
+        {"id": "5", "delta": "-0.5"},
+        {"id": "7", "delta": "-0.0209"},
+    ]
     assert diff.changed
 
 
@@ -159,8 +199,9 @@ def test_two_cards_added_removed_and_max_changes() -> None:
     field.children = [c for c in field.children if c.id != "1.7"]  # removed: 1 point
     field.children.append(Criterion(id="1.8", title="Tiêu chí mới", max=D(1), score=D("0.5")))
     field.children[0].max = D(1)  # 1.1.1: max 0,5 -> 1, points unchanged
-    diff = card_diff("old.yaml", rollup(old), "new.yaml", rollup(new), final(old, rollup(old)).points,
-                     final(new, rollup(new)).points)
+    diff = card_diff(
+        "old.yaml", rollup(old), "new.yaml", rollup(new), final(old, rollup(old)).points, final(new, rollup(new)).points
+    )
     assert [c.id for c in diff.changes] == ["1.1.1"] and diff.changes[0].delta == 0
     assert [a.id for a in diff.added] == ["1.8"] and [r.id for r in diff.removed] == ["1.7"]
     assert diff.to_dict()["fields"] == [{"id": "1", "delta": "-0.5"}]
@@ -178,8 +219,11 @@ def test_supplementary_evidence_is_cited_at_its_line(appraised: Path) -> None:
     cited = [c for c in all_cited(loaded.card, loaded.locations) if c.round is not None]
     assert [(c.node.id, c.round, c.item, c.citation.number) for c in cited] == [("1.1.1", 0, 0, "5168")]
     line, column = cited[0].location()
-    assert appraised.read_text(encoding="utf-8").splitlines()[line - 1][column - 1:].startswith(
-        '"Công văn số 5168/UBND-NV')
+    assert (
+        appraised.read_text(encoding="utf-8")
+        .splitlines()[line - 1][column - 1 :]
+        .startswith('"Công văn số 5168/UBND-NV')
+    )
     assert cited[0].path == "criteria[0].children[0].appraisal[0].evidence[0]"
     document = next(d for d in index_documents(all_cited(loaded.card)) if d.number == "5168")
     assert "1.1.1" in document.criteria
@@ -196,9 +240,16 @@ def test_appraised_card_round_trips_through_the_writer(appraised: Path) -> None:
 def appraised_cards(draw: st.DrawFn) -> Scorecard:
     """A field of leaves, each with 0-3 appraisal rounds of arbitrary points."""
     points = st.decimals(min_value=0, max_value=10, places=4, allow_nan=False, allow_infinity=False)
-    leaves = [Criterion(id=f"1.{i}", title="x", max=D(10), score=draw(st.none() | points),
-                        appraisal=[Appraisal(score=s) for s in draw(st.lists(points, max_size=3))])
-              for i in range(1, draw(st.integers(1, 6)) + 1)]
+    leaves = [
+        Criterion(
+            id=f"1.{i}",
+            title="x",
+            max=D(10),
+            score=draw(st.none() | points),
+            appraisal=[Appraisal(score=s) for s in draw(st.lists(points, max_size=3))],
+        )
+        for i in range(1, draw(st.integers(1, 6)) + 1)
+    ]
     return Scorecard(unit="A", year=2021, criteria=[Criterion(id="1", title="x", children=leaves)])
 
 
@@ -209,8 +260,9 @@ def test_round_totals_are_the_sums_of_the_entries_in_force(card: Scorecard) -> N
     rounds = max(len(leaf.appraisal) for leaf in leaves)
     assert root.rounds == rounds
     for k in range(1, rounds + 1):
-        values = [leaf.appraisal[min(k, len(leaf.appraisal)) - 1].score if leaf.appraisal else leaf.score
-                  for leaf in leaves]
+        values = [
+            leaf.appraisal[min(k, len(leaf.appraisal)) - 1].score if leaf.appraisal else leaf.score for leaf in leaves
+        ]
         present = [v for v in values if v is not None]
         assert root.appraisal_rounds[k - 1] == (sum(present, D(0)) if present else None)
     council = appraisal_diff("x", root)

@@ -65,18 +65,19 @@ def test_github_format_is_default_under_actions(runner: CliRunner, tree: Path) -
     result = runner.invoke(app, ["validate", str(tree / "warn.yaml")], env={"GITHUB_ACTIONS": "true"})
     assert result.output.startswith("::warning file=")
     assert result.exit_code == 0
-    explicit = runner.invoke(app, ["validate", "-f", "json", str(tree / "warn.yaml")],
-                             env={"GITHUB_ACTIONS": "true"})
+    explicit = runner.invoke(app, ["validate", "-f", "json", str(tree / "warn.yaml")], env={"GITHUB_ACTIONS": "true"})
     assert json.loads(explicit.output)["summary"]["warnings"] == 1
 
 
 def test_github_escaping() -> None:
     from cchc.problems import FileReport, Problem, Report
 
-    report = Report([FileReport("a,b:c%.yaml", [Problem("yaml-syntax", "a,b:c%.yaml", 1, 2, args={
-        "detail": "50%\nnext"})])])
+    report = Report(
+        [FileReport("a,b:c%.yaml", [Problem("yaml-syntax", "a,b:c%.yaml", 1, 2, args={"detail": "50%\nnext"})])]
+    )
     assert github_lines(report)[0] == (
-        "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=yaml-syntax::Lỗi cú pháp YAML: 50%25%0Anext")
+        "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=yaml-syntax::Lỗi cú pháp YAML: 50%25%0Anext"
+    )
 
 
 def test_no_progress_bar_when_piped(runner: CliRunner, tree: Path) -> None:
@@ -85,8 +86,9 @@ def test_no_progress_bar_when_piped(runner: CliRunner, tree: Path) -> None:
     assert "Đang kiểm tra" not in result.output
 
 
-def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tree: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sys
 
     from cchc.cli.commands.validate import check_with_progress

@@ -34,8 +34,10 @@ def test_validate_errors_exit_1_with_locations(runner: CliRunner) -> None:
     path = CASES / "score-above-max.yaml"
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:11:16: lỗi score-above-max Điểm tự đánh giá 0,75 của tiêu chí 1.1 lớn hơn điểm chuẩn 0,5" \
+    assert (
+        f"{path}:11:16: lỗi score-above-max Điểm tự đánh giá 0,75 của tiêu chí 1.1 lớn hơn điểm chuẩn 0,5"
         in result.output
+    )
 
 
 def test_warnings_pass_unless_strict(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
@@ -122,12 +124,10 @@ def test_help_for_every_command(runner: CliRunner) -> None:
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "--help" in result.output
-    assert "Kiểm tra một hay nhiều tệp" in runner.invoke(app, ["validate", "--help"],
-                                                      env={"COLUMNS": "200"}).output
+    assert "Kiểm tra một hay nhiều tệp" in runner.invoke(app, ["validate", "--help"], env={"COLUMNS": "200"}).output
 
 
-def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) \
-        -> None:
+def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from cchc import checks
     from cchc.cli import app as cli
 
@@ -144,12 +144,12 @@ def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch, caps
 
 
 def test_python_dash_m_and_console_script() -> None:
-    result = subprocess.run([sys.executable, "-m", "cchc", "validate", str(SHIPPED)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "cchc", "validate", str(SHIPPED)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "0 lỗi" in result.stdout
-    version = subprocess.run([sys.executable, "-m", "cchc", "--version"], capture_output=True, text=True,
-                             check=False)
+    version = subprocess.run([sys.executable, "-m", "cchc", "--version"], capture_output=True, text=True, check=False)
     assert version.stdout.startswith("cchc ")
 
 
@@ -164,14 +164,31 @@ def test_error_messages_print_paths_with_brackets_verbatim(runner: CliRunner, tm
     assert "[bold]x" in result.output
 
 
-
 # --- Typer: entry point, version, language, usage errors, help ----------------------------------
 
 WIDE = {"COLUMNS": "200"}  # Rich wraps help and error boxes to the terminal width
 # What Typer says in English; with the messages in Vietnamese none of it may show.
-TYPER_ENGLISH = ("Usage:", "Error", "Try '", "for help", "No such", "Missing", "Invalid value", "requires an",
-                 "does not take", "Got unexpected", "Did you mean", "Possible options", "Options", "Arguments",
-                 "Commands", "Show this", "[default", "[required]", "env var")
+TYPER_ENGLISH = (
+    "Usage:",
+    "Error",
+    "Try '",
+    "for help",
+    "No such",
+    "Missing",
+    "Invalid value",
+    "requires an",
+    "does not take",
+    "Got unexpected",
+    "Did you mean",
+    "Possible options",
+    "Options",
+    "Arguments",
+    "Commands",
+    "Show this",
+    "[default",
+    "[required]",
+    "env var",
+)
 
 
 def _usage_error(result: Result) -> str:
@@ -189,8 +206,10 @@ def _vietnamese_only(text: str) -> str:
 
 def test_main_raises_the_cycle_collector_thresholds() -> None:
     """Bulk checks make tens of thousands of acyclic objects: main() collects cycles less often."""
-    code = ("import gc, sys\nsys.argv = ['cchc', '--version']\nfrom cchc.cli.app import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold(), file=sys.stderr)")
+    code = (
+        "import gc, sys\nsys.argv = ['cchc', '--version']\nfrom cchc.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold(), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "(200000, 30, 30)"
 
@@ -212,16 +231,21 @@ def test_version_in_process(runner: CliRunner) -> None:
 def test_lang_before_or_after_the_command(runner: CliRunner) -> None:
     case = str(CASES / "score-above-max.yaml")
     english = "self score 0.75 of criterion 1.1 is above its max 0.5"
-    outputs = [runner.invoke(app, args).output for args in (
-        ["--lang", "en", "validate", case],
-        ["validate", "--lang", "en", case],
-        ["validate", case, "--lang=en"],
-        ["--lang=vi", "validate", case, "--lang", "en"],  # the last one given wins, as for any option
-    )]
+    outputs = [
+        runner.invoke(app, args).output
+        for args in (
+            ["--lang", "en", "validate", case],
+            ["validate", "--lang", "en", case],
+            ["validate", case, "--lang=en"],
+            ["--lang=vi", "validate", case, "--lang", "en"],  # the last one given wins, as for any option
+        )
+    ]
     assert english in outputs[0] and "1 file(s), 1 error(s)" in outputs[0]
     assert outputs == [outputs[0]] * 4
-    assert "Điểm tự đánh giá 0,75" in runner.invoke(app, ["validate", case, "--lang", "vi"],
-                                                   env={"CCHC_LANG": "en"}).output
+    assert (
+        "Điểm tự đánh giá 0,75"
+        in runner.invoke(app, ["validate", case, "--lang", "vi"], env={"CCHC_LANG": "en"}).output
+    )
     json_after = runner.invoke(app, ["validate", "-f", "json", case, "--lang", "en"])
     assert json.loads(json_after.stdout) == check_files([case]).to_dict()  # built in English: set by the run
 
@@ -281,14 +305,26 @@ def test_every_usage_error_is_said_in_vietnamese(runner: CliRunner, tmp_path: Pa
         ("schema", "thừa"): "Thừa tham số: thừa",
         ("--lang", "vi"): "Thiếu tên lệnh.",
         ("validate", str(SHIPPED), "--lang"): "Giá trị không hợp lệ cho '--lang': Ngôn ngữ '' không hợp lệ",
-        ("validate", "--jobs", "0", str(SHIPPED)):
-            "Giá trị không hợp lệ cho '--jobs' / '-j': 0 nhỏ hơn 1; phải là số nguyên từ 1 trở lên",
+        (
+            "validate",
+            "--jobs",
+            "0",
+            str(SHIPPED),
+        ): "Giá trị không hợp lệ cho '--jobs' / '-j': 0 nhỏ hơn 1; phải là số nguyên từ 1 trở lên",
         ("validate", "-j", "x", str(SHIPPED)): "Giá trị không hợp lệ cho '--jobs' / '-j': 'x' không phải số nguyên",
-        ("validate", "--evidence-dir", str(tmp_path / "none"), str(SHIPPED)):
-            f"Giá trị không hợp lệ cho '--evidence-dir': không có thư mục '{tmp_path / 'none'}'",
+        (
+            "validate",
+            "--evidence-dir",
+            str(tmp_path / "none"),
+            str(SHIPPED),
+        ): f"Giá trị không hợp lệ cho '--evidence-dir': không có thư mục '{tmp_path / 'none'}'",
         ("evidence", str(SHIPPED), "--evidence-dir", str(SHIPPED)): f"'{SHIPPED}' không phải thư mục",
-        ("validate", "-f", "xml", str(SHIPPED)):
-            "Giá trị không hợp lệ cho '--format' / '-f': 'xml' không phải một trong: 'text', 'json', 'github'",
+        (
+            "validate",
+            "-f",
+            "xml",
+            str(SHIPPED),
+        ): "Giá trị không hợp lệ cho '--format' / '-f': 'xml' không phải một trong: 'text', 'json', 'github'",
         ("total", "-f", "github", str(SHIPPED)): "'github' không phải một trong: 'text', 'json'",
         ("import", "a.xlsx", "-o", "b.yaml", "--year", "1989"): "1989 nằm ngoài khoảng cho phép, từ 1990 đến 2100",
         ("import", "a.xlsx", "-o", "b.yaml", "--table", "0"): "0 nhỏ hơn 1",
@@ -319,18 +355,35 @@ def test_no_arguments_shows_the_help(runner: CliRunner) -> None:
 def test_help_follows_the_language(runner: CliRunner) -> None:
     vietnamese = runner.invoke(app, ["--help"], env=WIDE)
     assert vietnamese.exit_code == 0
-    for text in ["Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]...", "─ Tùy chọn ─", "─ Lệnh ─", "[mặc định: vi]",
-                 "[biến môi trường: CCHC_LANG]", "Hiện phần hướng dẫn này rồi thoát.",
-                 "Kiểm tra một hay nhiều tệp bảng chấm điểm", "--install-completion", "--show-completion"]:
+    for text in [
+        "Cách dùng: cchc [TÙY_CHỌN] LỆNH [THAM_SỐ]...",
+        "─ Tùy chọn ─",
+        "─ Lệnh ─",
+        "[mặc định: vi]",
+        "[biến môi trường: CCHC_LANG]",
+        "Hiện phần hướng dẫn này rồi thoát.",
+        "Kiểm tra một hay nhiều tệp bảng chấm điểm",
+        "--install-completion",
+        "--show-completion",
+    ]:
         assert text in vietnamese.stdout, text
     _vietnamese_only(vietnamese.stdout)
-    for args, env in ((["--lang", "en", "validate", "--help"], {}), (["validate", "--help", "--lang", "en"], {}),
-                      (["validate", "-h"], {"CCHC_LANG": "en"})):
+    for args, env in (
+        (["--lang", "en", "validate", "--help"], {}),
+        (["validate", "--help", "--lang", "en"], {}),
+        (["validate", "-h"], {"CCHC_LANG": "en"}),
+    ):
         english = runner.invoke(app, args, env={**env, **WIDE})
         assert english.exit_code == 0 and english.stderr == ""
-        for text in ["Usage: cchc validate [OPTIONS] {PATH}...", "─ Arguments ─", "─ Options ─",
-                     "Check one or more scorecard files", "Report format: text, json or github",
-                     "Show this help and exit.", "[required]"]:
+        for text in [
+            "Usage: cchc validate [OPTIONS] {PATH}...",
+            "─ Arguments ─",
+            "─ Options ─",
+            "Check one or more scorecard files",
+            "Report format: text, json or github",
+            "Show this help and exit.",
+            "[required]",
+        ]:
             assert text in english.stdout, (args, text)
     english = runner.invoke(app, ["--lang", "en", "--help"], env=WIDE).stdout
     assert "─ Commands ─" in english and "--install-completion" in english and "[env var: CCHC_LANG]" in english
@@ -338,8 +391,17 @@ def test_help_follows_the_language(runner: CliRunner) -> None:
 
 def test_every_command_help_lists_its_options_in_vietnamese(runner: CliRunner) -> None:
     options = {
-        "validate": ["--format", "-f", "<text|json|github>", "--strict", "--jobs", "-j", "--evidence-dir",
-                     "ĐƯỜNG_DẪN", "Định dạng báo cáo"],
+        "validate": [
+            "--format",
+            "-f",
+            "<text|json|github>",
+            "--strict",
+            "--jobs",
+            "-j",
+            "--evidence-dir",
+            "ĐƯỜNG_DẪN",
+            "Định dạng báo cáo",
+        ],
         "total": ["--format", "<text|json>", "--depth", "TỆP", "[mặc định: text]"],
         "export": ["--xlsx", "--force", "--evidence-dir", "Đường dẫn tệp .xlsx sẽ ghi."],
         "evidence": ["--format", "--evidence-dir"],
@@ -379,6 +441,7 @@ def test_interrupt_exits_130(runner: CliRunner, monkeypatch: pytest.MonkeyPatch)
 def test_shell_completion(runner: CliRunner) -> None:
     """Typer's completion: commands, options and choices, and the script a shell sources (what
     --install-completion installs; that option finds the shell from the parent processes)."""
+
     def complete(words: str) -> list[str]:
         env = {"_CCHC_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
         result = runner.invoke(app, [], env=env)
@@ -393,6 +456,7 @@ def test_shell_completion(runner: CliRunner) -> None:
 
 
 # --- output that is never cut ------------------------------------------------------------------
+
 
 def _titles(path: Path) -> list[str]:
     """The titles of the rows `total` prints."""

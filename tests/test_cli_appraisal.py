@@ -50,7 +50,8 @@ def test_total_shows_the_final_appraisal_and_the_difference(runner: CliRunner, a
     assert result.output.strip().splitlines()[-2:] == [
         "Tự đánh giá 98,52; thẩm định lần 2/2: 98,45",
         "Điểm cuối cùng: 98,45 điểm = 80,45 (thẩm định lần 2) + 18 (điều tra xã hội học) + 0 (thưởng) − 0 (trừ); "
-        "chỉ số 98,45 %"]
+        "chỉ số 98,45 %",
+    ]
 
 
 def test_total_round_one(runner: CliRunner, appraised: Path) -> None:
@@ -94,7 +95,12 @@ def test_total_json_has_rounds_and_final_points(runner: CliRunner, appraised: Pa
     assert data == total_json(str(appraised), loaded.card, rollup(loaded.card), run_checks(loaded).problems)
     top = data["total"]
     assert (top["rounds"], top["final"], top["final_index"], top["appraised_part"], top["survey"]) == (
-        2, "98.45", "98.45", "80.45", "18")
+        2,
+        "98.45",
+        "98.45",
+        "80.45",
+        "18",
+    )
     field = data["total"]["children"][0]
     assert [Decimal(v) for v in field["appraisal_rounds"]] == [Decimal("13.75"), Decimal(14)]
     assert Decimal(field["appraised"]) == 14 and field["appraisal_ok"] is True
@@ -102,8 +108,10 @@ def test_total_json_has_rounds_and_final_points(runner: CliRunner, appraised: Pa
 
 
 def test_diff_file_json_equals_library(runner: CliRunner, appraised: Path) -> None:
-    for args, round_no in ((["diff", "--format", "json", str(appraised)], None),
-                           (["diff", "--round", "1", "-f", "json", str(appraised)], 1)):
+    for args, round_no in (
+        (["diff", "--format", "json", str(appraised)], None),
+        (["diff", "--round", "1", "-f", "json", str(appraised)], 1),
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 1, result.output
         assert json.loads(result.output) == appraisal_diff(str(appraised), _root(appraised), round_no).to_dict()
@@ -146,7 +154,7 @@ def test_diff_two_cards(runner: CliRunner, appraised: Path) -> None:
 
 def test_diff_two_cards_added_and_removed(runner: CliRunner, tmp_path: Path) -> None:
     new = tmp_path / "new.yaml"
-    new.write_text(SHIPPED.read_text(encoding="utf-8").replace("id: \"1.7\"", "id: \"1.8\""), encoding="utf-8")
+    new.write_text(SHIPPED.read_text(encoding="utf-8").replace('id: "1.7"', 'id: "1.8"'), encoding="utf-8")
     result = runner.invoke(app, ["diff", str(SHIPPED), str(new)], env=WIDE)
     assert result.exit_code == 1
     assert "Thêm mới (1): 1.8" in result.output and "Bỏ đi (1): 1.7" in result.output

@@ -100,8 +100,7 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_total_shows_computed_scores_not_applicable_rows_and_the_final_points(runner: CliRunner,
-                                                                              tree: Path) -> None:
+def test_total_shows_computed_scores_not_applicable_rows_and_the_final_points(runner: CliRunner, tree: Path) -> None:
     result = runner.invoke(app, ["total", str(tree / "cards" / "xa-a.yaml")], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     out = result.output
@@ -111,8 +110,10 @@ def test_total_shows_computed_scores_not_applicable_rows_and_the_final_points(ru
     # the closing lines are whole even in a narrow terminal or a pipe
     narrow = runner.invoke(app, ["total", str(tree / "cards" / "xa-a.yaml")], env={"COLUMNS": "60"}).output
     assert "Điểm tối đa áp dụng: 84 (bỏ 16 điểm không áp dụng)\n" in narrow
-    assert ("Điểm cuối cùng: 69,32 điểm = 68,32 (tự chấm) + 0 (điều tra xã hội học) + 1 (thưởng) − 0 (trừ); "
-            "chỉ số 82,52 %\n") in narrow
+    assert (
+        "Điểm cuối cùng: 69,32 điểm = 68,32 (tự chấm) + 0 (điều tra xã hội học) + 1 (thưởng) − 0 (trừ); "
+        "chỉ số 82,52 %\n"
+    ) in narrow
 
 
 def test_total_json_equals_the_library(runner: CliRunner, tree: Path) -> None:
@@ -123,16 +124,19 @@ def test_total_json_equals_the_library(runner: CliRunner, tree: Path) -> None:
     assert loaded.card is not None
     terms = terms_of(set_for_card(loaded).criteria_set)
     root = rollup(loaded.card, terms)
-    expected = total_json(str(card), loaded.card, root, run_checks(loaded).problems,
-                          final(loaded.card, root, terms))
+    expected = total_json(str(card), loaded.card, root, run_checks(loaded).problems, final(loaded.card, root, terms))
     data = json.loads(result.stdout)
     assert data == expected
     top = data["total"]
     assert (top["applicable_max"], top["bonus"], top["penalty"], top["final"], top["final_index"]) == (
-        "84", "1", "0", "69.32", "82.5238")
+        "84",
+        "1",
+        "0",
+        "69.32",
+        "82.5238",
+    )
     leaf = top["children"][0]["children"][0]
-    assert (leaf["rule"], leaf["value"], leaf["rate_percent"], leaf["computed"]) == (
-        "rate", "4991/5000", "99.82", True)
+    assert (leaf["rule"], leaf["value"], leaf["rate_percent"], leaf["computed"]) == ("rate", "4991/5000", "99.82", True)
     assert top["children"][0]["children"][2]["applicable_max"] == "0"
 
 
@@ -151,12 +155,14 @@ def test_one_set_for_many_cards_from_the_command_line(runner: CliRunner, tree: P
 
 
 def test_a_missing_set_on_the_command_line(runner: CliRunner, tree: Path) -> None:
-    result = runner.invoke(app, ["validate", "--criteria-set", str(tree / "nope.yaml"),
-                                 str(tree / "cards" / "xa-a.yaml")])
+    result = runner.invoke(
+        app, ["validate", "--criteria-set", str(tree / "nope.yaml"), str(tree / "cards" / "xa-a.yaml")]
+    )
     assert result.exit_code == 1
     assert "lỗi set-not-found Không đọc được bộ tiêu chí" in result.output
-    folder = runner.invoke(app, ["validate", "--criteria-set", str(tree / "criteria"),
-                                 str(tree / "cards" / "xa-a.yaml")])
+    folder = runner.invoke(
+        app, ["validate", "--criteria-set", str(tree / "criteria"), str(tree / "cards" / "xa-a.yaml")]
+    )
     assert "set-not-found" in folder.output and "đây là một thư mục" in folder.output
 
 
@@ -172,25 +178,36 @@ def test_init_writes_a_blank_card_that_names_its_set(runner: CliRunner, tmp_path
     shutil.copytree(ROOT / "criteria", tmp_path / "criteria")
     out = tmp_path / "cards" / "dong-son.yaml"
     out.parent.mkdir()
-    result = runner.invoke(app, ["init", str(tmp_path / "criteria" / SHIPPED_SET.name), "-o", str(out),
-                                 "--unit", "UBND huyện Đông Sơn"])
+    result = runner.invoke(
+        app, ["init", str(tmp_path / "criteria" / SHIPPED_SET.name), "-o", str(out), "--unit", "UBND huyện Đông Sơn"]
+    )
     assert result.exit_code == 0, result.output
     assert f"Đã ghi {out} từ bộ tiêu chí" in result.output and "98 tiêu chí" in result.output
     text = out.read_text(encoding="utf-8")
-    assert "criteria_set: \"../criteria/thanh-hoa-huyen-2021.yaml\"\n" in text
+    assert 'criteria_set: "../criteria/thanh-hoa-huyen-2021.yaml"\n' in text
     assert "unit: UBND huyện Đông Sơn\nyear: 2021\nlevel: huyen\n" in text
     report = check_files([str(out)])
     assert report.errors == 0 and {p.code for p in report.problems()} == {"unscored"}
-    again = runner.invoke(app, ["init", str(tmp_path / "criteria" / SHIPPED_SET.name), "-o", str(out),
-                                "--unit", "X"])
+    again = runner.invoke(app, ["init", str(tmp_path / "criteria" / SHIPPED_SET.name), "-o", str(out), "--unit", "X"])
     assert again.exit_code == 2 and "--force" in again.output
-    forced = runner.invoke(app, ["init", str(tmp_path / "criteria" / SHIPPED_SET.name), "-o", str(out),
-                                 "--unit", "UBND huyện Hà Trung", "--year", "2022", "--force"])
+    forced = runner.invoke(
+        app,
+        [
+            "init",
+            str(tmp_path / "criteria" / SHIPPED_SET.name),
+            "-o",
+            str(out),
+            "--unit",
+            "UBND huyện Hà Trung",
+            "--year",
+            "2022",
+            "--force",
+        ],
+    )
     assert forced.exit_code == 0
     assert "unit: UBND huyện Hà Trung\nyear: 2022\n" in out.read_text(encoding="utf-8")
     # the year differs from the set's: validate says so
-    assert [p.code for p in check_files([str(out)]).problems() if p.code.startswith("set-")] == [
-        "set-year-differs"]
+    assert [p.code for p in check_files([str(out)]).problems() if p.code.startswith("set-")] == ["set-year-differs"]
 
 
 def test_init_refuses_what_is_not_a_usable_set(runner: CliRunner, tmp_path: Path) -> None:
@@ -199,15 +216,23 @@ def test_init_refuses_what_is_not_a_usable_set(runner: CliRunner, tmp_path: Path
     assert not_a_set.exit_code == 1 and "không phải bộ tiêu chí" in not_a_set.output
     broken = runner.invoke(app, ["init", str(CASES / "sets" / "broken-set.yaml"), "-o", str(out), "--unit", "A"])
     assert broken.exit_code == 1 and "có lỗi" in broken.output
-    no_year = runner.invoke(app, ["init", str(CASES / "sets" / "broken-set.yaml").replace(
-        "broken-set", "small-set"), "-o", str(out), "--unit", "A"])
+    no_year = runner.invoke(
+        app,
+        [
+            "init",
+            str(CASES / "sets" / "broken-set.yaml").replace("broken-set", "small-set"),
+            "-o",
+            str(out),
+            "--unit",
+            "A",
+        ],
+    )
     assert no_year.exit_code == 0  # small-set has a year
     yearless = tmp_path / "yearless.yaml"
     yearless.write_text(SET.replace("year: 2023\n", ""), encoding="utf-8")
     refused = runner.invoke(app, ["init", str(yearless), "-o", str(tmp_path / "c2.yaml"), "--unit", "A"])
     assert refused.exit_code == 2 and "--year" in refused.output
-    missing = runner.invoke(app, ["init", str(tmp_path / "none.yaml"), "-o", str(tmp_path / "c3.yaml"),
-                                  "--unit", "A"])
+    missing = runner.invoke(app, ["init", str(tmp_path / "none.yaml"), "-o", str(tmp_path / "c3.yaml"), "--unit", "A"])
     assert missing.exit_code == 2 and not (tmp_path / "c3.yaml").exists()
     empty_unit = runner.invoke(app, ["init", str(yearless), "-o", str(tmp_path / "c4.yaml"), "--unit", " "])
     assert empty_unit.exit_code == 2
@@ -215,8 +240,10 @@ def test_init_refuses_what_is_not_a_usable_set(runner: CliRunner, tmp_path: Path
 
 def test_set_from_card_round_trips_the_shipped_card(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "set.yaml"
-    result = runner.invoke(app, ["set-from-card", str(SHIPPED), "-o", str(out), "--name", "Bộ thử",
-                                 "--issued-by", "Quyết định số 1/QĐ-UBND"])
+    result = runner.invoke(
+        app,
+        ["set-from-card", str(SHIPPED), "-o", str(out), "--name", "Bộ thử", "--issued-by", "Quyết định số 1/QĐ-UBND"],
+    )
     assert result.exit_code == 0, result.output
     made = load_file(out)
     assert made.criteria_set is not None and made.problems == []
@@ -236,5 +263,4 @@ def test_set_from_card_refuses_a_card_with_errors(runner: CliRunner, tmp_path: P
 def test_schema_set_is_the_committed_schema(runner: CliRunner) -> None:
     result = runner.invoke(app, ["schema", "--set"])
     assert result.exit_code == 0
-    assert result.stdout == schema_text() == (ROOT / "schemas" / "criteria-set.schema.json").read_text(
-        encoding="utf-8")
+    assert result.stdout == schema_text() == (ROOT / "schemas" / "criteria-set.schema.json").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ SHIPPED_SET = ROOT / "criteria" / "thanh-hoa-huyen-2021.yaml"
 
 def test_committed_schema_is_current() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
-        "schemas/criteria-set.schema.json is stale: run `cchc schema --set > "
-        "schemas/criteria-set.schema.json`")
+        "schemas/criteria-set.schema.json is stale: run `cchc schema --set > schemas/criteria-set.schema.json`"
+    )
 
 
 def test_schema_forbids_scores_and_unknown_fields() -> None:

@@ -35,8 +35,13 @@ def test_shipped_evidence_warnings_are_the_real_defects() -> None:
     report = check_file(SHIPPED)
     assert report.errors == 0
     counts = Counter(p.code for p in report.problems)
-    assert counts == {"evidence-type-conflict": 6, "evidence-bad-date": 1, "evidence-date-conflict": 1,
-                      "evidence-date-range": 3, "evidence-unrecognised": 4}
+    assert counts == {
+        "evidence-type-conflict": 6,
+        "evidence-bad-date": 1,
+        "evidence-date-conflict": 1,
+        "evidence-date-range": 3,
+        "evidence-unrecognised": 4,
+    }
     messages = " | ".join(p.message for p in report.problems)
     assert "29/02/2021 không có thật" in messages
     assert "BC 1175/UBND được trích với ngày 29/10/2021" in messages and "30/10/2020" in messages
@@ -68,7 +73,10 @@ criteria:
     node = loaded.card.criteria[0]
     found = cited_in(node, loaded.locations(node))
     assert [(c.item, c.citation.doc_type, c.citation.number) for c in found] == [
-        (0, "PA", "5912"), (1, "PA", "5912"), (3, "CV", "7148")]
+        (0, "PA", "5912"),
+        (1, "PA", "5912"),
+        (3, "CV", "7148"),
+    ]
     assert [c.location() for c in found] == [(9, 9), (10, 9), (12, 9)]
 
 
@@ -106,7 +114,10 @@ def test_evidence_dir_missing_and_unused(tmp_path: Path) -> None:
     problems = check_file(card, evidence_dir=folder).problems
     got = sorted((p.code, p.line, p.message) for p in problems)
     assert [(code, line) for code, line, _ in got] == [
-        ("evidence-file-missing", 10), ("evidence-file-missing", 11), ("evidence-file-unused", None)]
+        ("evidence-file-missing", 10),
+        ("evidence-file-missing", 11),
+        ("evidence-file-unused", None),
+    ]
     assert "tệp gần giống nhất: 'Báo cáo kết quả thực hiện kiểm toán.PDF'" in got[0][2]
     assert "'BC 1231.pdf'" in got[1][2] and "gần giống" not in got[1][2]
     assert "'sub/thừa.docx'" in got[2][2]
@@ -140,8 +151,13 @@ def test_evidence_command_with_folder_and_bad_input(tmp_path: Path) -> None:
 def test_mapping_items_round_trip_through_one_line() -> None:
     from cchc.scorecard.model import EvidenceRef, evidence_item
 
-    ref = EvidenceRef(doc="1280/KH-UBND", date="2020-12-30", title="Kế hoạch CCHC | năm 2021",
-                      file="evidence/kh-1280.pdf", pages="3-5")
+    ref = EvidenceRef(
+        doc="1280/KH-UBND",
+        date="2020-12-30",
+        title="Kế hoạch CCHC | năm 2021",
+        file="evidence/kh-1280.pdf",
+        pages="3-5",
+    )
     line = str(ref)
     assert line.startswith("1280/KH-UBND | ngày: 2020-12-30 | trích yếu: ")
     assert evidence_item(line) == ref or "|" in (ref.title or "")  # a '|' inside a part stays text
@@ -175,8 +191,11 @@ criteria:
     (tmp_path / "docs" / "kh-1280.pdf").write_bytes(b"%PDF")
     problems = check_file(card, evidence_dir=tmp_path / "docs").problems
     assert sorted((p.code, p.line) for p in problems) == [
-        ("evidence-bad-date", 10), ("evidence-date-conflict", 14), ("evidence-file-missing", 14),
-        ("evidence-type-conflict", 10)]
+        ("evidence-bad-date", 10),
+        ("evidence-date-conflict", 14),
+        ("evidence-file-missing", 14),
+        ("evidence-type-conflict", 10),
+    ]
     loaded = load_text(text, "x.yaml")
     assert loaded.card is not None
     (doc,) = [d for d in index_documents(all_cited(loaded.card)) if d.number == "1175"]

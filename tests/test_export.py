@@ -23,16 +23,16 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from cchc.xlsx import export as export_module
-from cchc.output import OutputError
 from cchc.cli.app import app
+from cchc.messages import set_language
+from cchc.output import OutputError
+from cchc.scorecard.load import load_file
+from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
+from cchc.scorecard.rollup import rollup
+from cchc.xlsx import export as export_module
 from cchc.xlsx import layout, measure
 from cchc.xlsx.export import write_xlsx
 from cchc.xlsx.measure import CELL_LIMIT, ROW_LINES, split_text
-from cchc.scorecard.load import load_file
-from cchc.messages import set_language
-from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
-from cchc.scorecard.rollup import rollup
 from tests.conftest import ROOT, SHIPPED
 
 ROOT_CASES = ROOT / "tests" / "cases"
@@ -41,8 +41,18 @@ HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "
 HEADER_ROW = 4  # 1-based, as openpyxl counts
 FIRST_ROW = HEADER_ROW + 1
 FORM_COLUMNS = len(HEADER)  # A to F; G is the hidden metadata column
-HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-x", "@SUM(A1)", "\tx", "=HYPERLINK(\"http://evil\",\"y\")",
-           "http://example.com/a", "_x0041_ literal", "1,5", "0042"]
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-x",
+    "@SUM(A1)",
+    "\tx",
+    '=HYPERLINK("http://evil","y")',
+    "http://example.com/a",
+    "_x0041_ literal",
+    "1,5",
+    "0042",
+]
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -110,14 +120,17 @@ def _rows_of(refs: str) -> list[int]:
 
 
 def _card_text(children: str, *, header: str = "", field_extra: str = "") -> str:
-    return (f"unit: UBND xã Thử\nyear: 2022\n{header}criteria:\n  - id: \"1\"\n    tt: \"I\"\n"
-            f"    title: Lĩnh vực thử\n{field_extra}    children:\n{children}")
+    return (
+        f'unit: UBND xã Thử\nyear: 2022\n{header}criteria:\n  - id: "1"\n    tt: "I"\n'
+        f"    title: Lĩnh vực thử\n{field_extra}    children:\n{children}"
+    )
 
 
-def _leaf(ident: str, *, max_: str = "1", score: str | None = "1", evidence: list[str] | None = None,
-          indent: int = 6) -> str:
+def _leaf(
+    ident: str, *, max_: str = "1", score: str | None = "1", evidence: list[str] | None = None, indent: int = 6
+) -> str:
     pad = " " * indent
-    lines = [f"{pad}- id: \"{ident}\"", f"{pad}  title: Tiêu chí {ident}", f"{pad}  max: {max_}"]
+    lines = [f'{pad}- id: "{ident}"', f"{pad}  title: Tiêu chí {ident}", f"{pad}  max: {max_}"]
     if score is not None:
         lines.append(f"{pad}  score: {score}")
     if evidence is not None:
@@ -130,7 +143,7 @@ def _yaml_str(text: str) -> str:
     """A double-quoted YAML scalar holding exactly ``text`` (control characters escaped)."""
     out = []
     for ch in text:
-        if ch in "\\\"":
+        if ch in '\\"':
             out.append("\\" + ch)
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\x{ord(ch):02x}")
@@ -142,8 +155,10 @@ def _yaml_str(text: str) -> str:
 class _Evaluator:
     """Recomputes SUM / COUNT / IF(...=0,"",...) formulas from the cells they refer to."""
 
-    _TOKEN = re.compile(r'\s*(?:(?P<range>[A-Z]+\d+:[A-Z]+\d+)|(?P<ref>[A-Z]+\d+)|(?P<fn>[A-Z]+)\(|'
-                        r'(?P<num>\d+(?:\.\d+)?)|(?P<str>"[^"]*")|(?P<op>[(),=]))')
+    _TOKEN = re.compile(
+        r"\s*(?:(?P<range>[A-Z]+\d+:[A-Z]+\d+)|(?P<ref>[A-Z]+\d+)|(?P<fn>[A-Z]+)\(|"
+        r'(?P<num>\d+(?:\.\d+)?)|(?P<str>"[^"]*")|(?P<op>[(),=]))'
+    )
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
@@ -164,7 +179,7 @@ class _Evaluator:
         pos = 1
         while pos < len(text):
             match = self._TOKEN.match(text, pos)
-            assert match, f"cannot read {text[pos:pos + 20]!r}"
+            assert match, f"cannot read {text[pos : pos + 20]!r}"
             kind = match.lastgroup
             assert kind is not None
             self.tokens.append((kind, match.group(kind)))
@@ -265,8 +280,7 @@ def test_shipped_titles_and_header(shipped_xlsx: Path) -> None:
     ws, _ = _sheets(shipped_xlsx)
     assert ws.title == "Bảng chấm điểm"
     assert ws["A1"].value == "BẢNG TỔNG HỢP CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM 2021"
-    assert ws["A2"].value == ("(ban hành kèm theo Báo cáo số …/BC-UBND ngày 25/12/2021 "
-                              "của UBND thành phố Thanh Hóa)")
+    assert ws["A2"].value == ("(ban hành kèm theo Báo cáo số …/BC-UBND ngày 25/12/2021 của UBND thành phố Thanh Hóa)")
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:F1", "A2:F2"}
     for ref in ("A1", "A2"):
         assert ws[ref].font.b and ws[ref].font.name == "Times New Roman" and ws[ref].font.sz == 13
@@ -284,11 +298,23 @@ def test_shipped_rows_follow_the_table(shipped_xlsx: Path) -> None:
     assert [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in rows[:-1]] == expected
     assert ws.cell(rows[-1], 2).value == "TỔNG ĐIỂM"
     # Criterion rows are numbered 1 to 96 through the table, as in the form.
-    numbers = [int(tt) for r in rows for tt in str(ws.cell(r, 1).value or "").split(", ")
-               if tt.isdigit() and ws.cell(r, 1).font.b is not True]
+    numbers = [
+        int(tt)
+        for r in rows
+        for tt in str(ws.cell(r, 1).value or "").split(", ")
+        if tt.isdigit() and ws.cell(r, 1).font.b is not True
+    ]
     assert set(numbers) == set(range(1, 97))  # a group lists the TT of its rows too
-    assert [ws.cell(r, 1).value for r in rows if ws.cell(r, 1).font.b][:8] == \
-        ["1", "2", "3", "4", "5", "6", "7", "VIII"]
+    assert [ws.cell(r, 1).value for r in rows if ws.cell(r, 1).font.b][:8] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "VIII",
+    ]
     assert ws.cell(rows[0], 2).value == "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"
 
 
@@ -299,7 +325,7 @@ def test_shipped_field_and_total_cells_are_live_sums_of_their_children(shipped_x
     rows = _node_rows(ws)
     # Map every node row of the rollup to its sheet row, in table order.
     order = [node for node, _, _ in iter_criteria(card.criteria)]
-    at = {id(node): row for node, row in zip(order, rows)}
+    at = {id(node): row for node, row in zip(order, rows, strict=False)}
     field_rows = [at[id(f.node)] for f in root.children]
     total = rows[-1]
     for col in "CD":
@@ -455,8 +481,10 @@ def test_evidence_goes_on_in_rows_of_four_lines(tmp_path: Path) -> None:
 
 def test_long_wrapped_evidence_continues_in_rows_that_fit(tmp_path: Path) -> None:
     """Lines that wrap count as the lines they take, not as one: no row is cut off at 409 pt."""
-    citation = ("Báo cáo số 1216/BC-UBND ngày 11/11/2021 kết quả tự kiểm tra, rà soát văn bản quy phạm "
-                "pháp luật trên địa bàn thành phố năm 2021")  # three lines in the evidence column
+    citation = (
+        "Báo cáo số 1216/BC-UBND ngày 11/11/2021 kết quả tự kiểm tra, rà soát văn bản quy phạm "
+        "pháp luật trên địa bàn thành phố năm 2021"
+    )  # three lines in the evidence column
     evidence = [f"{i}. {citation}" for i in range(40)]
     out = tmp_path / "out.xlsx"
     _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=evidence))), out)
@@ -537,11 +565,13 @@ def test_input_is_byte_identical_after_export(tmp_path: Path) -> None:
 
 
 def test_validate_and_total_do_not_import_xlsxwriter() -> None:
-    code = ("import contextlib, io, sys\nfrom cchc.cli.app import app\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            f"    assert app(['total', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
-            f"    assert app(['validate', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
-            "print('xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
+    code = (
+        "import contextlib, io, sys\nfrom cchc.cli.app import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert app(['total', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
+        f"    assert app(['validate', {str(SHIPPED)!r}], standalone_mode=False) == 0\n"
+        "print('xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
 
@@ -598,11 +628,19 @@ def test_evidence_index_sheet_is_the_index_of_cchc_evidence(shipped_xlsx: Path) 
 
 
 def _evidence_card(tmp_path: Path) -> Path:
-    evidence = ["BC 1231.pdf", "thiếu.pdf", "{doc: 1280/KH-UBND, date: 30/12/2020, file: con/kh 1280.pdf}",
-                "{title: Ngoài thư mục, file: ../ngoai.pdf}", "{doc: CV 9, file: \"a#1.pdf\"}",
-                "https://dichvucong.gov.vn/p?id=1", "www.thanhhoa.gov.vn"]
-    return _card_path(tmp_path, _card_text(_leaf("1.1") + "        evidence:\n"
-                                           + "".join(f"          - {item}\n" for item in evidence)))
+    evidence = [
+        "BC 1231.pdf",
+        "thiếu.pdf",
+        "{doc: 1280/KH-UBND, date: 30/12/2020, file: con/kh 1280.pdf}",
+        "{title: Ngoài thư mục, file: ../ngoai.pdf}",
+        '{doc: CV 9, file: "a#1.pdf"}',
+        "https://dichvucong.gov.vn/p?id=1",
+        "www.thanhhoa.gov.vn",
+    ]
+    return _card_path(
+        tmp_path,
+        _card_text(_leaf("1.1") + "        evidence:\n" + "".join(f"          - {item}\n" for item in evidence)),
+    )
 
 
 def test_evidence_dir_links_the_cited_files_that_exist(tmp_path: Path) -> None:
@@ -644,8 +682,9 @@ def test_cli_export_with_an_evidence_dir(tmp_path: Path, runner: CliRunner) -> N
     ws = openpyxl.load_workbook(out)["Tài liệu kiểm chứng"]
     cell = next(row[6] for row in ws.iter_rows(min_row=3) if row[6].value == "BC 1231.pdf")
     assert cell.hyperlink.target == "tai-lieu\\BC%201231.pdf"  # relative, as Excel writes it
-    missing = runner.invoke(app, ["export", str(path), "--xlsx", str(out), "--force", "--evidence-dir",
-                                  str(tmp_path / "none")])
+    missing = runner.invoke(
+        app, ["export", str(path), "--xlsx", str(out), "--force", "--evidence-dir", str(tmp_path / "none")]
+    )
     assert missing.exit_code == 2
     assert "--evidence-dir" in runner.invoke(app, ["export", "--help"]).output
 
@@ -654,9 +693,8 @@ def test_cli_export_with_an_evidence_dir(tmp_path: Path, runner: CliRunner) -> N
 
 
 def test_blank_scores_stay_blank_and_unscored_sums_stay_blank(tmp_path: Path) -> None:
-    text = _card_text(_leaf("1.1", score=None, evidence=["KH 1"]) + _leaf("1.2", score=None),
-                      header="")
-    text += "  - id: \"2\"\n    title: Lĩnh vực hai\n    children:\n"
+    text = _card_text(_leaf("1.1", score=None, evidence=["KH 1"]) + _leaf("1.2", score=None), header="")
+    text += '  - id: "2"\n    title: Lĩnh vực hai\n    children:\n'
     text += _leaf("2.1", max_="0,5", score="0,25", evidence=["KH 2"]) + _leaf("2.2", max_="0,5", score=None)
     out = tmp_path / "out.xlsx"
     _export(_card_path(tmp_path, text), out)
@@ -676,9 +714,10 @@ def test_blank_scores_stay_blank_and_unscored_sums_stay_blank(tmp_path: Path) ->
 def test_more_than_255_children_nest_the_sum(tmp_path: Path) -> None:
     """300 criteria, each with a sub-criterion: the field adds 300 non-adjacent cells."""
     children = "".join(
-        f"      - id: \"1.{i}\"\n        title: TC {i}\n        children:\n"
+        f'      - id: "1.{i}"\n        title: TC {i}\n        children:\n'
         + _leaf(f"1.{i}.1", max_="0,25", score="0,125", evidence=["KH 1"], indent=10)
-        for i in range(1, 301))
+        for i in range(1, 301)
+    )
     out = tmp_path / "out.xlsx"
     assert _export(_card_path(tmp_path, _card_text(children)), out) == []
     ws, cached = _sheets(out)
@@ -691,9 +730,10 @@ def test_more_than_255_children_nest_the_sum(tmp_path: Path) -> None:
 
 def test_a_formula_too_long_for_excel_becomes_its_value_with_a_notice(tmp_path: Path) -> None:
     children = "".join(
-        f"      - id: \"1.{i}\"\n        title: TC {i}\n        children:\n"
+        f'      - id: "1.{i}"\n        title: TC {i}\n        children:\n'
         + _leaf(f"1.{i}.1", max_="0,05", score="0,05", evidence=["KH 1"], indent=10)
-        for i in range(1, 1501))
+        for i in range(1, 1501)
+    )
     out = tmp_path / "out.xlsx"
     notices = _export(_card_path(tmp_path, _card_text(children)), out)
     ws, cached = _sheets(out)
@@ -710,10 +750,13 @@ def test_a_formula_too_long_for_excel_becomes_its_value_with_a_notice(tmp_path: 
 
 
 def test_formula_like_text_stays_text(tmp_path: Path) -> None:
-    header = "title: \"=1+1\"\nreport: \"@SUM(A1)\"\n"
-    text = _card_text(_leaf("1.1", evidence=HOSTILE), header=header).replace(
-        "unit: UBND xã Thử", "unit: \"-2+3\"").replace('tt: "I"', 'tt: "+1"')
-    text = text.replace("    title: Lĩnh vực thử\n", "    title: \"=SUM(1,2)\"\n    note: \"-note\"\n")
+    header = 'title: "=1+1"\nreport: "@SUM(A1)"\n'
+    text = (
+        _card_text(_leaf("1.1", evidence=HOSTILE), header=header)
+        .replace("unit: UBND xã Thử", 'unit: "-2+3"')
+        .replace('tt: "I"', 'tt: "+1"')
+    )
+    text = text.replace("    title: Lĩnh vực thử\n", '    title: "=SUM(1,2)"\n    note: "-note"\n')
     out = tmp_path / "out.xlsx"
     _export(_card_path(tmp_path, text), out)
     ws, _ = _sheets(out)
@@ -736,8 +779,7 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
 
 def test_control_characters_are_removed_and_the_file_opens(tmp_path: Path) -> None:
     evidence = ["a\x01b\x1fc", "d\x0be\x0cf", "g\r\nh\ri", "\x00\x07\x08ok\x7f", "tab\there"]
-    text = _card_text(_leaf("1.1", evidence=evidence)).replace("title: Lĩnh vực thử",
-                                                               'title: "Lĩnh\\x02 vực"')
+    text = _card_text(_leaf("1.1", evidence=evidence)).replace("title: Lĩnh vực thử", 'title: "Lĩnh\\x02 vực"')
     text = text.replace("unit: UBND xã Thử", 'unit: "UBND\\x1b xã"')
     out = tmp_path / "out.xlsx"
     notices = _export(_card_path(tmp_path, text), out)
@@ -767,15 +809,19 @@ def test_lone_surrogates_from_a_model_built_in_code_are_removed(tmp_path: Path) 
 
 
 def _long_card(tmp_path: Path, citation: str) -> tuple[Path, str]:
-    children = (_leaf("1.1", max_="2", score="1,5", evidence=["KH 1/KH-UBND", citation, "TB 2"])
-                + _leaf("1.2", max_="3", score="3", evidence=["QĐ 3"]))
+    children = _leaf("1.1", max_="2", score="1,5", evidence=["KH 1/KH-UBND", citation, "TB 2"]) + _leaf(
+        "1.2", max_="3", score="3", evidence=["QĐ 3"]
+    )
     return _card_path(tmp_path, _card_text(children)), "\n".join(["KH 1/KH-UBND", citation, "TB 2"])
 
 
-@pytest.mark.parametrize("citation", [
-    " ".join(f"tài liệu số {i}/BC-UBND" for i in range(2200)),  # 40,000+ characters with spaces
-    "x" * 40_000,  # no space to cut at
-])
+@pytest.mark.parametrize(
+    "citation",
+    [
+        " ".join(f"tài liệu số {i}/BC-UBND" for i in range(2200)),  # 40,000+ characters with spaces
+        "x" * 40_000,  # no space to cut at
+    ],
+)
 def test_evidence_over_excels_cell_limit_continues_visibly(tmp_path: Path, citation: str) -> None:
     assert len(citation) >= 40_000
     path, whole = _long_card(tmp_path, citation)
@@ -783,8 +829,12 @@ def test_evidence_over_excels_cell_limit_continues_visibly(tmp_path: Path, citat
     notices = _export(path, out)
     ws, cached = _sheets(out)
     rows = _node_rows(ws)
-    assert [ws.cell(r, 2).value for r in rows] == ["LĨNH VỰC THỬ", "1.1. Tiêu chí 1.1", "1.2. Tiêu chí 1.2",
-                                                   "TỔNG ĐIỂM"]
+    assert [ws.cell(r, 2).value for r in rows] == [
+        "LĨNH VỰC THỬ",
+        "1.1. Tiêu chí 1.1",
+        "1.2. Tiêu chí 1.2",
+        "TỔNG ĐIỂM",
+    ]
     first = rows[1]
     parts = _table_text(ws, first, 5)
     assert len(parts) > 30 and rows[2] == first + len(parts)
@@ -802,9 +852,11 @@ def test_evidence_over_excels_cell_limit_continues_visibly(tmp_path: Path, citat
     assert ws[f"C{rows[0]}"].value == f"=SUM(C{first},C{rows[2]})"
     assert cached[f"D{rows[-1]}"].value == 4.5
     _check_formulas(ws, cached)
-    assert notices == [f"E{first}: nội dung của 1.1 dài {len(whole)} ký tự, vượt giới hạn 32767 ký tự một ô "
-                       f"của Excel; phần còn lại được ghi tiếp, không bị cắt, ở các dòng {first + 1}–"
-                       f"{rows[2] - 1} ngay bên dưới"]
+    assert notices == [
+        f"E{first}: nội dung của 1.1 dài {len(whole)} ký tự, vượt giới hạn 32767 ký tự một ô "
+        f"của Excel; phần còn lại được ghi tiếp, không bị cắt, ở các dòng {first + 1}–"
+        f"{rows[2] - 1} ngay bên dưới"
+    ]
 
 
 def test_cli_prints_the_notices(tmp_path: Path, runner: CliRunner) -> None:
@@ -822,8 +874,9 @@ def test_a_title_over_the_cell_limit_is_cut_with_a_marker_and_a_notice(tmp_path:
     notices = _export(_card_path(tmp_path, text), out)
     ws, _ = _sheets(out)
     assert len(ws["A2"].value) == CELL_LIMIT and ws["A2"].value.endswith("u…")
-    assert notices == ["A2: dòng tiêu đề dài 40008 ký tự, vượt giới hạn 32767 ký tự một ô của Excel; "
-                       "đã cắt bớt, chỗ cắt đánh dấu “…”"]
+    assert notices == [
+        "A2: dòng tiêu đề dài 40008 ký tự, vượt giới hạn 32767 ký tự một ô của Excel; đã cắt bớt, chỗ cắt đánh dấu “…”"
+    ]
 
 
 def test_split_text() -> None:
@@ -928,8 +981,7 @@ def test_a_new_file_gets_the_usual_permissions(card_path: Path) -> None:
     assert out.stat().st_mode & 0o777 == 0o640
 
 
-def test_does_not_clobber_a_file_that_appears_while_writing(card_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_does_not_clobber_a_file_that_appears_while_writing(card_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = card_path.parent / "out.xlsx"
     real = export_module.build_xlsx
 
@@ -1036,8 +1088,7 @@ def test_float_is_only_the_cell_storage(tmp_path: Path) -> None:
 
 # --- the signature block, drafts, refusals ---------------------------------------------------------
 
-SIGNED = ('place: Thanh Hóa\ndate: 05/02/2022\nsigner:\n  title: "KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"\n'
-          "  name: Nguyễn Văn A\n")
+SIGNED = 'place: Thanh Hóa\ndate: 05/02/2022\nsigner:\n  title: "KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"\n  name: Nguyễn Văn A\n'
 
 
 def _below_total(ws: Worksheet) -> list[tuple[int, str | None]]:
@@ -1054,8 +1105,13 @@ def test_the_signature_block_under_the_total(tmp_path: Path) -> None:
     _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=SIGNED)), out)
     ws, _ = _sheets(out)
     rows = _below_total(ws)
-    assert [text for _, text in rows] == [None, "Thanh Hóa, ngày 05 tháng 02 năm 2022", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
-                                          None, "Nguyễn Văn A"]
+    assert [text for _, text in rows] == [
+        None,
+        "Thanh Hóa, ngày 05 tháng 02 năm 2022",
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        None,
+        "Nguyễn Văn A",
+    ]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert all(f"E{r}:F{r}" in merged for r, _ in rows[1:])
     assert ws.cell(rows[1][0], 5).font.i and ws.cell(rows[2][0], 5).font.b and ws.cell(rows[4][0], 5).font.b
@@ -1064,10 +1120,13 @@ def test_the_signature_block_under_the_total(tmp_path: Path) -> None:
     assert ws.print_area.endswith(f"$F${rows[-1][0]}")
 
 
-@pytest.mark.parametrize(("header", "line"), [
-    ("date: 2021-12-25\n", "Ngày 25 tháng 12 năm 2021"),
-    ("place: Thanh Hóa\n", "Thanh Hóa, ngày …… tháng …… năm ……"),
-])
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        ("date: 2021-12-25\n", "Ngày 25 tháng 12 năm 2021"),
+        ("place: Thanh Hóa\n", "Thanh Hóa, ngày …… tháng …… năm ……"),
+    ],
+)
 def test_place_or_date_alone(tmp_path: Path, header: str, line: str) -> None:
     out = tmp_path / "out.xlsx"
     _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]), header=header)), out)
@@ -1124,11 +1183,13 @@ def test_draft_writes_with_the_problems_on_a_sheet_of_their_own(tmp_path: Path, 
     assert [c.value for c in sheet[2]] == ["Mức", "Mã", "Vị trí", "Nội dung"]
     problems = run_checks(load_file(card)).problems
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3)] == [
-        ["lỗi", p.code, f"{p.line}:{p.column}\n{p.path}", p.message] for p in problems]
+        ["lỗi", p.code, f"{p.line}:{p.column}\n{p.path}", p.message] for p in problems
+    ]
     assert sheet.oddFooter.center.text == "Trang &P/1"
     # The draft still imports as its scorecard: the title's "DỰ THẢO" is the export's, not the card's.
     from cchc.importers import import_file
     from cchc.scorecard.dump import dump_scorecard
+
     imported = import_file(out).card
     assert imported is not None and dump_scorecard(imported) == dump_scorecard(_load(card))
     # A scorecard without errors exported with --draft is a draft all the same, its warnings listed.
@@ -1151,10 +1212,13 @@ def test_an_empty_notes_column_stays_narrow_and_gives_its_room_to_the_evidence(t
     _export(_card_path(tmp_path, _card_text(_leaf("1.1", evidence=["KH 1"]))), out)
     ws, _ = _sheets(out)
     default = [column.width for column in layout.COLUMNS]
-    assert _widths(ws, "ABCEF") == default[:3] + [default[4] + default[5] - export_module.NOTE_MIN,
-                                                  export_module.NOTE_MIN]
-    assert measure.line_count("Ghi chú", measure.cell_room(measure.column_points(export_module.NOTE_MIN)),
-                              bold=True) == 1  # its heading still fits one line
+    assert _widths(ws, "ABCEF") == default[:3] + [
+        default[4] + default[5] - export_module.NOTE_MIN,
+        export_module.NOTE_MIN,
+    ]
+    assert (
+        measure.line_count("Ghi chú", measure.cell_room(measure.column_points(export_module.NOTE_MIN)), bold=True) == 1
+    )  # its heading still fits one line
 
 
 def test_evidence_and_notes_share_the_width_as_makes_the_table_shortest(shipped_xlsx: Path) -> None:
@@ -1168,9 +1232,15 @@ def test_evidence_and_notes_share_the_width_as_makes_the_table_shortest(shipped_
 
     def lines(note_width: int) -> int:
         rooms = [measure.cell_room(measure.column_points(w)) for w in (free - note_width, note_width)]
-        return sum(max(1, measure.line_count("\n".join(map(str, node.evidence)), rooms[0]),
-                       measure.line_count(node.note or "", rooms[1]))
-                   for node, _, _ in iter_criteria(card.criteria))
+        return sum(
+            max(
+                1,
+                measure.line_count("\n".join(map(str, node.evidence)), rooms[0]),
+                measure.line_count(node.note or "", rooms[1]),
+            )
+            for node, _, _ in iter_criteria(card.criteria)
+        )
+
     assert all(lines(notes) <= lines(w) for w in range(export_module.NOTE_MIN, free // 2 + 1))
 
 

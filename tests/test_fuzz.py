@@ -26,9 +26,41 @@ BASE = _TEXT[: _TEXT.index('  - id: "2"')]
 LINES = BASE.splitlines(keepends=True)
 
 scalars = st.one_of(
-    st.sampled_from(["~", "yes", "no", "1.10", "010", "0,5", "1.000,5", ".nan", "-.inf", "99%", "1e9",
-                     "2021-12-25", "'", '"', "[", "{", "&a", "*a", "!!python/object:os.system", "- x",
-                     "? k", ": v", "|", ">", "#", "\t", "\x00", "\ufeff", "-0", "9" * 50, "=cmd"]),
+    st.sampled_from(
+        [
+            "~",
+            "yes",
+            "no",
+            "1.10",
+            "010",
+            "0,5",
+            "1.000,5",
+            ".nan",
+            "-.inf",
+            "99%",
+            "1e9",
+            "2021-12-25",
+            "'",
+            '"',
+            "[",
+            "{",
+            "&a",
+            "*a",
+            "!!python/object:os.system",
+            "- x",
+            "? k",
+            ": v",
+            "|",
+            ">",
+            "#",
+            "\t",
+            "\x00",
+            "\ufeff",
+            "-0",
+            "9" * 50,
+            "=cmd",
+        ]
+    ),
     st.text(max_size=20),
 )
 

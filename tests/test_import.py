@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,22 +22,24 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cchc.cli.app import app
-from cchc.xlsx.export import write_xlsx
 from cchc.importers import Imported, ImportOptionError, import_file
 from cchc.importers.heading import column_kind
 from cchc.importers.table import roman, split_name
-from cchc.scorecard.load import load_file
 from cchc.messages import set_language
+from cchc.scorecard.dump import dump_scorecard, modeline
+from cchc.scorecard.load import load_file
 from cchc.scorecard.model import Appraisal, CardAppraisal, Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.rollup import rollup
-from cchc.scorecard.dump import dump_scorecard, modeline
+from cchc.xlsx.export import write_xlsx
 from tests.conftest import SHIPPED
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "60"))
 
-TITLE = ["BẢNG TỔNG HỢP CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM 2021",
-         "(ban hành kèm theo Báo cáo số 12/BC-UBND ngày 25/12/2021 của UBND xã A)"]
+TITLE = [
+    "BẢNG TỔNG HỢP CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM 2021",
+    "(ban hành kèm theo Báo cáo số 12/BC-UBND ngày 25/12/2021 của UBND xã A)",
+]
 HEADER = ["TT", "Tên TC/TCTP", "Điểm chuẩn", "Điểm tự đánh giá", "Tài liệu kiểm chứng"]
 
 Rows = list[list[Any]]
@@ -47,8 +48,13 @@ Rows = list[list[Any]]
 # --- fixture builders -----------------------------------------------------------------------------
 
 
-def make_docx(path: Path, rows: Rows, above: list[str] | None = None,
-              hmerge: tuple[tuple[int, int, int], ...] = (), tables_before: int = 0) -> Path:
+def make_docx(
+    path: Path,
+    rows: Rows,
+    above: list[str] | None = None,
+    hmerge: tuple[tuple[int, int, int], ...] = (),
+    tables_before: int = 0,
+) -> Path:
     """A Word file: the lines ``above``, then a table of ``rows``. A cell given as None continues the
     vertical merge of the cell above it; ``hmerge`` holds (row, first column, last column), 0-based.
     Cell text with line breaks becomes one paragraph per line, as people type it."""
@@ -83,8 +89,15 @@ def make_docx(path: Path, rows: Rows, above: list[str] | None = None,
     return path
 
 
-def make_xlsx(path: Path, rows: Rows, above: list[str] | None = None, merges: tuple[str, ...] = (),
-              sheet: str = "Sheet1", bold_rows: tuple[int, ...] = (), extra_sheets: tuple[str, ...] = ()) -> Path:
+def make_xlsx(
+    path: Path,
+    rows: Rows,
+    above: list[str] | None = None,
+    merges: tuple[str, ...] = (),
+    sheet: str = "Sheet1",
+    bold_rows: tuple[int, ...] = (),
+    extra_sheets: tuple[str, ...] = (),
+) -> Path:
     """A workbook: the lines ``above`` in column A, a blank row, then ``rows`` (values as given:
     numbers stay numbers, text stays text). ``merges`` are Excel ranges; ``bold_rows`` 1-based sheet rows."""
     book = openpyxl.Workbook()
@@ -165,10 +178,28 @@ def test_seed_layout_is_what_the_fixture_rebuilds() -> None:
 def test_seed_tree(seed: Imported) -> None:
     assert seed.problems == []
     assert shape(seed.card) == [
-        (1, "1"), (2, "1.1.1"), (2, "1.1.2"), (2, "1.1.3"), (2, "1.2"), (2, "1.3.2"), (2, "1.4.1"), (2, "1.4.3"),
-        (2, "1.5"), (2, "1.6"), (2, "1.7"),
-        (1, "2"), (2, "2.1.1"), (2, "2.1.2"), (2, "2.1.3"), (2, "2.2.1"), (2, "2.2.2"), (2, "2.2.3"), (2, "2.3.1"),
-        (2, "2.3.3"), (2, "2.3.4")]
+        (1, "1"),
+        (2, "1.1.1"),
+        (2, "1.1.2"),
+        (2, "1.1.3"),
+        (2, "1.2"),
+        (2, "1.3.2"),
+        (2, "1.4.1"),
+        (2, "1.4.3"),
+        (2, "1.5"),
+        (2, "1.6"),
+        (2, "1.7"),
+        (1, "2"),
+        (2, "2.1.1"),
+        (2, "2.1.2"),
+        (2, "2.1.3"),
+        (2, "2.2.1"),
+        (2, "2.2.2"),
+        (2, "2.2.3"),
+        (2, "2.3.1"),
+        (2, "2.3.3"),
+        (2, "2.3.4"),
+    ]
 
 
 def test_seed_top_lines(seed: Imported) -> None:
@@ -182,7 +213,11 @@ def test_seed_top_lines(seed: Imported) -> None:
 def test_seed_fields_keep_their_declared_points(seed: Imported) -> None:
     got = nodes(seed.card)
     assert (got["1"].tt, got["1"].title, got["1"].max, got["1"].score) == (
-        "1", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", 14, 14)
+        "1",
+        "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC",
+        14,
+        14,
+    )
     assert (got["2"].max, got["2"].score) == (9, 9)
     # The declared 14 against rows that add up to 10: exactly what validate must flag.
     assert rollup(seed.card).children[0].max == 10
@@ -215,11 +250,14 @@ def test_seed_evidence_equals_the_hand_transcription(seed: Imported) -> None:
 # --- headers --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [
-    ["STT", "Tiêu chí", "Điểm tối đa", "Tự chấm", "Tài liệu kiểm chứng"],
-    ["tt", "NỘI DUNG", "DIEM CHUAN", "diem tu danh gia", "TÀI LIỆU KIỂM CHỨNG"],
-    ["Số TT", "Tên tiêu chí, tiêu chí thành phần", "Điểm chuẩn\n(tối đa)", "Điểm\ntự đánh giá", "Ghi chú"],
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["STT", "Tiêu chí", "Điểm tối đa", "Tự chấm", "Tài liệu kiểm chứng"],
+        ["tt", "NỘI DUNG", "DIEM CHUAN", "diem tu danh gia", "TÀI LIỆU KIỂM CHỨNG"],
+        ["Số TT", "Tên tiêu chí, tiêu chí thành phần", "Điểm chuẩn\n(tối đa)", "Điểm\ntự đánh giá", "Ghi chú"],
+    ],
+)
 def test_header_variants(tmp_path: Path, header: list[str]) -> None:
     path = make_xlsx(tmp_path / "t.xlsx", [header, ["1", "1.1. Một", 2, 1, "KH 1"]])
     got = nodes(imported(path).card)["1.1"]
@@ -227,9 +265,11 @@ def test_header_variants(tmp_path: Path, header: list[str]) -> None:
 
 
 def test_header_over_two_rows_with_merged_cells(tmp_path: Path) -> None:
-    rows: Rows = [["TT", "Tên TC/TCTP", "Điểm", None, "Tài liệu kiểm chứng"],
-                  [None, None, "Chuẩn", "Tự đánh giá", None],
-                  ["1", "1.1. Một", "2", "1,5", "KH 1"]]
+    rows: Rows = [
+        ["TT", "Tên TC/TCTP", "Điểm", None, "Tài liệu kiểm chứng"],
+        [None, None, "Chuẩn", "Tự đánh giá", None],
+        ["1", "1.1. Một", "2", "1,5", "KH 1"],
+    ]
     path = make_xlsx(tmp_path / "t.xlsx", rows, merges=("A4:A5", "B4:B5", "C4:D4", "E4:E5"))
     got = nodes(imported(path).card)["1.1"]
     assert (got.max, got.score, got.evidence) == (2, D("1.5"), ["KH 1"])
@@ -264,8 +304,12 @@ def test_a_single_note_column_is_kept_as_written(tmp_path: Path) -> None:
 
 
 def test_field_rows_numbered_in_roman(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["I", "Công tác chỉ đạo", 2, 2, ""], ["1", "1.1. Một", 2, 2, "KH"],
-                  ["VIII", "Điều tra xã hội học", 18, 18, ""]]
+    rows: Rows = [
+        HEADER,
+        ["I", "Công tác chỉ đạo", 2, 2, ""],
+        ["1", "1.1. Một", 2, 2, "KH"],
+        ["VIII", "Điều tra xã hội học", 18, 18, ""],
+    ]
     card = imported(make_xlsx(tmp_path / "t.xlsx", rows)).card
     assert shape(card) == [(1, "1"), (2, "1.1"), (1, "8")]
     assert [(n.tt, n.title) for n in card.criteria] == [("I", "Công tác chỉ đạo"), ("VIII", "Điều tra xã hội học")]
@@ -273,32 +317,46 @@ def test_field_rows_numbered_in_roman(tmp_path: Path) -> None:
 
 
 def test_field_rows_numbered_in_arabic_are_in_capitals_or_bold(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""], ["1.", "1.1. Một", 1, 1, "KH"],
-                  ["2", "Cải cách thủ tục", 1, 1, ""], ["2.", "2.1. Hai", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""],
+        ["1.", "1.1. Một", 1, 1, "KH"],
+        ["2", "Cải cách thủ tục", 1, 1, ""],
+        ["2.", "2.1. Hai", 1, 1, "KH"],
+    ]
     path = make_xlsx(tmp_path / "t.xlsx", rows, bold_rows=(7,))
     card = imported(path).card
     assert shape(card) == [(1, "1"), (2, "1.1"), (1, "2"), (2, "2.1")]
     assert [n.tt for n, _, _ in iter_criteria(card.criteria)] == ["1", "1", "2", "2"]  # "1." -> "1"
 
 
-@pytest.mark.parametrize(("name", "node_id", "title"), [
-    ("TCTP 1.1.1. Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
-    ("1.1.1 Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
-    ("1.1.1.Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
-    ("TC 1.2: Báo cáo", "1.2", "Báo cáo"),
-    ("Tiêu chí 1.2 - Báo cáo", "1.2", "Báo cáo"),
-    ("tctp 1.10. Mười", "1.10", "Mười"),
-    ("1.?. Dòng bị mất", "1.?", "Dòng bị mất"),
-    ("100% hồ sơ đúng hạn", None, "100% hồ sơ đúng hạn"),
-    ("2021 là năm", None, "2021 là năm"),
-])
+@pytest.mark.parametrize(
+    ("name", "node_id", "title"),
+    [
+        ("TCTP 1.1.1. Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
+        ("1.1.1 Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
+        ("1.1.1.Ban hành kế hoạch", "1.1.1", "Ban hành kế hoạch"),
+        ("TC 1.2: Báo cáo", "1.2", "Báo cáo"),
+        ("Tiêu chí 1.2 - Báo cáo", "1.2", "Báo cáo"),
+        ("tctp 1.10. Mười", "1.10", "Mười"),
+        ("1.?. Dòng bị mất", "1.?", "Dòng bị mất"),
+        ("100% hồ sơ đúng hạn", None, "100% hồ sơ đúng hạn"),
+        ("2021 là năm", None, "2021 là năm"),
+    ],
+)
 def test_ids_in_the_name_cell(name: str, node_id: str | None, title: str) -> None:
     assert split_name(name, exact=False) == (node_id, title)
 
 
 def test_tree_is_built_from_the_ids(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "LĨNH VỰC MỘT", "", "", ""], ["", "1.1. Tiêu chí", "", "", ""],
-                  ["1", "1.1.1. Con", 1, 1, "KH"], ["2", "1.1.2. Con", 1, 1, "KH"], ["3", "1.2.1. Không có 1.2", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "LĨNH VỰC MỘT", "", "", ""],
+        ["", "1.1. Tiêu chí", "", "", ""],
+        ["1", "1.1.1. Con", 1, 1, "KH"],
+        ["2", "1.1.2. Con", 1, 1, "KH"],
+        ["3", "1.2.1. Không có 1.2", 1, 1, "KH"],
+    ]
     card = imported(make_xlsx(tmp_path / "t.xlsx", rows)).card
     assert shape(card) == [(1, "1"), (2, "1.1"), (3, "1.1.1"), (3, "1.1.2"), (2, "1.2.1")]
 
@@ -309,8 +367,12 @@ def test_criteria_without_field_rows_stay_at_the_top(tmp_path: Path) -> None:
 
 
 def test_scores_on_an_unnumbered_continuation_row(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["", "1.2. Báo cáo định kỳ", "", "", "bc quý 1"], ["", "", "3,5", "3,5", "bc quý 2"],
-                  ["", "", "", "", "bc quý 3"]]
+    rows: Rows = [
+        HEADER,
+        ["", "1.2. Báo cáo định kỳ", "", "", "bc quý 1"],
+        ["", "", "3,5", "3,5", "bc quý 2"],
+        ["", "", "", "", "bc quý 3"],
+    ]
     got = nodes(imported(make_xlsx(tmp_path / "t.xlsx", rows)).card)["1.2"]
     assert (got.max, got.score, got.evidence) == (D("3.5"), D("3.5"), ["bc quý 1", "bc quý 2", "bc quý 3"])
 
@@ -324,15 +386,22 @@ def test_points_twice_on_a_continuation_row_are_reported(tmp_path: Path) -> None
 
 
 def test_evidence_over_paragraphs_and_rows_with_bullets_and_blank_lines(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "- KH số 1/KH-UBND;\n\n-BC 2\n• CV 3  "],
-                  ["", "", "", "", "\n1. BC số 4/BC-UBND\n"]]
+    rows: Rows = [
+        HEADER,
+        ["1.", "1.1. Một", "1", "1", "- KH số 1/KH-UBND;\n\n-BC 2\n• CV 3  "],
+        ["", "", "", "", "\n1. BC số 4/BC-UBND\n"],
+    ]
     got = nodes(imported(make_docx(tmp_path / "t.docx", rows)).card)["1.1"]
     assert got.evidence == ["KH số 1/KH-UBND;", "BC 2", "CV 3", "1. BC số 4/BC-UBND"]
 
 
 def test_vertically_merged_evidence_is_read_once_per_criterion(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH chung"], ["", "", "", "", None],
-                  ["2.", "1.2. Hai", "1", "1", "BC 2"]]
+    rows: Rows = [
+        HEADER,
+        ["1.", "1.1. Một", "1", "1", "KH chung"],
+        ["", "", "", "", None],
+        ["2.", "1.2. Hai", "1", "1", "BC 2"],
+    ]
     result = imported(make_docx(tmp_path / "t.docx", rows))
     assert result.problems == []  # merged over a criterion and its own continuation row: read once
     assert [n.evidence for n in result.card.criteria] == [["KH chung"], ["BC 2"]]
@@ -364,18 +433,31 @@ def test_horizontally_merged_field_row(tmp_path: Path) -> None:
 
 
 def test_blank_rows_are_skipped(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["", "", "", "", ""], ["1.", "1.1. Một", "1", "1", "KH"], ["", "", "", "", ""],
-                  ["2.", "1.2. Hai", "1", "1", "KH"], ["", "", "", "", ""]]
+    rows: Rows = [
+        HEADER,
+        ["", "", "", "", ""],
+        ["1.", "1.1. Một", "1", "1", "KH"],
+        ["", "", "", "", ""],
+        ["2.", "1.2. Hai", "1", "1", "KH"],
+        ["", "", "", "", ""],
+    ]
     result = imported(make_docx(tmp_path / "t.docx", rows))
     assert result.problems == [] and shape(result.card) == [(1, "1.1"), (1, "1.2")]
 
 
 def test_numbers_as_text_with_a_decimal_comma_and_as_numbers(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "3.5.1. Tỷ lệ", "0,5", " 0,4991 ", "BC"], ["2", "3.5.2. Hai", 0.75, 0.3209, "BC"],
-                  ["3", "3.5.3. Ba", 1, "0.45", "BC"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "3.5.1. Tỷ lệ", "0,5", " 0,4991 ", "BC"],
+        ["2", "3.5.2. Hai", 0.75, 0.3209, "BC"],
+        ["3", "3.5.3. Ba", 1, "0.45", "BC"],
+    ]
     got = nodes(imported(make_xlsx(tmp_path / "t.xlsx", rows)).card)
     assert [(n.max, n.score) for n in got.values()] == [
-        (D("0.5"), D("0.4991")), (D("0.75"), D("0.3209")), (1, D("0.45"))]
+        (D("0.5"), D("0.4991")),
+        (D("0.75"), D("0.3209")),
+        (1, D("0.45")),
+    ]
 
 
 def test_empty_score_is_not_scored_not_zero(tmp_path: Path) -> None:
@@ -388,18 +470,27 @@ def test_unreadable_points_cell_is_reported_with_its_address(tmp_path: Path) -> 
     rows: Rows = [HEADER, ["1", "1.1. Một", 1, "1 điểm", "KH"], ["2", "1.2. Hai", "1.000,5", 1, "KH"]]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert [(p.code, p.path, p.line, p.column) for p in result.problems] == [
-        ("import-bad-cell", "Sheet1!D5", 5, 4), ("import-bad-cell", "Sheet1!C6", 6, 3)]
+        ("import-bad-cell", "Sheet1!D5", 5, 4),
+        ("import-bad-cell", "Sheet1!C6", 6, 3),
+    ]
     assert result.problems[0].message.startswith("Sheet1!D5: '1 điểm' không đọc được là điểm tự đánh giá")
     got = nodes(result.card)
     assert (got["1.1"].max, got["1.1"].score, got["1.2"].max) == (1, None, None)  # the rest is kept
 
 
 def test_row_without_an_id_is_reported_and_left_out(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1.", "1.1. Một", "1", "1", "KH"], ["2.", "Có sáng kiến mới", "1", "1", "CV"],
-                  ["", "", "", "", "thuộc dòng không có mã"], ["3.", "1.3. Ba", "1", "1", "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1.", "1.1. Một", "1", "1", "KH"],
+        ["2.", "Có sáng kiến mới", "1", "1", "CV"],
+        ["", "", "", "", "thuộc dòng không có mã"],
+        ["3.", "1.3. Ba", "1", "1", "KH"],
+    ]
     result = imported(make_docx(tmp_path / "t.docx", rows))
     assert [(p.code, p.path) for p in result.problems] == [
-        ("import-unplaced-row", "bảng 1 dòng 3 cột 2"), ("import-unplaced-row", "bảng 1 dòng 4 cột 2")]
+        ("import-unplaced-row", "bảng 1 dòng 3 cột 2"),
+        ("import-unplaced-row", "bảng 1 dòng 4 cột 2"),
+    ]
     assert "“Có sáng kiến mới”" in result.problems[0].message
     assert [n.evidence for n in result.card.criteria] == [["KH"], ["KH"]]  # nothing went to 1.1 by mistake
 
@@ -414,26 +505,40 @@ def test_auto_numbered_tt_column(tmp_path: Path) -> None:
 
 
 def test_total_row_gives_the_declared_total(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["", "TỔNG ĐIỂM", 100, "98,52", ""],
-                  ["", "Người lập biểu", "", "", ""]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["", "TỔNG ĐIỂM", 100, "98,52", ""],
+        ["", "Người lập biểu", "", "", ""],
+    ]
     card = imported(make_xlsx(tmp_path / "t.xlsx", rows)).card
     assert (card.max, card.score) == (100, D("98.52")) and shape(card) == [(1, "1.1")]
 
 
 def test_group_known_only_as_a_total_is_split_unknown(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["", "1.?. Các dòng bị mất", 4, 4, ""], ["11", "1.5. Sáng kiến", "", "", "CV 2399"],
-                  ["12", "1.6. Xếp hạng", 1, 1, "bc 1231"]]
+    rows: Rows = [
+        HEADER,
+        ["", "1.?. Các dòng bị mất", 4, 4, ""],
+        ["11", "1.5. Sáng kiến", "", "", "CV 2399"],
+        ["12", "1.6. Xếp hạng", 1, 1, "bc 1231"],
+    ]
     card = imported(make_xlsx(tmp_path / "t.xlsx", rows)).card
     assert shape(card) == [(1, "1.?"), (2, "1.5"), (1, "1.6")]
     assert card.criteria[0].split_unknown and not card.criteria[1].split_unknown
 
 
 def test_formula_without_a_stored_result_is_reported(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "LĨNH VỰC MỘT", "=SUM(C6:C7)", "=SUM(D6:D7)", ""],
-                  ["1", "1.1. Một", 1, 1, "KH"], ["2", "1.2. Hai", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "LĨNH VỰC MỘT", "=SUM(C6:C7)", "=SUM(D6:D7)", ""],
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["2", "1.2. Hai", 1, 1, "KH"],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert [(p.code, p.path) for p in result.problems] == [
-        ("import-formula-no-value", "Sheet1!C5"), ("import-formula-no-value", "Sheet1!D5")]
+        ("import-formula-no-value", "Sheet1!C5"),
+        ("import-formula-no-value", "Sheet1!D5"),
+    ]
     assert "=SUM(C6:C7)" in result.problems[0].message
     assert result.card.criteria[0].max is None and rollup(result.card).max == 2
 
@@ -462,8 +567,9 @@ def test_no_scoring_table_at_all(tmp_path: Path) -> None:
 
 
 def test_sheet_by_name(tmp_path: Path) -> None:
-    path = make_xlsx(tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]], sheet="Bảng điểm",
-                     extra_sheets=("Ghi chú",))
+    path = make_xlsx(
+        tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]], sheet="Bảng điểm", extra_sheets=("Ghi chú",)
+    )
     result = imported(path, sheet="Bảng điểm")
     assert result.source == "Bảng điểm"
     bad = make_xlsx(tmp_path / "u.xlsx", [HEADER, ["1", "1.1. Một", 1, "x", "KH"]], sheet="Bảng điểm")
@@ -479,8 +585,11 @@ def test_unit_and_year_missing_are_errors_unless_given(tmp_path: Path) -> None:
 
 
 def test_unit_from_a_unit_line(tmp_path: Path) -> None:
-    path = make_xlsx(tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
-                     above=["BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2023", "Đơn vị:   UBND phường Điện Biên "])
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
+        above=["BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2023", "Đơn vị:   UBND phường Điện Biên "],
+    )
     card = imported(path).card
     assert (card.unit, card.year, card.report) == ("UBND phường Điện Biên", 2023, None)
 
@@ -497,8 +606,10 @@ def test_unreadable_files(tmp_path: Path, name: str, reason: str) -> None:
 def test_text_typed_with_combining_accents(tmp_path: Path) -> None:
     """Unikey's "tổ hợp" mode writes "ề" as "ê" + a combining accent: found all the same, stored composed."""
     nfd = [unicodedata.normalize("NFD", line) for line in TITLE]
-    rows: Rows = [[unicodedata.normalize("NFD", h) for h in HEADER],
-                  ["1", unicodedata.normalize("NFD", "Tiêu chí 1.1. Kế hoạch"), 1, 1, "KH"]]
+    rows: Rows = [
+        [unicodedata.normalize("NFD", h) for h in HEADER],
+        ["1", unicodedata.normalize("NFD", "Tiêu chí 1.1. Kế hoạch"), 1, 1, "KH"],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows, above=nfd))
     assert result.problems == [] and result.card.unit == "UBND xã A"
     assert nodes(result.card)["1.1"].title == "Kế hoạch"
@@ -566,12 +677,24 @@ def test_long_cells_the_export_continued_are_joined_back(tmp_path: Path) -> None
     long title: the export continues them on rows marked "(tiếp theo …)" and cuts long lines with "…"; all come back."""
     evidence = [f"CV {n}/UBND-VP ngày 01/02/2021 về việc triển khai nhiệm vụ số {n}" for n in range(60)]
     evidence.append("Báo cáo " + "rất dài " * 400)
-    leaf = Criterion(id="1.1", tt="1", title="Một", max=D("1"), score=D("1"), evidence=evidence,
-                     note="\n".join(f"giải trình {n}" for n in range(80)))
-    card = Scorecard(unit="UBND xã A", year=2021, criteria=[Criterion(id="1", tt="I", title="Lĩnh vực",
-                                                                      children=[leaf, Criterion(
-                                                                          id="1.2", title="Hai " * 400,
-                                                                          max=D("2"))])])
+    leaf = Criterion(
+        id="1.1",
+        tt="1",
+        title="Một",
+        max=D("1"),
+        score=D("1"),
+        evidence=evidence,
+        note="\n".join(f"giải trình {n}" for n in range(80)),
+    )
+    card = Scorecard(
+        unit="UBND xã A",
+        year=2021,
+        criteria=[
+            Criterion(
+                id="1", tt="I", title="Lĩnh vực", children=[leaf, Criterion(id="1.2", title="Hai " * 400, max=D("2"))]
+            )
+        ],
+    )
     path = exported(card, tmp_path)
     names = [row[1].value for row in openpyxl.load_workbook(path).active.iter_rows(min_row=5)]
     assert "(tiếp theo 1.1)" in names  # the fixture really makes the export continue rows
@@ -587,8 +710,10 @@ def test_evidence_mappings_and_text_that_looks_like_one_come_back_as_written(tmp
     path = exported(card, tmp_path)
     ws = openpyxl.load_workbook(path).active
     # On the form a mapping is its one line, which model.evidence_item reads back.
-    assert ws["E6"].value.split("\n")[:2] == ["1280/KH-UBND | ngày: 30/12/2020 | tệp: kh-1280.pdf | trang: 3-5",
-                                              "CV 5168"]
+    assert ws["E6"].value.split("\n")[:2] == [
+        "1280/KH-UBND | ngày: 30/12/2020 | tệp: kh-1280.pdf | trang: 3-5",
+        "CV 5168",
+    ]
     got = nodes(round_trip(card, tmp_path).card)["1.1"].evidence
     assert got == items and isinstance(got[2], str)  # the text stays text, the mappings mappings
 
@@ -608,13 +733,21 @@ def test_a_mapping_line_typed_into_the_form_is_read_as_a_mapping(tmp_path: Path)
 def test_what_an_officer_changed_in_the_visible_cells_wins(tmp_path: Path) -> None:
     """Each visible cell someone edited is read as shown and its metadata ignored; every other value
     still comes back exactly."""
-    fields = [Criterion(id="1", tt="I", title="Công tác chỉ đạo", max=D("2.50"), score=D("1.50"),
-                        note="", evidence=["KH 1"]),
-              Criterion(id="2", tt="II", title="Cải cách thủ tục", children=[
-                  Criterion(id="2.1", tt="", title="Một", max=D("1.0"), score=D("0.50"), note=""),
-                  Criterion(id="2.2", title="Hai", max=D("1"), score=D("1"), tt="")])]
-    card = Scorecard(unit="UBND xã A", year=2021, level="xa", title="Bảng tự chấm", max=D("100"),
-                     score=D("98.5"), criteria=fields)
+    fields = [
+        Criterion(id="1", tt="I", title="Công tác chỉ đạo", max=D("2.50"), score=D("1.50"), note="", evidence=["KH 1"]),
+        Criterion(
+            id="2",
+            tt="II",
+            title="Cải cách thủ tục",
+            children=[
+                Criterion(id="2.1", tt="", title="Một", max=D("1.0"), score=D("0.50"), note=""),
+                Criterion(id="2.2", title="Hai", max=D("1"), score=D("1"), tt=""),
+            ],
+        ),
+    ]
+    card = Scorecard(
+        unit="UBND xã A", year=2021, level="xa", title="Bảng tự chấm", max=D("100"), score=D("98.5"), criteria=fields
+    )
     path = exported(card, tmp_path)
     book = openpyxl.load_workbook(path)
     ws = book.active
@@ -627,11 +760,19 @@ def test_what_an_officer_changed_in_the_visible_cells_wins(tmp_path: Path) -> No
     book.save(path)  # openpyxl keeps the formulas but not their results: the sums come back blank
     result = imported(path)
     got = nodes(result.card)
-    assert (got["1"].title, got["1"].score, got["1"].max, got["1"].note) == ("Công tác chỉ đạo", 2, D("2.50"),
-                                                                            "đã giải trình")
+    assert (got["1"].title, got["1"].score, got["1"].max, got["1"].note) == (
+        "Công tác chỉ đạo",
+        2,
+        D("2.50"),
+        "đã giải trình",
+    )
     assert str(got["1"].max) == "2.50" and got["1"].evidence == ["KH 1"]
     assert (got["2.1"].title, got["2.1"].tt, str(got["2.1"].max), str(got["2.1"].score)) == (
-        "Một (sửa)", "", "1.0", "0.50")
+        "Một (sửa)",
+        "",
+        "1.0",
+        "0.50",
+    )
     assert "2.2" not in got and (got["2.3"].title, got["2.3"].tt) == ("Hai", None)
     assert got["2"].title == "Cải cách thủ tục"  # the field row itself was not touched
     assert (result.card.title, result.card.year) == ("BẢNG TỰ CHẤM NĂM 2022", 2022)
@@ -641,8 +782,9 @@ def test_what_an_officer_changed_in_the_visible_cells_wins(tmp_path: Path) -> No
 
 def test_metadata_someone_spoilt_is_ignored(tmp_path: Path) -> None:
     leaf = Criterion(id="1.1", title="Một", max=D("1.50"), score=D("1"), note="")
-    card = Scorecard(unit="UBND xã A", year=2021, level="xa", criteria=[
-        Criterion(id="1", tt="1", title="Lĩnh vực", children=[leaf])])
+    card = Scorecard(
+        unit="UBND xã A", year=2021, level="xa", criteria=[Criterion(id="1", tt="1", title="Lĩnh vực", children=[leaf])]
+    )
     path = exported(card, tmp_path)
     book = openpyxl.load_workbook(path)
     ws = book.active
@@ -671,31 +813,85 @@ def test_the_metadata_is_hidden_and_never_printed(tmp_path: Path) -> None:
 
 
 # Text an officer may type, with what breaks naive readers: formulas, YAML look-alikes, spaces around.
-words = st.sampled_from(["Kế hoạch", "số", "1280/KH-UBND", "ngày", "30/12/2020", "=cmd|' /C calc'!A0", "+1", "-x",
-                         "@SUM(A1)", "yes", "1.1.", "#", "a: b", "“trích”", "(tiếp theo)", "Tổng", "năm", "0,5",
-                         "ĐIỀU", "đ", "Ư", "  ", "\t", "của", "năm 2019"])
+words = st.sampled_from(
+    [
+        "Kế hoạch",
+        "số",
+        "1280/KH-UBND",
+        "ngày",
+        "30/12/2020",
+        "=cmd|' /C calc'!A0",
+        "+1",
+        "-x",
+        "@SUM(A1)",
+        "yes",
+        "1.1.",
+        "#",
+        "a: b",
+        "“trích”",
+        "(tiếp theo)",
+        "Tổng",
+        "năm",
+        "0,5",
+        "ĐIỀU",
+        "đ",
+        "Ư",
+        "  ",
+        "\t",
+        "của",
+        "năm 2019",
+    ]
+)
 line_text = st.lists(words, min_size=1, max_size=5).map(" ".join).filter(lambda s: s.strip() != "")
 free_text = st.lists(line_text, min_size=1, max_size=3).map("\n".join)
 # What the form cannot show as it is: characters Excel refuses, Windows line ends, a line that reads
 # as a mapping, lines that read as the export's cut marks, emptiness, lower case where it prints
 # capitals, a field named like the total row or a continuation row.
-quirks = st.sampled_from(["a\x01b", "c\r\nd", "1280/KH-UBND | ngày: 30/12/2020", "e…\n…f", "", "g\ud800h",
-                          "Tổng điểm", "(tiếp theo 1.1)", " lead", "trail ", "\n", "x\n\ny"])
+quirks = st.sampled_from(
+    [
+        "a\x01b",
+        "c\r\nd",
+        "1280/KH-UBND | ngày: 30/12/2020",
+        "e…\n…f",
+        "",
+        "g\ud800h",
+        "Tổng điểm",
+        "(tiếp theo 1.1)",
+        " lead",
+        "trail ",
+        "\n",
+        "x\n\ny",
+    ]
+)
 any_text = st.one_of(line_text, free_text, quirks)
 decimals = st.decimals(min_value=0, max_value=20, places=4, allow_nan=False, allow_infinity=False)
 # Points with 0 to 4 decimals as written: 14, 0,5, 0,50, 12,9491.
 points = st.builds(lambda d, places: d.quantize(Decimal(1).scaleb(-places)), decimals, st.integers(0, 4))
-refs = st.builds(EvidenceRef, doc=line_text, date=st.none() | st.sampled_from(["30/12/2020", "2020-12-30"]),
-                 title=st.none() | line_text, file=st.none() | st.sampled_from(["kh-1280.pdf", "a/bc 1.pdf"]),
-                 pages=st.none() | st.just("3-5"), url=st.none() | st.just("https://a.vn/x"))
+refs = st.builds(
+    EvidenceRef,
+    doc=line_text,
+    date=st.none() | st.sampled_from(["30/12/2020", "2020-12-30"]),
+    title=st.none() | line_text,
+    file=st.none() | st.sampled_from(["kh-1280.pdf", "a/bc 1.pdf"]),
+    pages=st.none() | st.just("3-5"),
+    url=st.none() | st.just("https://a.vn/x"),
+)
 evidence_lists = st.lists(st.one_of(line_text, line_text, refs, quirks), max_size=3)
 # The council's rounds: points, and awkward notes, replies and supplementary evidence.
-appraisal_lists = st.lists(st.builds(Appraisal, score=points, note=st.none() | any_text, reply=st.none() | any_text,
-                                     evidence=evidence_lists), max_size=2)
-card_appraisal_lists = st.lists(st.builds(CardAppraisal, score=points, note=st.none() | any_text,
-                                          by=st.none() | line_text,
-                                          date=st.none() | st.sampled_from(["15/01/2022", "2022-01-15"])),
-                                max_size=2)
+appraisal_lists = st.lists(
+    st.builds(Appraisal, score=points, note=st.none() | any_text, reply=st.none() | any_text, evidence=evidence_lists),
+    max_size=2,
+)
+card_appraisal_lists = st.lists(
+    st.builds(
+        CardAppraisal,
+        score=points,
+        note=st.none() | any_text,
+        by=st.none() | line_text,
+        date=st.none() | st.sampled_from(["15/01/2022", "2022-01-15"]),
+    ),
+    max_size=2,
+)
 
 
 @st.composite
@@ -705,11 +901,18 @@ def leaf_or_group(draw: st.DrawFn, node_id: str, depth: int) -> Criterion:
     if depth < 4 and draw(st.booleans()):
         kids = [draw(leaf_or_group(f"{node_id}.{k}", depth + 1)) for k in range(1, draw(st.integers(1, 3)) + 1)]
     return Criterion(
-        id=node_id, tt=draw(st.none() | st.just("") | line_text), title=draw(any_text),
+        id=node_id,
+        tt=draw(st.none() | st.just("") | line_text),
+        title=draw(any_text),
         # A node with children may declare totals that differ from its sums (validate flags them).
-        max=draw(st.none() | points) if kids else draw(points), score=draw(st.none() | points),
-        evidence=draw(evidence_lists), note=draw(st.none() | any_text), children=kids,
-        survey=draw(st.integers(0, 9)) == 0, appraisal=draw(appraisal_lists))
+        max=draw(st.none() | points) if kids else draw(points),
+        score=draw(st.none() | points),
+        evidence=draw(evidence_lists),
+        note=draw(st.none() | any_text),
+        children=kids,
+        survey=draw(st.integers(0, 9)) == 0,
+        appraisal=draw(appraisal_lists),
+    )
 
 
 @st.composite
@@ -721,27 +924,58 @@ def exportable_cards(draw: st.DrawFn) -> Scorecard:
         field_id = draw(st.sampled_from([str(i), "ABCD"[i - 1], f"{i}0"]))
         kids = [draw(leaf_or_group(f"{field_id}.{k}", 2)) for k in range(1, draw(st.integers(0, 3)) + 1)]
         if draw(st.booleans()):  # a group known only as a total, its rows without points
-            lost = [Criterion(id=f"{field_id}.{k}", title=draw(any_text), evidence=draw(evidence_lists))
-                    for k in range(7, 7 + draw(st.integers(0, 2)))]
-            kids.append(Criterion(id=f"{field_id}.?", tt="5, 7", title="Dòng bị mất", max=draw(points),
-                                  score=draw(points), split_unknown=True, note=draw(st.none() | any_text),
-                                  children=lost))
+            lost = [
+                Criterion(id=f"{field_id}.{k}", title=draw(any_text), evidence=draw(evidence_lists))
+                for k in range(7, 7 + draw(st.integers(0, 2)))
+            ]
+            kids.append(
+                Criterion(
+                    id=f"{field_id}.?",
+                    tt="5, 7",
+                    title="Dòng bị mất",
+                    max=draw(points),
+                    score=draw(points),
+                    split_unknown=True,
+                    note=draw(st.none() | any_text),
+                    children=lost,
+                )
+            )
         survey = not kids and draw(st.booleans())
         title = "Điều tra xã hội học" if survey and draw(st.booleans()) else draw(any_text)
-        fields.append(Criterion(
-            id=field_id, tt=draw(st.sampled_from([str(i), ["I", "II", "III", "IV"][i - 1], None, ""])),
-            title=title, max=draw(st.none() | points) if kids else draw(points), score=draw(st.none() | points),
-            survey=survey, split_unknown=not kids and draw(st.integers(0, 9)) == 0,
-            evidence=[] if survey else draw(evidence_lists), note=draw(st.none() | any_text), children=kids))
-    return Scorecard(unit=draw(any_text), year=year, level=draw(st.sampled_from([None, "tinh", "so", "huyen", "xa"])),
-                     title=draw(st.sampled_from([None, "", f"Bảng tự chấm năm {year}", "Bảng tự chấm",
-                                                 "Bảng điểm CCHC NĂM 2019 (bản 2)"])),
-                     report=draw(st.none() | any_text), max=draw(st.none() | points),
-                     score=draw(st.none() | points), appraisal=draw(card_appraisal_lists), criteria=fields)
+        fields.append(
+            Criterion(
+                id=field_id,
+                tt=draw(st.sampled_from([str(i), ["I", "II", "III", "IV"][i - 1], None, ""])),
+                title=title,
+                max=draw(st.none() | points) if kids else draw(points),
+                score=draw(st.none() | points),
+                survey=survey,
+                split_unknown=not kids and draw(st.integers(0, 9)) == 0,
+                evidence=[] if survey else draw(evidence_lists),
+                note=draw(st.none() | any_text),
+                children=kids,
+            )
+        )
+    return Scorecard(
+        unit=draw(any_text),
+        year=year,
+        level=draw(st.sampled_from([None, "tinh", "so", "huyen", "xa"])),
+        title=draw(
+            st.sampled_from([None, "", f"Bảng tự chấm năm {year}", "Bảng tự chấm", "Bảng điểm CCHC NĂM 2019 (bản 2)"])
+        ),
+        report=draw(st.none() | any_text),
+        max=draw(st.none() | points),
+        score=draw(st.none() | points),
+        appraisal=draw(card_appraisal_lists),
+        criteria=fields,
+    )
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(exportable_cards())
 def test_generated_cards_round_trip_through_the_workbook(tmp_path: Path, card: Scorecard) -> None:
     assert_same(round_trip(card, tmp_path).card, card)
@@ -749,25 +983,56 @@ def test_generated_cards_round_trip_through_the_workbook(tmp_path: Path, card: S
 
 # Cells people really type, and cells that break naive readers.
 cell_values = st.one_of(
-    st.none(), st.integers(-5, 200), st.floats(-10, 200, allow_nan=False, allow_infinity=False),
-    st.sampled_from(["", " ", "\xa0", "1.", "I", "VIII", "1.1. Một", "TCTP 1.1.1. Hai", "1.?. Mất", "0,5", "3,5",
-                     "1.000,5", "NaN", "99%", "TỔNG ĐIỂM", "(tiếp theo 1.1)", "CÔNG TÁC", "- KH 1\n-BC 2", "=1+1",
-                     "#VALUE!", "(1)", "…", "Điều tra xã hội học"]),
+    st.none(),
+    st.integers(-5, 200),
+    st.floats(-10, 200, allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\xa0",
+            "1.",
+            "I",
+            "VIII",
+            "1.1. Một",
+            "TCTP 1.1.1. Hai",
+            "1.?. Mất",
+            "0,5",
+            "3,5",
+            "1.000,5",
+            "NaN",
+            "99%",
+            "TỔNG ĐIỂM",
+            "(tiếp theo 1.1)",
+            "CÔNG TÁC",
+            "- KH 1\n-BC 2",
+            "=1+1",
+            "#VALUE!",
+            "(1)",
+            "…",
+            "Điều tra xã hội học",
+        ]
+    ),
     st.text(max_size=12),
 )
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.lists(cell_values, min_size=5, max_size=6), max_size=8))
 def test_any_table_gives_a_card_and_located_problems(tmp_path: Path, rows: Rows) -> None:
     """Whatever the rows hold, the import never raises, every cell problem names its cell, and the
     scorecard it returns writes and loads back."""
-    from cchc.scorecard.load import load_text
     from cchc.scorecard.dump import dump_scorecard
+    from cchc.scorecard.load import load_text
 
-    clean = [[v if not isinstance(v, str) else "".join(ch for ch in v if ch >= " " or ch in "\n\t") for v in row]
-             for row in rows]
+    clean = [
+        [v if not isinstance(v, str) else "".join(ch for ch in v if ch >= " " or ch in "\n\t") for v in row]
+        for row in rows
+    ]
     path = tmp_path / "fuzz.xlsx"
     path.unlink(missing_ok=True)
     result = imported(make_xlsx(path, [HEADER, *clean]))
@@ -782,8 +1047,12 @@ def test_any_table_gives_a_card_and_located_problems(tmp_path: Path, rows: Rows)
 
 
 def test_cli_import_writes_a_scorecard_that_validates(runner: CliRunner, tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""], ["1.", "1.1. Một", 1, 1, "KH 1280/KH-UBND"],
-                  ["", "TỔNG ĐIỂM", 1, 1, ""]]
+    rows: Rows = [
+        HEADER,
+        ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""],
+        ["1.", "1.1. Một", 1, 1, "KH 1280/KH-UBND"],
+        ["", "TỔNG ĐIỂM", 1, 1, ""],
+    ]
     source = make_xlsx(tmp_path / "bang.xlsx", rows)
     out = tmp_path / "bang.yaml"
     result = runner.invoke(app, ["import", str(source), "-o", str(out)])

@@ -40,13 +40,15 @@ def bold_cells(path: Path, *addresses: str) -> Path:
 # --- the criterion number in the TT column --------------------------------------------------------
 
 
-TT_IDS: Rows = [HEADER,
-                ["I", "Công tác chỉ đạo, điều hành CCHC", 2, 2, ""],
-                ["1.1", "Kế hoạch CCHC", "", "", ""],
-                ["1.1.1", "Ban hành kế hoạch CCHC năm kịp thời", "0,5", "0,5", "KH 1280/KH-UBND"],
-                ["1.1.2.", "Mức độ thực hiện kế hoạch", "1,5", "1,5", "BC 1467/BC-UBND"],
-                ["II", "Xây dựng và tổ chức thực hiện văn bản QPPL", 1, 1, ""],
-                ["2.1", "Rà soát văn bản", 1, 1, "BC 5/BC-UBND"]]
+TT_IDS: Rows = [
+    HEADER,
+    ["I", "Công tác chỉ đạo, điều hành CCHC", 2, 2, ""],
+    ["1.1", "Kế hoạch CCHC", "", "", ""],
+    ["1.1.1", "Ban hành kế hoạch CCHC năm kịp thời", "0,5", "0,5", "KH 1280/KH-UBND"],
+    ["1.1.2.", "Mức độ thực hiện kế hoạch", "1,5", "1,5", "BC 1467/BC-UBND"],
+    ["II", "Xây dựng và tổ chức thực hiện văn bản QPPL", 1, 1, ""],
+    ["2.1", "Rà soát văn bản", 1, 1, "BC 5/BC-UBND"],
+]
 
 
 @pytest.mark.parametrize("make", [make_xlsx, make_docx])
@@ -57,14 +59,22 @@ def test_criterion_number_in_the_tt_column_is_the_id(tmp_path: Path, make: objec
     assert shape(result.card) == [(1, "1"), (2, "1.1"), (3, "1.1.1"), (3, "1.1.2"), (1, "2"), (2, "2.1")]
     got = nodes(result.card)
     assert (got["1.1.1"].title, got["1.1.1"].tt, got["1.1.1"].max) == (
-        "Ban hành kế hoạch CCHC năm kịp thời", "1.1.1", D("0.5"))
+        "Ban hành kế hoạch CCHC năm kịp thời",
+        "1.1.1",
+        D("0.5"),
+    )
     assert got["1.1.2"].evidence == ["BC 1467/BC-UBND"] and got["2"].title.startswith("Xây dựng")
 
 
 def test_arabic_field_numbers_in_a_table_whose_tt_column_holds_the_ids(tmp_path: Path) -> None:
     """Where TT holds "1.1.1", a TT "1" is field 1 even in lower case and not bold."""
-    rows: Rows = [HEADER, ["1", "Công tác chỉ đạo", 1, 1, ""], ["1.1", "Kế hoạch", 1, 1, "KH 1"],
-                  ["2", "Cải cách thủ tục", 1, 1, ""], ["2.1", "Rà soát", 1, 1, "BC 2"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "Công tác chỉ đạo", 1, 1, ""],
+        ["1.1", "Kế hoạch", 1, 1, "KH 1"],
+        ["2", "Cải cách thủ tục", 1, 1, ""],
+        ["2.1", "Rà soát", 1, 1, "BC 2"],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1"), (1, "2"), (2, "2.1")]
 
@@ -102,15 +112,26 @@ def test_field_row_with_a_roman_numeral_in_the_name_cell(tmp_path: Path) -> None
 
 
 def test_rows_read_and_dropped_are_counted(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
-                  ["", "", "", "", "thuộc dòng không có mã"], ["3", "1.3. Ba", 1, 1, "KH"], ["", "", "", "", "BC 4"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["2", "Có sáng kiến mới", 1, 1, "CV"],
+        ["", "", "", "", "thuộc dòng không có mã"],
+        ["3", "1.3. Ba", 1, 1, "KH"],
+        ["", "", "", "", "BC 4"],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert (result.placed, result.dropped) == (3, 2)
 
 
 def test_cli_says_how_many_rows_were_dropped_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
-                  ["3", "1.3. Ba", 1, 1, "KH"], ["4", "1.4. Bốn", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["2", "Có sáng kiến mới", 1, 1, "CV"],
+        ["3", "1.3. Ba", 1, 1, "KH"],
+        ["4", "1.4. Bốn", 1, 1, "KH"],
+    ]
     source, out = make_xlsx(tmp_path / "bang.xlsx", rows), tmp_path / "bang.yaml"
     result = runner.invoke(app, ["import", str(source), "-o", str(out)])
     assert result.exit_code == 1
@@ -123,8 +144,13 @@ def test_cli_says_how_many_rows_were_dropped_and_exits_1(runner: CliRunner, tmp_
 def test_cli_writes_nothing_when_most_rows_were_dropped(runner: CliRunner, tmp_path: Path) -> None:
     """Numbers the importer cannot place: what little it read must not become a scorecard that
     validates clean."""
-    rows: Rows = [HEADER, ["1", "Ban hành kế hoạch", 1, 1, "KH"], ["2", "Thực hiện kế hoạch", 1, 1, "BC"],
-                  ["3", "Báo cáo định kỳ", 1, 1, "BC"], ["4", "1.4. Bốn", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "Ban hành kế hoạch", 1, 1, "KH"],
+        ["2", "Thực hiện kế hoạch", 1, 1, "BC"],
+        ["3", "Báo cáo định kỳ", 1, 1, "BC"],
+        ["4", "1.4. Bốn", 1, 1, "KH"],
+    ]
     source, out = make_xlsx(tmp_path / "bang.xlsx", rows), tmp_path / "bang.yaml"
     result = runner.invoke(app, ["import", str(source), "-o", str(out)])
     assert result.exit_code == 1 and not out.exists()
@@ -137,9 +163,13 @@ def test_cli_writes_nothing_when_most_rows_were_dropped(runner: CliRunner, tmp_p
 
 @pytest.mark.parametrize("make", ["docx", "xlsx"])
 def test_evidence_merged_over_several_criteria_is_cited_for_each(tmp_path: Path, make: str) -> None:
-    rows: Rows = [HEADER, ["1", "1.3.1. Một", "1", "1", "- KH 97/KH-UBND\n- BC 12/BC-UBND"],
-                  ["2", "1.3.2. Hai", "1", "1", None], ["3", "1.3.3. Ba", "0,5", "0,5", None],
-                  ["4", "1.4. Bốn", "1", "1", "CV 5168"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.3.1. Một", "1", "1", "- KH 97/KH-UBND\n- BC 12/BC-UBND"],
+        ["2", "1.3.2. Hai", "1", "1", None],
+        ["3", "1.3.3. Ba", "0,5", "0,5", None],
+        ["4", "1.4. Bốn", "1", "1", "CV 5168"],
+    ]
     if make == "docx":
         result = imported(make_docx(tmp_path / "t.docx", rows))
         where = "bảng 1 dòng 2 cột 5"
@@ -163,17 +193,30 @@ def test_shared_evidence_warning_in_english(tmp_path: Path) -> None:
     set_language("en")
     assert result.problems[0].message == (
         "table 1 row 2 column 5: one evidence cell is merged over the criteria 1.1, 1.2; "
-        "its documents are cited for each of them")
+        "its documents are cited for each of them"
+    )
 
 
 # --- points cells: the number it probably is; the survey row's note -------------------------------
 
 
-@pytest.mark.parametrize(("typed", "probable"), [
-    ("O,5", "0,5"), ("0,5đ", "0,5"), ("1 điểm", "1"), ("0, 5", "0,5"), ("3,5 Đ", "3,5"), ("o.25", "0.25"),
-    ("0,75 điểm.", "0,75"), ("một", None), ("1.000,5", None)])
-def test_unreadable_points_cell_suggests_the_number_it_probably_is(tmp_path: Path, typed: str,
-                                                                     probable: str | None) -> None:
+@pytest.mark.parametrize(
+    ("typed", "probable"),
+    [
+        ("O,5", "0,5"),
+        ("0,5đ", "0,5"),
+        ("1 điểm", "1"),
+        ("0, 5", "0,5"),
+        ("3,5 Đ", "3,5"),
+        ("o.25", "0.25"),
+        ("0,75 điểm.", "0,75"),
+        ("một", None),
+        ("1.000,5", None),
+    ],
+)
+def test_unreadable_points_cell_suggests_the_number_it_probably_is(
+    tmp_path: Path, typed: str, probable: str | None
+) -> None:
     rows: Rows = [HEADER, ["1", "1.1. Một", 1, typed, "KH"]]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert codes(result) == ["import-bad-cell"] and nodes(result.card)["1.1"].score is None  # still an error
@@ -193,8 +236,12 @@ def test_probable_number_in_english(runner: CliRunner, tmp_path: Path) -> None:
     assert "probably 0,5: correct the cell to 0,5 and import again" in result.stdout
 
 
-SURVEY: Rows = [HEADER, ["I", "Công tác chỉ đạo", 1, 1, ""], ["1", "1.1. Một", 1, 1, "KH"],
-                ["VIII", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""]]
+SURVEY: Rows = [
+    HEADER,
+    ["I", "Công tác chỉ đạo", 1, 1, ""],
+    ["1", "1.1. Một", 1, 1, "KH"],
+    ["VIII", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""],
+]
 
 
 def test_survey_row_merged_text_is_a_note_on_the_survey_part(tmp_path: Path) -> None:
@@ -208,8 +255,11 @@ def test_survey_row_merged_text_is_a_note_on_the_survey_part(tmp_path: Path) -> 
 
 
 def test_survey_text_over_both_points_cells_in_word(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "1.1. Một", "1", "1", "KH"],
-                  ["VIII", "ĐIỀU TRA XÃ HỘI HỌC", "Sở Nội vụ tổ chức\nđiều tra", "", ""]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.1. Một", "1", "1", "KH"],
+        ["VIII", "ĐIỀU TRA XÃ HỘI HỌC", "Sở Nội vụ tổ chức\nđiều tra", "", ""],
+    ]
     result = imported(make_docx(tmp_path / "t.docx", rows, hmerge=((2, 2, 4),)))
     survey = nodes(result.card)["8"]
     assert result.problems == []
@@ -231,11 +281,14 @@ def test_text_in_a_points_cell_of_another_row_is_still_an_error(tmp_path: Path) 
 # --- the unit -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("above", [
-    ["BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022", "UBND huyện Quảng Xương"],
-    ["UBND huyện Quảng Xương", "BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022"],
-    ["  UBND huyện   Quảng Xương  ", "", "Bảng chấm điểm năm 2022"],
-])
+@pytest.mark.parametrize(
+    "above",
+    [
+        ["BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022", "UBND huyện Quảng Xương"],
+        ["UBND huyện Quảng Xương", "BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2022"],
+        ["  UBND huyện   Quảng Xương  ", "", "Bảng chấm điểm năm 2022"],
+    ],
+)
 def test_bare_unit_line_is_the_unit(tmp_path: Path, above: list[str]) -> None:
     path = make_docx(tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]], above=above)
     result = imported(path)
@@ -243,8 +296,11 @@ def test_bare_unit_line_is_the_unit(tmp_path: Path, above: list[str]) -> None:
 
 
 def test_unit_of_a_header_block_beside_the_motto(tmp_path: Path) -> None:
-    book = make_xlsx(tmp_path / "t.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
-                     above=["UBND HUYỆN QUẢNG XƯƠNG", "PHÒNG NỘI VỤ", "BẢNG TỰ CHẤM ĐIỂM CCHC NĂM 2022"])
+    book = make_xlsx(
+        tmp_path / "t.xlsx",
+        [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
+        above=["UBND HUYỆN QUẢNG XƯƠNG", "PHÒNG NỘI VỤ", "BẢNG TỰ CHẤM ĐIỂM CCHC NĂM 2022"],
+    )
     workbook = openpyxl.load_workbook(book)
     workbook.active["D1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     workbook.active["D2"] = "Độc lập - Tự do - Hạnh phúc"
@@ -252,19 +308,28 @@ def test_unit_of_a_header_block_beside_the_motto(tmp_path: Path) -> None:
     assert imported(book).card.unit == "UBND HUYỆN QUẢNG XƯƠNG"
 
 
-@pytest.mark.parametrize("line", ["Số: 12/BC-UBND", "Quảng Xương, ngày 25 tháng 12 năm 2022",
-                                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bộ chỉ số cải cách hành chính"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Số: 12/BC-UBND",
+        "Quảng Xương, ngày 25 tháng 12 năm 2022",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Bộ chỉ số cải cách hành chính",
+    ],
+)
 def test_lines_that_are_not_a_unit(tmp_path: Path, line: str) -> None:
-    path = make_docx(tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]],
-                     above=["BẢNG CHẤM ĐIỂM NĂM 2022", line])
+    path = make_docx(
+        tmp_path / "t.docx", [HEADER, ["1", "1.1. Một", "1", "1", "KH"]], above=["BẢNG CHẤM ĐIỂM NĂM 2022", line]
+    )
     assert codes(imported(path)) == ["import-no-unit"]
 
 
 def test_import_without_a_unit_writes_a_file_that_does_not_validate(runner: CliRunner, tmp_path: Path) -> None:
     """The rows are kept (the officer fills in the unit), said once by the import, and the written
     file fails validate until the unit is filled in."""
-    source = make_xlsx(tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]],
-                       above=["BẢNG CHẤM ĐIỂM CCHC NĂM 2022"])
+    source = make_xlsx(
+        tmp_path / "bang.xlsx", [HEADER, ["1", "1.1. Một", 1, 1, "KH"]], above=["BẢNG CHẤM ĐIỂM CCHC NĂM 2022"]
+    )
     out = tmp_path / "bang.yaml"
     result = runner.invoke(app, ["import", str(source), "-o", str(out)])
     assert result.exit_code == 1
@@ -275,7 +340,8 @@ def test_import_without_a_unit_writes_a_file_that_does_not_validate(runner: CliR
     assert checked.exit_code == 1
     assert json.loads(checked.stdout)["files"][0]["problems"] == [p.to_dict() for p in library.problems]
     assert [(p.code, p.path, p.line) for p in library.problems if p.severity.value == "error"] == [
-        ("empty-text", "unit", 2)]
+        ("empty-text", "unit", 2)
+    ]
     fixed = out.read_text(encoding="utf-8").replace('unit: ""', "unit: UBND xã B")
     out.write_text(fixed, encoding="utf-8")
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
@@ -307,12 +373,17 @@ def test_modeline_outside_a_checkout_points_at_the_installed_schema(runner: CliR
     assert schema.resolve() == installed_schema().resolve()
 
 
-@pytest.mark.parametrize(("folder", "expected"), [
-    ("scorecards", "../schemas/scorecard.schema.json"),
-    ("", "schemas/scorecard.schema.json"),
-    ("2022/huyen", "../../schemas/scorecard.schema.json")])
-def test_modeline_inside_a_checkout_is_a_relative_path_that_resolves(runner: CliRunner, tmp_path: Path,
-                                                                     folder: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("scorecards", "../schemas/scorecard.schema.json"),
+        ("", "schemas/scorecard.schema.json"),
+        ("2022/huyen", "../../schemas/scorecard.schema.json"),
+    ],
+)
+def test_modeline_inside_a_checkout_is_a_relative_path_that_resolves(
+    runner: CliRunner, tmp_path: Path, folder: str, expected: str
+) -> None:
     checkout = tmp_path / "cchc"
     (checkout / "schemas").mkdir(parents=True)
     (checkout / "schemas" / "scorecard.schema.json").write_text(schema_text(), encoding="utf-8")
@@ -331,8 +402,12 @@ def test_modeline_of_this_repository(tmp_path: Path) -> None:
 
 
 def test_survey_row_numbered_8_in_lower_case_is_the_survey_field(tmp_path: Path) -> None:
-    rows: Rows = [HEADER, ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""], ["1", "1.1. Một", 1, 1, "KH"],
-                  ["8", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""]]
+    rows: Rows = [
+        HEADER,
+        ["1", "CÔNG TÁC CHỈ ĐẠO", 1, 1, ""],
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["8", "Điều tra xã hội học", 18, "Sở Nội vụ tổ chức điều tra", ""],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert result.problems == [] and shape(result.card) == [(1, "1"), (2, "1.1"), (1, "8")]
     assert result.card.criteria[1].survey and result.card.criteria[1].note == "Sở Nội vụ tổ chức điều tra"
@@ -340,8 +415,13 @@ def test_survey_row_numbered_8_in_lower_case_is_the_survey_field(tmp_path: Path)
 
 def test_a_stray_id_in_a_tt_column_of_row_numbers_changes_nothing(tmp_path: Path) -> None:
     """TT numbers the rows; one "5.1" typed there does not make an unnumbered name a field."""
-    rows: Rows = [HEADER, ["1", "1.1. Một", 1, 1, "KH"], ["2", "Có sáng kiến mới", 1, 1, "CV"],
-                  ["5.1", "Một dòng gõ nhầm", 1, 1, "KH"], ["4", "1.3. Ba", 1, 1, "KH"]]
+    rows: Rows = [
+        HEADER,
+        ["1", "1.1. Một", 1, 1, "KH"],
+        ["2", "Có sáng kiến mới", 1, 1, "CV"],
+        ["5.1", "Một dòng gõ nhầm", 1, 1, "KH"],
+        ["4", "1.3. Ba", 1, 1, "KH"],
+    ]
     result = imported(make_xlsx(tmp_path / "t.xlsx", rows))
     assert [(p.code, p.path) for p in result.problems] == [("import-unplaced-row", "Sheet1!B6")]
     assert shape(result.card) == [(1, "1.1"), (1, "5.1"), (1, "1.3")]

@@ -21,17 +21,18 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from cchc.xlsx import measure
-from cchc.xlsx.layout import COLUMNS
-from cchc.xlsx.export import write_xlsx
 from cchc.scorecard.load import load_file
 from cchc.scorecard.rollup import Row, rollup
+from cchc.xlsx import measure
+from cchc.xlsx.export import write_xlsx
+from cchc.xlsx.layout import COLUMNS
 from tests.conftest import ROOT, SHIPPED
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice Calc not installed: "
-                                "apt-get install libreoffice-calc-nogui")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice Calc not installed: apt-get install libreoffice-calc-nogui"
+)
 
 # A profile that recalculates every formula of an .xlsx on load (0 = always), so the values read
 # back are LibreOffice's own results, not the cached ones the export wrote.
@@ -53,9 +54,22 @@ def convert(source: Path, fmt: str, tmp: Path) -> Path:
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
     out = tmp / "out"
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", fmt, "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     (result,) = out.glob(f"{source.stem}.*")
     return result
 
@@ -108,8 +122,9 @@ def test_formulas_stay_live_after_an_edit(shipped_export: tuple[Path, Row], tmp_
     xlsx, root = shipped_export
     book = openpyxl.load_workbook(xlsx)
     sheet = book.worksheets[0]
-    target = next(r for r in range(1, sheet.max_row + 1)
-                  if str(sheet.cell(r, 2).value or "").startswith("4.1.3."))  # scored 0 of 1
+    target = next(
+        r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 2).value or "").startswith("4.1.3.")
+    )  # scored 0 of 1
     sheet.cell(target, 4).value = 1
     edited = tmp_path / "edited.xlsx"
     book.save(edited)
@@ -120,7 +135,8 @@ def test_formulas_stay_live_after_an_edit(shipped_export: tuple[Path, Row], tmp_
 
 
 def test_the_workbook_saved_by_libreoffice_still_imports_as_the_scorecard(
-        shipped_export: tuple[Path, Row], tmp_path: Path) -> None:
+    shipped_export: tuple[Path, Row], tmp_path: Path
+) -> None:
     """An officer opens the workbook and saves it: LibreOffice recalculates the sums, drops the
     creator, makes the very hidden sheet merely hidden. The hidden metadata still gives back the
     very scorecard."""
@@ -154,8 +170,7 @@ def test_exported_sheet_renders_to_pdf_and_png(shipped_pdf: Path) -> None:
     shutil.rmtree(RENDER_DIR, ignore_errors=True)
     RENDER_DIR.mkdir(parents=True)
     shutil.copy(shipped_pdf, RENDER_DIR / "tp-thanh-hoa-2021.pdf")
-    subprocess.run([pdftoppm, "-png", "-r", "60", str(shipped_pdf), str(RENDER_DIR / "page")], check=True,
-                   timeout=240)
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(shipped_pdf), str(RENDER_DIR / "page")], check=True, timeout=240)
     pages = sorted(RENDER_DIR.glob("page-*.png"))
     print(f"\nthe printed form: {len(pages)} pages in {RENDER_DIR}")
     assert len(pages) == len(re.findall(r"<page ", pdf_text(shipped_pdf, "-bbox-layout")))
@@ -166,7 +181,7 @@ def _gray(path: Path) -> tuple[int, int, bytes]:
     data = path.read_bytes()
     magic, width, height, _, pixels = data.split(maxsplit=4)
     assert magic == b"P5"
-    return int(width), int(height), pixels[-int(width) * int(height):]
+    return int(width), int(height), pixels[-int(width) * int(height) :]
 
 
 def _rules(path: Path) -> list[float]:
@@ -175,7 +190,7 @@ def _rules(path: Path) -> list[float]:
     width, height, pixels = _gray(path)
     groups: list[list[int]] = []
     for y in range(height):
-        if sum(1 for v in pixels[y * width:(y + 1) * width] if v < 140) > width // 2:
+        if sum(1 for v in pixels[y * width : (y + 1) * width] if v < 140) > width // 2:
             if groups and y - groups[-1][-1] <= 1:
                 groups[-1].append(y)
             else:
@@ -187,14 +202,18 @@ def _printed_rows(pdf: Path, tmp: Path) -> list[tuple[int, float, float, str]]:
     """Each table row as printed, between two of its borders: (page, its height, the blank below its
     last line of text, that line), the header row left out."""
     pages = re.findall(r"<page .*?</page>", pdf_text(pdf, "-bbox-layout"), re.S)
-    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-gray", "-r", "72", str(pdf), str(tmp / "g")],
-                   check=True, timeout=240)
+    subprocess.run(
+        [shutil.which("pdftoppm") or "pdftoppm", "-gray", "-r", "72", str(pdf), str(tmp / "g")], check=True, timeout=240
+    )
     images = sorted(tmp.glob("g-*.pgm"), key=lambda p: int(p.stem.split("-")[1]))
     found = []
     for number, (page, image) in enumerate(zip(pages, images, strict=True), start=1):
-        lines = [(float(top), float(bottom), " ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
-                 for top, bottom, body in re.findall(
-                     r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', page, re.S)]
+        lines = [
+            (float(top), float(bottom), " ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
+            for top, bottom, body in re.findall(
+                r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', page, re.S
+            )
+        ]
         rules = _rules(image)
         for top, bottom in zip(rules[1:], rules[2:], strict=False):
             inside = [line for line in lines if line[0] >= top - 1 and line[1] <= bottom + 1]
@@ -205,7 +224,8 @@ def _printed_rows(pdf: Path, tmp: Path) -> list[tuple[int, float, float, str]]:
 
 
 def test_the_printed_form_has_no_blank_bands_and_counts_its_own_pages(
-        shipped_export: tuple[Path, Row], shipped_pdf: Path, tmp_path: Path) -> None:
+    shipped_export: tuple[Path, Row], shipped_pdf: Path, tmp_path: Path
+) -> None:
     """The seed table as LibreOffice prints it: each sheet numbers its own pages ("Trang 1/N", N the
     sheet's pages), the form takes fewer pages than the 28 it took with rows sized for Excel alone,
     and no printed row ends in a blank band taller than one line of its text."""
@@ -224,23 +244,25 @@ def test_the_printed_form_has_no_blank_bands_and_counts_its_own_pages(
     line = 13.3 * scale  # one line of 12 pt Liberation Serif as LibreOffice sets it, printed
     form_rows = [row for row in rows if row[0] <= form]
     sheet = book.worksheets[0]
-    nodes = [r for r in range(5, sheet.max_row + 1)
-             if sheet.cell(r, 2).value and not str(sheet.cell(r, 2).value).startswith("(tiếp theo")]
+    nodes = [
+        r
+        for r in range(5, sheet.max_row + 1)
+        if sheet.cell(r, 2).value and not str(sheet.cell(r, 2).value).startswith("(tiếp theo")
+    ]
     assert len(form_rows) >= len(nodes)  # every node between its borders, on one page or more
-    banded = [f"page {page}: {blank:.1f} pt blank below “{last}”" for page, _, blank, last in form_rows
-              if blank > line]
+    banded = [f"page {page}: {blank:.1f} pt blank below “{last}”" for page, _, blank, last in form_rows if blank > line]
     assert not banded
 
 
 def pdf_text(pdf: Path, *args: str) -> str:
     if PDFTOTEXT is None:
         pytest.skip("pdftotext not installed: apt-get install poppler-utils")
-    return subprocess.run([PDFTOTEXT, *args, str(pdf), "-"], check=True, capture_output=True, text=True,
-                          timeout=120).stdout
+    return subprocess.run(
+        [PDFTOTEXT, *args, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
 
 
-def test_every_row_is_printed_under_the_repeated_header(shipped_export: tuple[Path, Row],
-                                                        shipped_pdf: Path) -> None:
+def test_every_row_is_printed_under_the_repeated_header(shipped_export: tuple[Path, Row], shipped_pdf: Path) -> None:
     # LibreOffice once dropped the last rows, the total among them, when they ended near the foot
     # of the last page (a footer it sized from its text; see cchc.xlsx.export.FOOTER_ROOM).
     xlsx, _ = shipped_export
@@ -270,23 +292,23 @@ def samples(root: Row) -> list[str]:
             texts += [row.node.title, *row.node.evidence, *([row.node.note] if row.node.note else [])]
     words = " ".join(texts).split()
     pick = random.Random(4)
-    runs = [" ".join(pick.choice(words) for _ in range(pick.choice([3, 8, 15, 30, 60])))
-            for _ in range(60)]
+    runs = [" ".join(pick.choice(words) for _ in range(pick.choice([3, 8, 15, 30, 60]))) for _ in range(60)]
     chosen = pick.sample(texts, 40) + runs
     return [t.upper() if i % 4 == 0 else t for i, t in enumerate(chosen)]
 
 
 def test_libreoffice_wraps_in_no_more_lines_than_the_rows_are_sized_for(
-        shipped_export: tuple[Path, Row], tmp_path: Path) -> None:
+    shipped_export: tuple[Path, Row], tmp_path: Path
+) -> None:
     """Each text, in each column width and weight of the form, laid out by LibreOffice in rows far
     taller than needed: it never takes more lines than the exporter's estimate."""
     if not fonts_like_times():
         pytest.skip("Times New Roman's stand-in missing: apt-get install fonts-liberation")
     _, root = shipped_export
-    book = xlsxwriter.Workbook(str(tmp_path / "wrap.xlsx"),
-                               {"default_format_properties": {"font_name": measure.FONT, "font_size": 12}})
-    base = {"font_name": measure.FONT, "font_scheme": "none", "font_size": 12, "text_wrap": True,
-            "valign": "top"}
+    book = xlsxwriter.Workbook(
+        str(tmp_path / "wrap.xlsx"), {"default_format_properties": {"font_name": measure.FONT, "font_size": 12}}
+    )
+    base = {"font_name": measure.FONT, "font_scheme": "none", "font_size": 12, "text_wrap": True, "valign": "top"}
     formats = {bold: book.add_format({**base, "bold": bold}) for bold in (False, True)}
     expected: dict[str, tuple[int, str]] = {}
     texts = samples(root)
@@ -314,15 +336,17 @@ def test_libreoffice_wraps_in_no_more_lines_than_the_rows_are_sized_for(
     layout = pdf_text(convert(tmp_path / "wrap.xlsx", "pdf", tmp_path), "-bbox-layout")
     got: dict[str, int] = {}
     for page in re.findall(r"<page .*?</page>", layout, re.S):
-        lines = [(float(y), " ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
-                 for y, body in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)"[^>]*>(.*?)</line>',
-                                           page, re.S)]
+        lines = [
+            (float(y), " ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", body)))
+            for y, body in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)"[^>]*>(.*?)</line>', page, re.S)
+        ]
         tags = sorted((y, t) for y, t in lines if re.fullmatch(r"Q\d{4}", t))
-        for (top, tag), (bottom, _) in zip(tags, tags[1:] + [(1e9, "")]):
+        for (top, tag), (bottom, _) in zip(tags, tags[1:] + [(1e9, "")], strict=True):
             got[tag] = len({round(y) for y, t in lines if top - 1 <= y < bottom - 1 and t != tag})
     assert got.keys() == expected.keys()
-    over = [f"{got[tag]} lines, estimated {lines}: {what}" for tag, (lines, what) in expected.items()
-            if got[tag] > lines]
+    over = [
+        f"{got[tag]} lines, estimated {lines}: {what}" for tag, (lines, what) in expected.items() if got[tag] > lines
+    ]
     assert not over
 
 

@@ -61,8 +61,9 @@ def test_date_like_title_stays_text() -> None:
     assert loaded.card is not None and loaded.card.criteria[0].title == "2021-12-25"
 
 
-@pytest.mark.parametrize(("written", "value"), [("0,5", "0.5"), ("0.5", "0.5"), ('"0,4991"', "0.4991"),
-                                                ("1", "1"), ("'0.5 '", "0.5")])
+@pytest.mark.parametrize(
+    ("written", "value"), [("0,5", "0.5"), ("0.5", "0.5"), ('"0,4991"', "0.4991"), ("1", "1"), ("'0.5 '", "0.5")]
+)
 def test_points_from_any_plain_spelling(written: str, value: str) -> None:
     loaded = load_text(MINIMAL.replace("score: 90", f"score: {written}"), "x.yaml")
     assert loaded.card is not None and not loaded.problems
@@ -91,10 +92,11 @@ def test_unknown_field_without_near_miss_lists_fields() -> None:
 
 
 def test_one_bad_value_does_not_hide_others() -> None:
-    text = MINIMAL.replace("score: 90", "score: 9O") + "  - id: \"2\"\n    title: Hai\n    max: -1\n"
+    text = MINIMAL.replace("score: 90", "score: 9O") + '  - id: "2"\n    title: Hai\n    max: -1\n'
     report_codes = {p.code for p in load_text(text, "x.yaml").problems}
     assert "bad-number" in report_codes
     from cchc.checks import run_checks
+
     all_codes = {p.code for p in run_checks(load_text(text, "x.yaml")).problems}
     assert {"bad-number", "score-negative", "unscored"} <= all_codes
 
@@ -183,10 +185,18 @@ def test_empty_documents(text: str) -> None:
     assert [p.code for p in load_text(text, "x.yaml").problems] == ["empty-file"]
 
 
-@pytest.mark.parametrize(("text", "first"), [
-    ("\x00\x01", "yaml-syntax"), ("{{{{", "yaml-syntax"), ("a: b: c", "yaml-syntax"), ("- - - -", "not-a-mapping"),
-    ("&a [*a]", "yaml-alias"), ("? [a]\n: b", "wrong-type"), ("a: !!binary x", "yaml-tag"),
-])
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("\x00\x01", "yaml-syntax"),
+        ("{{{{", "yaml-syntax"),
+        ("a: b: c", "yaml-syntax"),
+        ("- - - -", "not-a-mapping"),
+        ("&a [*a]", "yaml-alias"),
+        ("? [a]\n: b", "wrong-type"),
+        ("a: !!binary x", "yaml-tag"),
+    ],
+)
 def test_loader_reports_garbage_as_problems(text: str, first: str) -> None:
     loaded = load_text(text, "g.yaml")
     assert loaded.problems[0].code == first
@@ -211,18 +221,23 @@ def test_a_scorecard_field_inside_a_criterion_is_unknown_there() -> None:
     text = MINIMAL.replace("    title: Lĩnh vực một\n", "    title: Lĩnh vực một\n    unit: true\n    year: 2021\n")
     loaded = load_text(text, "c.yaml")
     assert [(p.code, p.line, p.args["field"]) for p in loaded.problems] == [
-        ("unknown-field", 6, "unit"), ("unknown-field", 7, "year")]
+        ("unknown-field", 6, "unit"),
+        ("unknown-field", 7, "year"),
+    ]
     assert loaded.card is not None and loaded.card.criteria[0].title == "Lĩnh vực một"
 
 
-@pytest.mark.parametrize(("text", "where", "says"), [
-    ("unit: X\ncriteria:\n\t- id: 1\n", (3, 1), "dùng dấu cách, không dùng tab"),
-    ("unit: X\ntitle: Tiêu chí: công khai\n", (2, 8), 'title: "Tiêu chí: công khai"'),
-    ('unit: "X\nyear: 2021\ncriteria:\n  - id: "1"\n    title: a\n', (1, 7), "không được đóng"),
-    ("criteria:\n  - id: '1'\n    title: a\n   max: 1\n", (4, 4), "dòng 4 không khớp với dòng 3"),
-    ("unit: X\n  year: 2021\n", (2, 3), "dòng 2 không khớp với dòng 1"),
-    ("evidence: [a, b\nx: 1\n", (1, 11), "thiếu dấu ']'"),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "says"),
+    [
+        ("unit: X\ncriteria:\n\t- id: 1\n", (3, 1), "dùng dấu cách, không dùng tab"),
+        ("unit: X\ntitle: Tiêu chí: công khai\n", (2, 8), 'title: "Tiêu chí: công khai"'),
+        ('unit: "X\nyear: 2021\ncriteria:\n  - id: "1"\n    title: a\n', (1, 7), "không được đóng"),
+        ("criteria:\n  - id: '1'\n    title: a\n   max: 1\n", (4, 4), "dòng 4 không khớp với dòng 3"),
+        ("unit: X\n  year: 2021\n", (2, 3), "dòng 2 không khớp với dòng 1"),
+        ("evidence: [a, b\nx: 1\n", (1, 11), "thiếu dấu ']'"),
+    ],
+)
 def test_yaml_syntax_errors_name_their_cause(text: str, where: tuple[int, int], says: str) -> None:
     (problem,) = load_text(text, "x.yaml").problems
     assert (problem.code, (problem.line, problem.column)) == ("yaml-syntax", where)

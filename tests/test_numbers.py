@@ -12,10 +12,21 @@ from hypothesis import strategies as st
 from cchc.scorecard.numbers import NumberError, format_points, matches_declared, parse_decimal, percent
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("0,5", "0.5"), ("0.5", "0.5"), ("14", "14"), (" 0,4991 ", "0.4991"), ("12,9491", "12.9491"),
-    ("010", "10"), ("-0", "0"), ("-1,5", "-1.5"), ("+2", "2"), ("98,52", "98.52"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0,5", "0.5"),
+        ("0.5", "0.5"),
+        ("14", "14"),
+        (" 0,4991 ", "0.4991"),
+        ("12,9491", "12.9491"),
+        ("010", "10"),
+        ("-0", "0"),
+        ("-1,5", "-1.5"),
+        ("+2", "2"),
+        ("98,52", "98.52"),
+    ],
+)
 def test_parse_plain_decimals(text: str, value: str) -> None:
     got = parse_decimal(text)
     assert got == Decimal(value)
@@ -27,23 +38,43 @@ def test_parse_keeps_written_precision() -> None:
     assert not parse_decimal("-0").is_signed()
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("1.000,5", "number-thousands"), ("1,000.5", "number-thousands"), ("NaN", "number-not-finite"),
-    (".inf", "number-not-finite"), ("-.inf", "number-not-finite"), ("99%", "number-percent"),
-    ("1e3", "number-exponent"), ("1,5e-2", "number-exponent"), ("", "number-empty"),
-    ("abc", "number-not-decimal"), ("0,5,5", "number-not-decimal"), ("1" * 40, "number-too-long"),
-    ("½", "number-not-decimal"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("1.000,5", "number-thousands"),
+        ("1,000.5", "number-thousands"),
+        ("NaN", "number-not-finite"),
+        (".inf", "number-not-finite"),
+        ("-.inf", "number-not-finite"),
+        ("99%", "number-percent"),
+        ("1e3", "number-exponent"),
+        ("1,5e-2", "number-exponent"),
+        ("", "number-empty"),
+        ("abc", "number-not-decimal"),
+        ("0,5,5", "number-not-decimal"),
+        ("1" * 40, "number-too-long"),
+        ("½", "number-not-decimal"),
+    ],
+)
 def test_parse_refuses(text: str, reason: str) -> None:
     with pytest.raises(NumberError) as info:
         parse_decimal(text)
     assert info.value.reason == reason
 
 
-@pytest.mark.parametrize(("value", "places", "shown"), [
-    ("12.9491", None, "12,9491"), ("14.0", None, "14"), ("98.5200", 2, "98,52"), ("100", None, "100"),
-    ("0.49915", None, "0,4992"), ("98.525", 2, "98,53"), ("-0.0", None, "0"), ("3.50", None, "3,5"),
-])
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        ("12.9491", None, "12,9491"),
+        ("14.0", None, "14"),
+        ("98.5200", 2, "98,52"),
+        ("100", None, "100"),
+        ("0.49915", None, "0,4992"),
+        ("98.525", 2, "98,53"),
+        ("-0.0", None, "0"),
+        ("3.50", None, "3,5"),
+    ],
+)
 def test_format_points(value: str, places: int | None, shown: str) -> None:
     assert format_points(Decimal(value), places) == shown
 

@@ -47,7 +47,8 @@ def ranking_of(paths: list[Path], **options: object) -> Ranking:
 def test_units_ranked_by_index_highest_first(cards: Cards) -> None:
     ranking = ranking_of(cards.ranked)
     assert [u.summary.unit for u in ranking.units] == sorted(
-        cards.totals, key=lambda unit: (-round(cards.totals[unit], 2), unit_key(unit)))
+        cards.totals, key=lambda unit: (-round(cards.totals[unit], 2), unit_key(unit))
+    )
     for unit in ranking.units:
         # every generated card's maximum is 100: the index is the total made
         assert unit.index == cards.totals[unit.summary.unit]
@@ -71,8 +72,7 @@ def test_equal_shown_indices_share_a_rank_and_the_next_is_skipped(cards: Cards) 
 def test_ties_one_one_three() -> None:
     cards = [summary(f"Đơn vị {name}", score) for name, score in (("B", "80"), ("A", "80"), ("C", "70"))]
     ranking = rank(cards)
-    assert [(u.rank, u.summary.unit) for u in ranking.units] == [(1, "Đơn vị A"), (1, "Đơn vị B"),
-                                                               (3, "Đơn vị C")]
+    assert [(u.rank, u.summary.unit) for u in ranking.units] == [(1, "Đơn vị A"), (1, "Đơn vị B"), (3, "Đơn vị C")]
 
 
 def test_default_bands_are_the_national_groups_inclusive_at_the_lower_bound(cards: Cards) -> None:
@@ -92,36 +92,45 @@ def test_default_bands_are_the_national_groups_inclusive_at_the_lower_bound(card
 
 def test_custom_bands(cards: Cards) -> None:
     bands = parse_bands("Tốt=90,Khá=80,Trung bình=65,Yếu=0")
-    assert [(b.name, b.min) for b in bands] == [("Tốt", D(90)), ("Khá", D(80)), ("Trung bình", D(65)),
-                                                ("Yếu", D(0))]
+    assert [(b.name, b.min) for b in bands] == [("Tốt", D(90)), ("Khá", D(80)), ("Trung bình", D(65)), ("Yếu", D(0))]
     ranking = ranking_of(cards.ranked, bands=bands)
     found = {u.summary.unit: u.band.name if u.band else None for u in ranking.units}
     assert found["UBND huyện Quan Sơn"] == "Trung bình"  # 69,99
     assert found["UBND huyện Như Thanh"] == "Yếu"  # 55,55
     assert found["UBND huyện Thạch Thành"] == "Khá"  # exactly 80
-    assert ranking.to_dict()["bands"] == [{"name": "Tốt", "min": "90"}, {"name": "Khá", "min": "80"},
-                                          {"name": "Trung bình", "min": "65"}, {"name": "Yếu", "min": "0"}]
+    assert ranking.to_dict()["bands"] == [
+        {"name": "Tốt", "min": "90"},
+        {"name": "Khá", "min": "80"},
+        {"name": "Trung bình", "min": "65"},
+        {"name": "Yếu", "min": "0"},
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("A=90,B=80,C=70", [("A", "90"), ("B", "80"), ("C", "70")]),
-    ("C=70;A=90;B=80", [("A", "90"), ("B", "80"), ("C", "70")]),  # any order, semicolons
-    ("Xuất sắc=92,5,Tốt=85", [("Xuất sắc", "92.5"), ("Tốt", "85")]),  # a decimal comma
-    ("Tốt = 90.5 , Khá=80", [("Tốt", "90.5"), ("Khá", "80")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A=90,B=80,C=70", [("A", "90"), ("B", "80"), ("C", "70")]),
+        ("C=70;A=90;B=80", [("A", "90"), ("B", "80"), ("C", "70")]),  # any order, semicolons
+        ("Xuất sắc=92,5,Tốt=85", [("Xuất sắc", "92.5"), ("Tốt", "85")]),  # a decimal comma
+        ("Tốt = 90.5 , Khá=80", [("Tốt", "90.5"), ("Khá", "80")]),
+    ],
+)
 def test_bands_text(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(b.name, b.min) for b in parse_bands(text)] == [(n, D(v)) for n, v in expected]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "trống"),
-    ("Tốt", "Tên=ngưỡng"),
-    ("=90", "không có tên"),
-    ("Tốt=chín mươi", "không phải là số"),
-    ("Tốt=120", "từ 0 đến 100"),
-    ("Tốt=90,tốt=80", "hai lần"),
-    ("Tốt=90,Khá=90", "cùng ngưỡng"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "trống"),
+        ("Tốt", "Tên=ngưỡng"),
+        ("=90", "không có tên"),
+        ("Tốt=chín mươi", "không phải là số"),
+        ("Tốt=120", "từ 0 đến 100"),
+        ("Tốt=90,tốt=80", "hai lần"),
+        ("Tốt=90,Khá=90", "cùng ngưỡng"),
+    ],
+)
 def test_bad_bands_text_says_why(text: str, words: str) -> None:
     with pytest.raises(BandsError) as caught:
         parse_bands(text)
@@ -141,9 +150,15 @@ def test_card_with_errors_is_listed_not_ranked_exit_1(cards: Cards) -> None:
     assert left.file == str(cards.error) and left.reason == "errors" and left.errors == 1
     assert [p.code for p in left.problems] == ["score-above-max"]
     assert ranking.exit_code() == 1
-    assert ranking.to_dict()["unranked"] == [{"file": str(cards.error), "unit": "UBND huyện Mường Lát",
-                                              "reason": "errors", "errors": 1,
-                                              "problems": [p.to_dict() for p in left.problems]}]
+    assert ranking.to_dict()["unranked"] == [
+        {
+            "file": str(cards.error),
+            "unit": "UBND huyện Mường Lát",
+            "reason": "errors",
+            "errors": 1,
+            "problems": [p.to_dict() for p in left.problems],
+        }
+    ]
 
 
 def test_unreadable_file_exit_2(cards: Cards, tmp_path: Path) -> None:
@@ -156,8 +171,10 @@ def test_mixed_years_and_levels_are_warnings_on_the_odd_cards(cards: Cards) -> N
     ranking = ranking_of([*cards.ranked, cards.other_year, cards.other_level])
     assert len(ranking.units) == len(cards.ranked) + 2
     found = {(p.code, p.file, p.line): p for p in ranking.problems}
-    assert set(found) == {("rank-mixed-years", str(cards.other_year), 3),
-                          ("rank-mixed-levels", str(cards.other_level), 4)}
+    assert set(found) == {
+        ("rank-mixed-years", str(cards.other_year), 3),
+        ("rank-mixed-levels", str(cards.other_level), 4),
+    }
     assert all(p.severity.value == "warning" for p in ranking.problems)
     message = found["rank-mixed-years", str(cards.other_year), 3].message
     assert "2020" in message and "2021" in message and f"{len(cards.ranked) + 1} bảng" in message  # + the commune
@@ -169,11 +186,14 @@ def test_the_same_unit_twice_is_an_error_and_neither_card_is_ranked(cards: Cards
     hoang_hoa = cards.files["UBND huyện Hoằng Hóa"]
     ranking = ranking_of([*cards.ranked, cards.duplicate])
     assert "UBND huyện Hoằng Hóa" not in [u.summary.unit for u in ranking.units]
-    assert {(u.file, u.reason) for u in ranking.unranked} == {(str(hoang_hoa), "duplicate-unit"),
-                                                             (str(cards.duplicate), "duplicate-unit")}
+    assert {(u.file, u.reason) for u in ranking.unranked} == {
+        (str(hoang_hoa), "duplicate-unit"),
+        (str(cards.duplicate), "duplicate-unit"),
+    }
     codes = [(p.code, p.file, p.line, p.severity.value) for p in ranking.problems]
-    assert sorted(codes) == sorted([("rank-duplicate-unit", str(hoang_hoa), 2, "error"),
-                                    ("rank-duplicate-unit", str(cards.duplicate), 2, "error")])
+    assert sorted(codes) == sorted(
+        [("rank-duplicate-unit", str(hoang_hoa), 2, "error"), ("rank-duplicate-unit", str(cards.duplicate), 2, "error")]
+    )
     assert ranking.exit_code() == 1
     # the ranks close up: Quảng Xương is alone on 95,43
     assert {u.summary.unit: u.rank for u in ranking.units}["UBND huyện Quảng Xương"] == 5
@@ -191,11 +211,18 @@ def test_previous_gives_the_change_of_index_and_rank(cards: Cards) -> None:
     ranking = ranking_of(cards.ranked, previous=[summarized(str(p)) for p in cards.previous])
     assert ranking.compared
     matched = {u.summary.unit: u for u in ranking.units if u.previous is not None}
-    assert set(matched) == {"UBND thành phố Thanh Hóa", "UBND thị xã Bỉm Sơn", "UBND huyện Hoằng Hóa",
-                            "UBND huyện Nông Cống", "UBND huyện Như Thanh", "UBND huyện Triệu Sơn"}
+    assert set(matched) == {
+        "UBND thành phố Thanh Hóa",
+        "UBND thị xã Bỉm Sơn",
+        "UBND huyện Hoằng Hóa",
+        "UBND huyện Nông Cống",
+        "UBND huyện Như Thanh",
+        "UBND huyện Triệu Sơn",
+    }
     for unit in matched.values():
-        old = next(total for name, total in cards.previous_totals.items()
-                   if unit_key(name) == unit_key(unit.summary.unit))
+        old = next(
+            total for name, total in cards.previous_totals.items() if unit_key(name) == unit_key(unit.summary.unit)
+        )
         assert unit.previous is not None and unit.previous.index == old and unit.previous.year == 2020
         assert unit.index_change == cards.totals[unit.summary.unit] - old
         assert unit.rank_change == last_rank[unit_key(unit.summary.unit)] - unit.rank
@@ -215,8 +242,18 @@ def test_previous_card_with_errors_is_a_warning(cards: Cards) -> None:
 
 
 def test_by_self_or_final() -> None:
-    appraised = Summary(file="a.yaml", unit="Sở A", level="so", year=2021, self_total=D(95), appraised=D(85),
-                        final=D(85), max=D(100), applicable_max=D(100), fields=())
+    appraised = Summary(
+        file="a.yaml",
+        unit="Sở A",
+        level="so",
+        year=2021,
+        self_total=D(95),
+        appraised=D(85),
+        final=D(85),
+        max=D(100),
+        applicable_max=D(100),
+        fields=(),
+    )
     plain = summary("Sở B", "90")
     by_final = rank([appraised, plain])
     assert [(u.summary.unit, u.index) for u in by_final.units] == [("Sở B", D(90)), ("Sở A", D(85))]
@@ -227,8 +264,18 @@ def test_by_self_or_final() -> None:
 
 def test_applicable_maximum_sets_the_index() -> None:
     # one 2023 unit was scored 68,32 of 84 applicable points = 81,33 %
-    card = Summary(file="a.yaml", unit="Sở A", level="so", year=2023, self_total=D("68.32"), appraised=None,
-                   final=D("68.32"), max=D(100), applicable_max=D(84), fields=())
+    card = Summary(
+        file="a.yaml",
+        unit="Sở A",
+        level="so",
+        year=2023,
+        self_total=D("68.32"),
+        appraised=None,
+        final=D("68.32"),
+        max=D(100),
+        applicable_max=D(84),
+        fields=(),
+    )
     (unit,) = rank([card]).units
     assert round(unit.index, 2) == D("81.33") and unit.band is not None and unit.band.name == "B"
 
@@ -237,12 +284,36 @@ def test_json_shape_with_exact_decimal_strings(cards: Cards) -> None:
     data = json.loads(json.dumps(ranking_of([*cards.ranked, cards.error]).to_dict()))
     assert set(data) == {"by", "units", "unranked", "bands", "fields", "problems"}
     first = data["units"][0]
-    assert set(first) == {"rank", "unit", "file", "level", "year", "self", "appraised", "final", "max",
-                          "applicable_max", "index", "band", "fields", "previous", "index_change",
-                          "rank_change"}
-    assert first == first | {"rank": 1, "unit": "UBND thành phố Thanh Hóa", "level": "huyen", "year": 2021,
-                             "self": "98.52", "final": "98.52", "index": "98.52", "band": "A",
-                             "appraised": None, "previous": None}
+    assert set(first) == {
+        "rank",
+        "unit",
+        "file",
+        "level",
+        "year",
+        "self",
+        "appraised",
+        "final",
+        "max",
+        "applicable_max",
+        "index",
+        "band",
+        "fields",
+        "previous",
+        "index_change",
+        "rank_change",
+    }
+    assert first == first | {
+        "rank": 1,
+        "unit": "UBND thành phố Thanh Hóa",
+        "level": "huyen",
+        "year": 2021,
+        "self": "98.52",
+        "final": "98.52",
+        "index": "98.52",
+        "band": "A",
+        "appraised": None,
+        "previous": None,
+    }
     assert first["max"] == first["applicable_max"] == "100"
     assert [f["id"] for f in first["fields"]] == [str(i) for i in range(1, 9)]
     assert set(first["fields"][0]) == {"id", "title", "score", "max", "index"}
@@ -278,14 +349,26 @@ def test_parallel_equals_serial(cards: Cards) -> None:
 
 
 def summary(unit: str, score: str) -> Summary:
-    return Summary(file=f"{unit}.yaml", unit=unit, level="so", year=2021, self_total=D(score), appraised=None,
-                   final=D(score), max=D(100), applicable_max=D(100), fields=())
+    return Summary(
+        file=f"{unit}.yaml",
+        unit=unit,
+        level="so",
+        year=2021,
+        self_total=D(score),
+        appraised=None,
+        final=D(score),
+        max=D(100),
+        applicable_max=D(100),
+        fields=(),
+    )
 
 
 def test_a_card_with_no_score_is_left_out_as_unscored(cards: Cards, tmp_path: Path) -> None:
     path = tmp_path / "blank.yaml"
-    path.write_text("unit: UBND xã Chưa Chấm\nyear: 2021\ncriteria:\n  - id: '1'\n    title: Lĩnh vực một\n"
-                    "    max: 100\n", encoding="utf-8")
+    path.write_text(
+        "unit: UBND xã Chưa Chấm\nyear: 2021\ncriteria:\n  - id: '1'\n    title: Lĩnh vực một\n    max: 100\n",
+        encoding="utf-8",
+    )
     found = summarize_file(str(path))
     assert isinstance(found, Unranked) and found.reason == "unscored" and found.errors == 0
     ranking = rank([summarized(str(cards.ranked[0])), found])

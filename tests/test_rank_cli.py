@@ -32,11 +32,30 @@ def test_json_equals_the_library_ranking(runner: CliRunner, cards: Cards) -> Non
 
 def test_json_with_previous_bands_and_by(runner: CliRunner, cards: Cards) -> None:
     main, before = cards.ranked[0].parent, cards.previous[0].parent
-    result = runner.invoke(app, ["rank", str(main), "-f", "json", "--previous", str(before), "--by", "self",
-                                 "--bands", "Tốt=90,Khá=80,Trung bình=65,Yếu=0", "-j", "2"])
+    result = runner.invoke(
+        app,
+        [
+            "rank",
+            str(main),
+            "-f",
+            "json",
+            "--previous",
+            str(before),
+            "--by",
+            "self",
+            "--bands",
+            "Tốt=90,Khá=80,Trung bình=65,Yếu=0",
+            "-j",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    expected = rank(summarize_files(discover([str(main)])), parse_bands("Tốt=90,Khá=80,Trung bình=65,Yếu=0"),
-                    "self", summarize_files(discover([str(before)]))).to_dict()
+    expected = rank(
+        summarize_files(discover([str(main)])),
+        parse_bands("Tốt=90,Khá=80,Trung bình=65,Yếu=0"),
+        "self",
+        summarize_files(discover([str(before)])),
+    ).to_dict()
     assert json.loads(result.stdout) == expected
     assert any(u["rank_change"] is not None for u in expected["units"])  # type: ignore[index, union-attr]
 
@@ -64,13 +83,25 @@ def test_mixed_years_warn_but_rank(runner: CliRunner, cards: Cards) -> None:
 
 
 def test_text_fits_80_columns_and_keeps_every_rank_and_index(runner: CliRunner, cards: Cards) -> None:
-    result = runner.invoke(app, ["rank", str(cards.ranked[0].parent), str(cards.other_level), "--fields",
-                                 "--previous", str(cards.previous[0].parent), "--width", "80"])
+    result = runner.invoke(
+        app,
+        [
+            "rank",
+            str(cards.ranked[0].parent),
+            str(cards.other_level),
+            "--fields",
+            "--previous",
+            str(cards.previous[0].parent),
+            "--width",
+            "80",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 80
-    data = library([cards.ranked[0].parent, cards.other_level], previous=summarize_files(
-        [str(p) for p in cards.previous]))
+    data = library(
+        [cards.ranked[0].parent, cards.other_level], previous=summarize_files([str(p) for p in cards.previous])
+    )
     for unit in data["units"]:  # type: ignore[attr-defined]
         index = unit["index"]
         shown = f"{round(float(index), 2):.2f}".replace(".", ",")
@@ -144,8 +175,7 @@ def test_report_one_card_writes_its_page(runner: CliRunner, tmp_path: Path) -> N
     assert 'class="evidence"' in page and 'class="ranking"' not in page
 
 
-def test_report_refuses_a_card_with_errors_and_writes_nothing(runner: CliRunner, cards: Cards,
-                                                               tmp_path: Path) -> None:
+def test_report_refuses_a_card_with_errors_and_writes_nothing(runner: CliRunner, cards: Cards, tmp_path: Path) -> None:
     out = tmp_path / "bad.html"
     result = runner.invoke(app, ["report", str(cards.error), "--html", str(out)])
     assert result.exit_code == 1 and "score-above-max" in result.stderr
@@ -179,12 +209,41 @@ def test_terminal_table_shows_appraised_final_and_applicable_max_when_they_diffe
     from cchc.cli.ranking import ranking_table
     from cchc.reports.summary import Summary
 
-    appraised = Summary(file="a.yaml", unit="Sở A", level="so", year=2021, self_total=D(95), appraised=D(80),
-                        final=D(80), max=D(100), applicable_max=D(84), fields=())
+    appraised = Summary(
+        file="a.yaml",
+        unit="Sở A",
+        level="so",
+        year=2021,
+        self_total=D(95),
+        appraised=D(80),
+        final=D(80),
+        max=D(100),
+        applicable_max=D(84),
+        fields=(),
+    )
     console = Console(width=200, record=True)
     console.print(ranking_table(rank([appraised]), 200))
     lines = console.export_text().splitlines()
     header, row = lines[1], lines[3]
-    assert header.split() == ["Hạng", "Đơn", "vị", "Tự", "đánh", "giá", "Thẩm", "định", "Điểm", "đạt", "Tối", "đa",
-                              "áp", "dụng", "Chỉ", "số", "(%)", "Xếp", "loại"]
+    assert header.split() == [
+        "Hạng",
+        "Đơn",
+        "vị",
+        "Tự",
+        "đánh",
+        "giá",
+        "Thẩm",
+        "định",
+        "Điểm",
+        "đạt",
+        "Tối",
+        "đa",
+        "áp",
+        "dụng",
+        "Chỉ",
+        "số",
+        "(%)",
+        "Xếp",
+        "loại",
+    ]
     assert row.split() == ["1", "Sở", "A", "95,00", "80,00", "80,00", "84", "95,24", "A"]

@@ -22,8 +22,9 @@ from tests.test_libreoffice import SOFFICE, convert, pdf_text, read_csv
 
 @pytest.fixture(scope="module")
 def ranking(cards: Cards) -> Ranking:
-    return rank(summarize_files([str(p) for p in cards.ranked]),
-                previous=summarize_files([str(p) for p in cards.previous]))
+    return rank(
+        summarize_files([str(p) for p in cards.ranked]), previous=summarize_files([str(p) for p in cards.previous])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +48,18 @@ def test_ranking_sheet_holds_every_unit_with_cached_values(ranking: Ranking, wor
     book = openpyxl.load_workbook(workbook, data_only=True)
     sheet = book[render("rank.xlsx-sheet")]
     header = [c.value for c in sheet[3]]
-    assert header[:4] == [render("rank.col.rank"), render("rank.col.unit"), render("rank.col.level"),
-                          render("rank.col.year")]
+    assert header[:4] == [
+        render("rank.col.rank"),
+        render("rank.col.unit"),
+        render("rank.col.level"),
+        render("rank.col.year"),
+    ]
     assert render("rank.col.index-change") in header  # --previous given
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=3 + len(ranking.units))]
-    col = {name: header.index(render(name)) for name in ("rank.col.rank", "rank.col.unit", "rank.col.index",
-                                                          "rank.col.band", "rank.col.rank-change")}
+    col = {
+        name: header.index(render(name))
+        for name in ("rank.col.rank", "rank.col.unit", "rank.col.index", "rank.col.band", "rank.col.rank-change")
+    }
     for row, unit in zip(rows, ranking.units, strict=True):
         assert row[col["rank.col.rank"]] == unit.rank
         assert row[col["rank.col.unit"]] == unit.summary.unit
@@ -73,12 +80,12 @@ def test_field_sheet_is_the_matrix_in_rank_order(ranking: Ranking, workbook: Pat
         assert [round(number(c), 4) for c in cells] == values
         # each cell filled with the light colour of the band its own index falls in
         fills = [sheet.cell(r, c).fill.fgColor.rgb for c in range(3, 3 + len(values))]
-        assert fills == ["FF" + colour_of(band_of(v, ranking.bands), ranking.bands).light.lstrip("#").upper()
-                         for v in values]
+        assert fills == [
+            "FF" + colour_of(band_of(v, ranking.bands), ranking.bands).light.lstrip("#").upper() for v in values
+        ]
 
 
-def test_the_chart_is_a_native_bar_chart_one_bar_per_unit_coloured_by_band(ranking: Ranking,
-                                                                           workbook: Path) -> None:
+def test_the_chart_is_a_native_bar_chart_one_bar_per_unit_coloured_by_band(ranking: Ranking, workbook: Path) -> None:
     with zipfile.ZipFile(workbook) as archive:
         charts = [n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
         assert len(charts) == 1

@@ -27,8 +27,14 @@ from cchc.scorecard.rollup import rollup
 from tests.conftest import SHIPPED
 from tests.rankcards import Cards, make_card, write
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-                 if p and Path(p).exists()), None)
+CHROMIUM = next(
+    (
+        p
+        for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+        if p and Path(p).exists()
+    ),
+    None,
+)
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed: apt-get install chromium")
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -49,8 +55,11 @@ class Element:
         """Every element below (depth first) with this tag and, if given, class and id."""
         found = []
         for child in self.children:
-            if (child.tag == tag and (cls is None or cls in child.classes)
-                    and (id is None or child.attrs.get("id") == id)):
+            if (
+                child.tag == tag
+                and (cls is None or cls in child.classes)
+                and (id is None or child.attrs.get("id") == id)
+            ):
                 found.append(child)
             found.extend(child.find(tag, cls, id))
         return found
@@ -97,8 +106,10 @@ def parse(text: str) -> Element:
 
 @pytest.fixture(scope="module")
 def ranking(cards: Cards) -> Ranking:
-    return rank(summarize_files([str(p) for p in [*cards.ranked, cards.error]]),
-                previous=summarize_files([str(p) for p in cards.previous]))
+    return rank(
+        summarize_files([str(p) for p in [*cards.ranked, cards.error]]),
+        previous=summarize_files([str(p) for p in cards.previous]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +196,9 @@ def test_one_card_page_has_its_fields_criteria_and_evidence() -> None:
     facts = doc.one("dl", "facts").all_text()
     assert "98,52 / 100" in facts and "A" in facts
     bars = doc.find("rect", "bar")
-    assert [Decimal(b.attrs["width"]) for b in bars] == [round(f.index, 2) for f in root.children
-                                                         if f.index is not None]
+    assert [Decimal(b.attrs["width"]) for b in bars] == [
+        round(f.index, 2) for f in root.children if f.index is not None
+    ]
     rows = doc.one("table", "criteria").one("tbody").find("tr")
     # as `cchc total`: a split_unknown group is one row (its children carry no points), and the total
     assert len(rows) == sum(1 for row in root.walk() if row.node is not None) + 1
@@ -220,9 +232,22 @@ document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + seen + "</pre
 def browser(profile: Path, *args: str) -> str:
     """Run headless chromium with a profile of its own under ``profile``; its stdout."""
     assert CHROMIUM is not None
-    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--no-first-run", f"--user-data-dir={profile / 'chromium-profile'}", *args],
-                          check=True, capture_output=True, text=True, timeout=180).stdout
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            f"--user-data-dir={profile / 'chromium-profile'}",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
 
 
 def probe(page: str, folder: Path, width: int, chart: str = "index-chart") -> dict[str, object]:
@@ -236,8 +261,7 @@ def probe(page: str, folder: Path, width: int, chart: str = "index-chart") -> di
 
 @needs_browser
 @pytest.mark.parametrize("width", [1200, 390])  # a desktop and a phone
-def test_browser_shows_one_row_and_one_bar_per_unit(ranking: Ranking, page: str, tmp_path: Path,
-                                                    width: int) -> None:
+def test_browser_shows_one_row_and_one_bar_per_unit(ranking: Ranking, page: str, tmp_path: Path, width: int) -> None:
     seen = probe(page, tmp_path, width)
     assert seen["rows"] == len(ranking.units)
     bars, tracks = seen["bars"], seen["tracks"]
@@ -273,16 +297,36 @@ def test_browser_card_page_fits_a_phone(tmp_path: Path) -> None:
 def test_appraised_and_final_points_get_their_columns() -> None:
     """Once appraisal sets final points apart from the self points, both show (and the applicable
     maximum when it is not 100)."""
-    appraised = Summary(file=str(SHIPPED), unit="Sở A", level="so", year=2021, self_total=Decimal(95),
-                        appraised=Decimal(80), final=Decimal(80), max=Decimal(100), applicable_max=Decimal(84),
-                        fields=())
-    plain = Summary(file=str(SHIPPED), unit="Sở B", level="so", year=2021, self_total=Decimal(90), appraised=None,
-                    final=Decimal(90), max=Decimal(100), applicable_max=Decimal(100), fields=())
+    appraised = Summary(
+        file=str(SHIPPED),
+        unit="Sở A",
+        level="so",
+        year=2021,
+        self_total=Decimal(95),
+        appraised=Decimal(80),
+        final=Decimal(80),
+        max=Decimal(100),
+        applicable_max=Decimal(84),
+        fields=(),
+    )
+    plain = Summary(
+        file=str(SHIPPED),
+        unit="Sở B",
+        level="so",
+        year=2021,
+        self_total=Decimal(90),
+        appraised=None,
+        final=Decimal(90),
+        max=Decimal(100),
+        applicable_max=Decimal(100),
+        fields=(),
+    )
     ranking = rank([appraised, plain])
     table = parse(render_ranking(ranking)).one("table", "ranking")
     header = [th.all_text() for th in table.one("thead").find("th")]
-    assert [render(k) for k in ("rank.col.self", "rank.col.appraised", "rank.col.final",
-                                "rank.col.applicable-max")] == header[4:8]
+    assert [
+        render(k) for k in ("rank.col.self", "rank.col.appraised", "rank.col.final", "rank.col.applicable-max")
+    ] == header[4:8]
     first = [c.all_text() for c in table.one("tbody").find("tr")[0].children if c.tag in ("td", "th")]
     assert first[1] == "Sở A" and first[4:9] == ["95,00", "80,00", "80,00", "84", "95,24"]  # 80 of 84 applicable
     plain_page = parse(render_ranking(rank([plain])))
@@ -300,8 +344,9 @@ def test_printed_on_a4_each_unit_from_a_new_page_with_the_table_header_repeated(
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
     assert size and (round(float(size[1])), round(float(size[2]))) == (595, 842)  # A4 in points
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     tops = [next((line.split() for line in page.splitlines() if line.strip()), []) for page in pages]
     for unit in ranking.units:  # a page starts with the unit's rank and name
         assert [str(unit.rank), *unit.summary.unit.split()] in tops, unit.summary.unit

@@ -19,10 +19,14 @@ def test_shipped_scorecard_reproduces_every_field_header() -> None:
     root = rollup(loaded.card)
     fields = {row.node.id: (row.max, row.score) for row in root.children if row.node}
     assert fields == {
-        "1": (Decimal("14"), Decimal("14")), "2": (Decimal("9"), Decimal("9")),
-        "3": (Decimal("13"), Decimal("12.9491")), "4": (Decimal("11"), Decimal("10")),
-        "5": (Decimal("13.5"), Decimal("13.5")), "6": (Decimal("8.5"), Decimal("8.5")),
-        "7": (Decimal("13"), Decimal("12.5709")), "8": (Decimal("18"), Decimal("18")),
+        "1": (Decimal("14"), Decimal("14")),
+        "2": (Decimal("9"), Decimal("9")),
+        "3": (Decimal("13"), Decimal("12.9491")),
+        "4": (Decimal("11"), Decimal("10")),
+        "5": (Decimal("13.5"), Decimal("13.5")),
+        "6": (Decimal("8.5"), Decimal("8.5")),
+        "7": (Decimal("13"), Decimal("12.5709")),
+        "8": (Decimal("18"), Decimal("18")),
     }
     assert (root.max, root.score) == (Decimal(100), Decimal("98.52"))
     assert mismatches(root) == []
@@ -39,24 +43,47 @@ def test_rate_rows_of_the_shipped_scorecard() -> None:
 
 
 def test_split_unknown_group_counts_its_declared_total() -> None:
-    card = Scorecard(unit="A", year=2021, criteria=[Criterion(
-        id="1", title="F", children=[
-            Criterion(id="1.1", title="a", max=Decimal("1"), score=Decimal("1")),
-            Criterion(id="1.?", title="lost", max=Decimal("4"), score=Decimal("3.5"), split_unknown=True,
-                      children=[Criterion(id="1.5", title="no points")]),
-        ])])
+    card = Scorecard(
+        unit="A",
+        year=2021,
+        criteria=[
+            Criterion(
+                id="1",
+                title="F",
+                children=[
+                    Criterion(id="1.1", title="a", max=Decimal("1"), score=Decimal("1")),
+                    Criterion(
+                        id="1.?",
+                        title="lost",
+                        max=Decimal("4"),
+                        score=Decimal("3.5"),
+                        split_unknown=True,
+                        children=[Criterion(id="1.5", title="no points")],
+                    ),
+                ],
+            )
+        ],
+    )
     root = rollup(card)
     assert (root.max, root.score) == (Decimal(5), Decimal("4.5"))
 
 
 def test_unscored_leaves_are_not_zero_and_all_unscored_is_none() -> None:
-    card = Scorecard(unit="A", year=2021, criteria=[
-        Criterion(id="1", title="F", children=[
-            Criterion(id="1.1", title="a", max=Decimal("1")),
-            Criterion(id="1.2", title="b", max=Decimal("2"), score=Decimal("2")),
-        ]),
-        Criterion(id="2", title="G", children=[Criterion(id="2.1", title="c", max=Decimal("3"))]),
-    ])
+    card = Scorecard(
+        unit="A",
+        year=2021,
+        criteria=[
+            Criterion(
+                id="1",
+                title="F",
+                children=[
+                    Criterion(id="1.1", title="a", max=Decimal("1")),
+                    Criterion(id="1.2", title="b", max=Decimal("2"), score=Decimal("2")),
+                ],
+            ),
+            Criterion(id="2", title="G", children=[Criterion(id="2.1", title="c", max=Decimal("3"))]),
+        ],
+    )
     root = rollup(card)
     assert root.children[0].score == Decimal(2)
     assert root.children[1].score is None
@@ -106,11 +133,15 @@ def test_rollup_of_generated_cards_written_as_yaml(fields: list[list[tuple[Decim
         fscore = sum((m * r for m, r in leaves), Decimal(0))
         total_max += fmax
         total_score += fscore
-        lines += [f'  - id: "{i}"', "    title: F", f"    max: {_c(fmax)}", f"    score: {_c(fscore)}",
-                  "    children:"]
+        lines += [f'  - id: "{i}"', "    title: F", f"    max: {_c(fmax)}", f"    score: {_c(fscore)}", "    children:"]
         for j, (m, r) in enumerate(leaves, 1):
-            lines += [f"      - id: {i}.{j}", "        title: t", f"        max: {_c(m)}",
-                      f"        score: '{_c(m * r)}'", "        evidence: [BC 1]"]
+            lines += [
+                f"      - id: {i}.{j}",
+                "        title: t",
+                f"        max: {_c(m)}",
+                f"        score: '{_c(m * r)}'",
+                "        evidence: [BC 1]",
+            ]
     loaded = load_text("\n".join(lines) + "\n", "gen.yaml")
     assert loaded.card is not None and not loaded.problems
     root = rollup(loaded.card)

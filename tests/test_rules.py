@@ -48,43 +48,87 @@ def test_an_exact_half_behind_a_repeating_fraction_rounds_up() -> None:
     assert rate_points(D("0.00015"), parse_rate("1/3")) == D("0.0001")
 
 
-@pytest.mark.parametrize(("text", "inside"), [
-    ("0", True), ("0%", True), ("100%", True), ("1", True), ("5000/5000", True), ("0/7", True),
-    ("100,01%", False), ("5001/5000", False), ("1,0001", False), ("-1%", False), ("-1/5", False),
-])
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("0", True),
+        ("0%", True),
+        ("100%", True),
+        ("1", True),
+        ("5000/5000", True),
+        ("0/7", True),
+        ("100,01%", False),
+        ("5001/5000", False),
+        ("1,0001", False),
+        ("-1%", False),
+        ("-1/5", False),
+    ],
+)
 def test_rates_outside_zero_to_hundred_percent_are_flagged(text: str, inside: bool) -> None:
     assert parse_rate(text).in_range is inside
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("4991/0", "rule.value-zero-total"), ("1/-5", "rule.value-zero-total"), ("abc", "rule.value-not-number"),
-    ("1/2/3", "rule.value-not-number"), ("%", "rule.value-not-number"), ("1e2%", "rule.value-not-number"),
-    ("", "rule.value-not-number"), ("99,8,2%", "rule.value-not-number"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("4991/0", "rule.value-zero-total"),
+        ("1/-5", "rule.value-zero-total"),
+        ("abc", "rule.value-not-number"),
+        ("1/2/3", "rule.value-not-number"),
+        ("%", "rule.value-not-number"),
+        ("1e2%", "rule.value-not-number"),
+        ("", "rule.value-not-number"),
+        ("99,8,2%", "rule.value-not-number"),
+    ],
+)
 def test_unreadable_values_say_why(text: str, reason: str) -> None:
     with pytest.raises(RuleError) as info:
         parse_rate(text)
     assert info.value.reason == reason
 
 
-PERCENT_STEPS = [(parse_threshold("100%"), D(1)), (parse_threshold("90%"), D("0.5")),
-                 (parse_threshold("0%"), D(0))]
-COUNT_STEPS = [(parse_threshold("4"), D(20)), (parse_threshold("3"), D(15)), (parse_threshold("2"), D(10)),
-               (parse_threshold("1"), D(5))]
+PERCENT_STEPS = [(parse_threshold("100%"), D(1)), (parse_threshold("90%"), D("0.5")), (parse_threshold("0%"), D(0))]
+COUNT_STEPS = [
+    (parse_threshold("4"), D(20)),
+    (parse_threshold("3"), D(15)),
+    (parse_threshold("2"), D(10)),
+    (parse_threshold("1"), D(5)),
+]
 
 
-@pytest.mark.parametrize(("value", "points"), [
-    ("100%", "1"), ("1", "1"), ("50/50", "1"),  # exactly at the top step
-    ("99,99%", "0.5"), ("4999/5000", "0.5"), ("90%", "0.5"), ("0,9", "0.5"), ("9/10", "0.5"),  # at 90 %
-    ("89,99%", "0"), ("899/1000", "0"), ("0%", "0"), ("0", "0"),
-])
+@pytest.mark.parametrize(
+    ("value", "points"),
+    [
+        ("100%", "1"),
+        ("1", "1"),
+        ("50/50", "1"),  # exactly at the top step
+        ("99,99%", "0.5"),
+        ("4999/5000", "0.5"),
+        ("90%", "0.5"),
+        ("0,9", "0.5"),
+        ("9/10", "0.5"),  # at 90 %
+        ("89,99%", "0"),
+        ("899/1000", "0"),
+        ("0%", "0"),
+        ("0", "0"),
+    ],
+)
 def test_steps_by_percent_boundaries_exactly_at_a_step(value: str, points: str) -> None:
     assert step_points(PERCENT_STEPS, step_value(value, percent=True)) == D(points)
 
 
-@pytest.mark.parametrize(("value", "points"), [
-    ("4", "20"), ("5", "20"), ("3", "15"), ("3,5", "15"), ("2", "10"), ("1", "5"), ("0", "0"),
-])
+@pytest.mark.parametrize(
+    ("value", "points"),
+    [
+        ("4", "20"),
+        ("5", "20"),
+        ("3", "15"),
+        ("3,5", "15"),
+        ("2", "10"),
+        ("1", "5"),
+        ("0", "0"),
+    ],
+)
 def test_steps_by_count(value: str, points: str) -> None:
     """4 meetings a year = 20, 3 = 15, 2 = 10, 1 = 5; none reached: 0."""
     assert step_points(COUNT_STEPS, step_value(value, percent=False)) == D(points)
@@ -119,7 +163,7 @@ def test_scale_order_and_mixing() -> None:
 
 
 def _exact_half_up(value: Fraction, places: int) -> Fraction:
-    scaled = value * 10 ** places
+    scaled = value * 10**places
     sign = -1 if scaled < 0 else 1
     whole, rest = divmod(abs(scaled), 1)
     return sign * (whole + (1 if rest >= Fraction(1, 2) else 0)) / Fraction(10) ** places
@@ -145,13 +189,12 @@ def test_the_three_forms_agree(percent: Decimal) -> None:
     as_fraction = parse_rate(format(percent / 100, "f"))
     as_counts = parse_rate(f"{int(percent * 10000)}/1000000")
     for maximum in (D("0.5"), D("0.75"), D(1), D(20)):
-        assert rate_points(maximum, as_percent) == rate_points(maximum, as_fraction) \
-            == rate_points(maximum, as_counts)
+        assert rate_points(maximum, as_percent) == rate_points(maximum, as_fraction) == rate_points(maximum, as_counts)
     assert as_percent.percent == as_fraction.percent == as_counts.percent == percent
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(-10**8, 10**8), st.integers(1, 10**8), st.integers(0, 6))
+@given(st.integers(-(10**8), 10**8), st.integers(1, 10**8), st.integers(0, 6))
 def test_divide_half_up_matches_fractions(num: int, den: int, places: int) -> None:
     got = divide_half_up(D(num).scaleb(-3), D(den).scaleb(-2), places)
     assert Fraction(got) == _exact_half_up(Fraction(num, 1000) / Fraction(den, 100), places)

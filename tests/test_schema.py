@@ -21,7 +21,8 @@ PACKAGED = ROOT / "src" / "cchc" / "schemas" / "scorecard.schema.json"
 def test_committed_schema_is_current(copy: Path) -> None:
     assert copy.read_text(encoding="utf-8") == schema_text(), (
         f"{copy.relative_to(ROOT)} is stale: run `cchc schema > schemas/scorecard.schema.json` and "
-        "`cchc schema > src/cchc/schemas/scorecard.schema.json`")
+        "`cchc schema > src/cchc/schemas/scorecard.schema.json`"
+    )
 
 
 def test_the_package_finds_its_own_copy() -> None:

@@ -44,9 +44,14 @@ def test_shipped_card_names_the_shipped_set_and_validates_clean_against_it() -> 
     with_set = check_file(SHIPPED).problems
     assert with_set and all(p.severity.value == "warning" for p in with_set)
     # exactly the warnings it had before it named a set (its evidence warnings)
-    assert {p.code for p in with_set} <= {"evidence-unrecognised", "evidence-bad-date", "evidence-date-late",
-                                          "evidence-date-range", "evidence-type-conflict",
-                                          "evidence-date-conflict"}
+    assert {p.code for p in with_set} <= {
+        "evidence-unrecognised",
+        "evidence-bad-date",
+        "evidence-date-late",
+        "evidence-date-range",
+        "evidence-type-conflict",
+        "evidence-date-conflict",
+    }
     loaded.card.criteria_set = None
     assert run_checks(loaded).problems == with_set
 
@@ -56,8 +61,10 @@ def test_the_set_mirrors_the_card_lost_rows_and_all() -> None:
     card = load_file(SHIPPED).card
     found = load_file(SHIPPED_SET).criteria_set
     assert card is not None and found is not None
+
     def shape(nodes: list) -> list:  # type: ignore[type-arg]
         return [(n.id, n.tt, n.title, n.max, n.survey, n.split_unknown, shape(n.children)) for n in nodes]
+
     assert shape(found.criteria) == shape(card.criteria)
     stack = list(found.criteria)
     while stack:
@@ -65,7 +72,12 @@ def test_the_set_mirrors_the_card_lost_rows_and_all() -> None:
         assert node.rule is None and not node.steps
         stack.extend(node.children)
     assert (found.level, found.year, found.not_applicable, found.bonus_cap, found.penalty_cap) == (
-        "huyen", 2021, "exclude", None, None)
+        "huyen",
+        2021,
+        "exclude",
+        None,
+        None,
+    )
 
 
 Mutation = Callable[[Scorecard], None]
@@ -78,6 +90,7 @@ def _drop(node_id: str) -> Mutation:
                 assert parent is not None
                 parent.children.remove(node)
                 return
+
     return mutate
 
 
@@ -85,40 +98,56 @@ def _set(node_id: str, **values: object) -> Mutation:
     def mutate(card: Scorecard) -> None:
         for name, value in values.items():
             setattr(_node(card, node_id), name, value)
+
     return mutate
 
 
 def _add_unknown(card: Scorecard) -> None:
-    _node(card, "3").children.append(Criterion(id="3.10", title="Tiêu chí lạ", max=D(0), score=D(0),
-                                               children=[Criterion(id="3.10.1", title="Con", max=D(0))]))
+    _node(card, "3").children.append(
+        Criterion(
+            id="3.10",
+            title="Tiêu chí lạ",
+            max=D(0),
+            score=D(0),
+            children=[Criterion(id="3.10.1", title="Con", max=D(0))],
+        )
+    )
 
 
 def _top(**values: object) -> Mutation:
     def mutate(card: Scorecard) -> None:
         for name, value in values.items():
             setattr(card, name, value)
+
     return mutate
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [
-    (_drop("3.9"), [("set-missing-criterion", "3")]),
-    (_drop("1.5"), [("set-missing-criterion", "1.?")]),
-    (_add_unknown, [("set-unknown-criterion", "3.10")]),
-    (_set("3.5.1", max=D("0.75")), [("set-max-differs", "3.5.1")]),
-    (_set("2.1.1", title="Ban hành kế hoạch kiểm tra"), [("set-title-differs", "2.1.1")]),
-    (_set("2.1.1", title="BAN HÀNH  kế hoạch, theo dõi tình hình thi hành pháp luật."), []),
-    (_top(year=2022), [("set-year-differs", None)]),
-    (_top(level="xa"), [("set-level-differs", None)]),
-    (_top(criteria_set="../criteria/khong-co.yaml"), [("set-not-found", None)]),
-])
-def test_each_set_code_on_a_mutated_copy_of_the_shipped_card(mutate: Mutation,
-                                                            expected: list[tuple[str, str | None]]) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (_drop("3.9"), [("set-missing-criterion", "3")]),
+        (_drop("1.5"), [("set-missing-criterion", "1.?")]),
+        (_add_unknown, [("set-unknown-criterion", "3.10")]),
+        (_set("3.5.1", max=D("0.75")), [("set-max-differs", "3.5.1")]),
+        (_set("2.1.1", title="Ban hành kế hoạch kiểm tra"), [("set-title-differs", "2.1.1")]),
+        (_set("2.1.1", title="BAN HÀNH  kế hoạch, theo dõi tình hình thi hành pháp luật."), []),
+        (_top(year=2022), [("set-year-differs", None)]),
+        (_top(level="xa"), [("set-level-differs", None)]),
+        (_top(criteria_set="../criteria/khong-co.yaml"), [("set-not-found", None)]),
+    ],
+)
+def test_each_set_code_on_a_mutated_copy_of_the_shipped_card(
+    mutate: Mutation, expected: list[tuple[str, str | None]]
+) -> None:
     loaded = load_file(SHIPPED)
     assert loaded.card is not None
     baseline = {(p.code, p.line) for p in run_checks(loaded).problems}
     mutate(loaded.card)
-    new = [p for p in run_checks(loaded).problems if (p.code, p.line) not in baseline
-           and not p.code.startswith("evidence-")]
+    new = [
+        p
+        for p in run_checks(loaded).problems
+        if (p.code, p.line) not in baseline and not p.code.startswith("evidence-")
+    ]
     # the arithmetic codes a changed max brings along are the card's own, not the set's
     got = [(p.code, p.path) for p in new if p.code.startswith("set-")]
     assert len(got) == len(expected)
@@ -130,8 +159,7 @@ def test_each_set_code_on_a_mutated_copy_of_the_shipped_card(mutate: Mutation,
 
 
 def test_criteria_set_option_overrides_and_applies_to_a_card_without_one(tmp_path: Path) -> None:
-    text = SHIPPED.read_text(encoding="utf-8").replace(
-        "criteria_set: ../criteria/thanh-hoa-huyen-2021.yaml\n", "")
+    text = SHIPPED.read_text(encoding="utf-8").replace("criteria_set: ../criteria/thanh-hoa-huyen-2021.yaml\n", "")
     card = tmp_path / "card.yaml"
     card.write_text(text.replace("year: 2021", "year: 2022", 1), encoding="utf-8")
     assert "set-year-differs" not in {p.code for p in check_file(card).problems}
@@ -185,11 +213,14 @@ criteria:
 """
 
 
-@pytest.mark.parametrize(("rate", "count", "share", "points"), [
-    ("4991/5000", "4", "100%", ["0.4991", "20", "79.5"]),
-    ('"99,82%"', "3", "9/10", ["0.4991", "15", "40"]),
-    ("0,9982", "0", "0,8999", ["0.4991", "0", "0"]),
-])
+@pytest.mark.parametrize(
+    ("rate", "count", "share", "points"),
+    [
+        ("4991/5000", "4", "100%", ["0.4991", "20", "79.5"]),
+        ('"99,82%"', "3", "9/10", ["0.4991", "15", "40"]),
+        ("0,9982", "0", "0,8999", ["0.4991", "0", "0"]),
+    ],
+)
 def test_computed_scores_roll_up_and_are_marked(rate: str, count: str, share: str, points: list[str]) -> None:
     loaded = load_text(RULES.format(rate=rate, count=count, share=share))
     assert loaded.card is not None and loaded.problems == []
@@ -204,23 +235,28 @@ def test_computed_scores_roll_up_and_are_marked(rate: str, count: str, share: st
 
 def test_a_written_score_is_checked_against_the_rule() -> None:
     text = RULES.format(rate="4991/5000", count="4", share="100%").replace(
-        "        rule: rate\n", "        rule: rate\n        score: 0,5\n")
+        "        rule: rate\n", "        rule: rate\n        score: 0,5\n"
+    )
     problems = run_checks(load_text(text)).problems
     mismatch = [p for p in problems if p.code == "rule-mismatch"]
     assert len(mismatch) == 1 and "0,4991" in mismatch[0].message
 
 
 def test_a_card_inherits_the_rules_of_its_set(tmp_path: Path) -> None:
-    (tmp_path / "set.yaml").write_text("""\
+    (tmp_path / "set.yaml").write_text(
+        """\
 set: Bộ thử
 criteria:
   - id: "1"
     title: Tỷ lệ hồ sơ đúng hạn
     max: 100
     rule: rate
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     card = tmp_path / "card.yaml"
-    card.write_text("""\
+    card.write_text(
+        """\
 unit: UBND xã A
 year: 2021
 criteria_set: set.yaml
@@ -230,7 +266,9 @@ criteria:
     max: 100
     value: 4991/5000
     evidence: [BC 1]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     loaded = load_file(card)
     assert run_checks(loaded).problems == []
     found = set_for_card(loaded)
@@ -294,8 +332,9 @@ def test_declared_maxima_are_still_checked_against_the_full_maxima() -> None:
 
 
 def test_not_applicable_under_a_field_marks_its_whole_subtree() -> None:
-    text = NOT_APPLICABLE.replace("        max: 16\n        applicable: false\n", "        max: 16\n") \
-        .replace("    max: 100\n    children:", "    max: 100\n    applicable: false\n    note: x\n    children:")
+    text = NOT_APPLICABLE.replace("        max: 16\n        applicable: false\n", "        max: 16\n").replace(
+        "    max: 100\n    children:", "    max: 100\n    applicable: false\n    note: x\n    children:"
+    )
     root = rollup(load_text(text).card)  # type: ignore[arg-type]
     assert (root.applicable_max, root.score) == (D(0), None)
     assert all(not row.applicable for row in root.children[0].walk())
@@ -331,7 +370,11 @@ def test_caps_are_used_when_exceeded() -> None:
     result = final(loaded.card, rollup(loaded.card, terms), terms)
     assert (result.appraised, result.survey) == (D("80.52"), D(18))
     assert (result.bonus, result.bonus_counted, result.penalty, result.penalty_counted) == (
-        D("2.5"), D(2), D("1.5"), D(1))
+        D("2.5"),
+        D(2),
+        D("1.5"),
+        D(1),
+    )
     assert result.points == D("99.52")  # 80,52 + 18 + 2 − 1
     uncapped = final(loaded.card, rollup(loaded.card))
     assert uncapped.points == D("99.52") and uncapped.bonus_counted == D("2.5")  # no set: no cap
@@ -341,7 +384,8 @@ def test_caps_are_used_when_exceeded() -> None:
 
 
 def test_over_cap_warnings_come_from_the_set(tmp_path: Path) -> None:
-    (tmp_path / "set.yaml").write_text("""\
+    (tmp_path / "set.yaml").write_text(
+        """\
 set: Bộ thử
 bonus_cap: 2
 criteria:
@@ -352,7 +396,9 @@ criteria:
     title: Điều tra xã hội học
     survey: true
     max: 18
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     card = tmp_path / "card.yaml"
     card.write_text(BONUS.replace("year: 2021\n", "year: 2021\ncriteria_set: set.yaml\n"), encoding="utf-8")
     codes = [p.code for p in check_file(card).problems]
@@ -367,20 +413,28 @@ def test_final_of_the_shipped_card() -> None:
     terms = terms_of(found.criteria_set)
     result = final(loaded.card, rollup(loaded.card, terms), terms)
     assert (result.appraised, result.survey, result.points, result.index) == (
-        D("80.52"), D(18), D("98.52"), D("98.5200"))
+        D("80.52"),
+        D(18),
+        D("98.52"),
+        D("98.5200"),
+    )
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("Công tác chỉ đạo, điều hành CCHC", "CÔNG TÁC CHỈ ĐẠO,  ĐIỀU HÀNH CCHC.", True),
-    ("Thực hiện nhiệm vụ khác (phối hợp", "Thực hiện nhiệm vụ khác phối hợp)", True),
-    ("Tỷ lệ hồ sơ", "Ty le ho so", False),  # diacritics are meaning in Vietnamese
-    ("Mức độ hoàn thành", "Mức độ thực hiện", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Công tác chỉ đạo, điều hành CCHC", "CÔNG TÁC CHỈ ĐẠO,  ĐIỀU HÀNH CCHC.", True),
+        ("Thực hiện nhiệm vụ khác (phối hợp", "Thực hiện nhiệm vụ khác phối hợp)", True),
+        ("Tỷ lệ hồ sơ", "Ty le ho so", False),  # diacritics are meaning in Vietnamese
+        ("Mức độ hoàn thành", "Mức độ thực hiện", False),
+    ],
+)
 def test_titles_fold_case_spaces_and_punctuation(a: str, b: str, same: bool) -> None:
     assert (fold_title(a) == fold_title(b)) is same
 
 
 # --- a blank card from a set, a set from a card --------------------------------------------------
+
 
 def test_a_blank_card_from_the_shipped_set_has_only_unscored_warnings(tmp_path: Path) -> None:
     from cchc.scorecard.derive import card_from_set
@@ -396,8 +450,11 @@ def test_a_blank_card_from_the_shipped_set_has_only_unscored_warnings(tmp_path: 
     path.write_text(dump_scorecard(card), encoding="utf-8")
     problems = check_file(path).problems
     assert problems and {p.code for p in problems} == {"unscored"}
-    leaves = [n for n, _, parent in iter_criteria(card.criteria)
-              if (n.is_leaf or n.split_unknown) and not n.survey and not (parent and parent.split_unknown)]
+    leaves = [
+        n
+        for n, _, parent in iter_criteria(card.criteria)
+        if (n.is_leaf or n.split_unknown) and not n.survey and not (parent and parent.split_unknown)
+    ]
     assert len(problems) == len(leaves)
     assert (card.year, card.level, card.criteria_set) == (2021, "huyen", "../criteria/thanh-hoa-huyen-2021.yaml")
     assert all(n.score is None and not n.evidence for n, _, _ in iter_criteria(card.criteria))

@@ -45,15 +45,18 @@ def workbook(card: Scorecard, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _row_of(sheet: object, prefix: str) -> int:
-    return next(r for r in range(1, sheet.max_row + 1)  # type: ignore[attr-defined]
-                if str(sheet.cell(r, 2).value or "").startswith(prefix))  # type: ignore[attr-defined]
+    return next(
+        r
+        for r in range(1, sheet.max_row + 1)  # type: ignore[attr-defined]
+        if str(sheet.cell(r, 2).value or "").startswith(prefix)
+    )  # type: ignore[attr-defined]
 
 
 def test_header_and_title_cover_the_councils_columns(workbook: Path) -> None:
     sheet = openpyxl.load_workbook(workbook).worksheets[0]
     header = [sheet.cell(layout.HEADER_ROW + 1, c).value for c in range(1, layout.meta_col(APPRAISED_FORM) + 2)]
     assert header == [*layout.header_texts(APPRAISED_FORM), layout.HEADER]
-    assert header[APPRAISED_COL - 1:APPRAISAL_COL] == ["Điểm thẩm định", "Ý kiến thẩm định / Giải trình"]
+    assert header[APPRAISED_COL - 1 : APPRAISAL_COL] == ["Điểm thẩm định", "Ý kiến thẩm định / Giải trình"]
     assert {str(r) for r in sheet.merged_cells.ranges} >= {"A1:H1", "A2:H2"}
     assert sheet.column_dimensions[layout.column_letter(layout.meta_col(APPRAISED_FORM) + 1)].hidden
 
@@ -76,10 +79,13 @@ def test_appraised_points_are_live_sums_with_cached_values(card: Scorecard, work
     # where a wrapped line ends (the hidden metadata keeps the exact text).
     parts = _table_text(sheet, cut, APPRAISAL_COL)
     assert len(parts) > 1 and all(parts)
-    assert " ".join(" ".join(parts).split()) == " ".join((
-        "Lần 1: 0,45 — Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %\n"
-        "Giải trình: Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %\n"
-        "Lần 2: 0,45 — Không chấp nhận giải trình: số liệu của Hệ thống một cửa điện tử là căn cứ chấm điểm").split())
+    assert " ".join(" ".join(parts).split()) == " ".join(
+        (
+            "Lần 1: 0,45 — Tỷ lệ hồ sơ giải quyết đúng hạn trên Hệ thống một cửa điện tử của tỉnh là 90 %\n"
+            "Giải trình: Số liệu của đơn vị lấy từ báo cáo kiểm soát TTHC quý IV, tỷ lệ đúng hạn 99,82 %\n"
+            "Lần 2: 0,45 — Không chấp nhận giải trình: số liệu của Hệ thống một cửa điện tử là căn cứ chấm điểm"
+        ).split()
+    )
     accepted = _row_of(sheet, "2.1.1.")
     assert (sheet.cell(accepted, APPRAISED_COL).value, sheet.cell(accepted, APPRAISAL_COL).value) == (0.5, None)
 
@@ -112,16 +118,22 @@ def _strip_metadata(source: Path, out: Path) -> Path:
 
 
 def _rounds(card: Scorecard) -> dict[str, list[tuple[Decimal, str | None, str | None, list[object]]]]:
-    return {node.id: [(e.score, e.note, e.reply, list(e.evidence)) for e in node.appraisal]
-            for node, _, _ in iter_criteria(card.criteria)}
+    return {
+        node.id: [(e.score, e.note, e.reply, list(e.evidence)) for e in node.appraisal]
+        for node, _, _ in iter_criteria(card.criteria)
+    }
 
 
 def _unwrapped(rounds: dict[str, list[tuple[Decimal, str | None, str | None, list[object]]]]) -> dict[str, str]:
     """Every round's text with its whitespace (and so the line breaks at the cuts) made one space."""
+
     def text(part: object) -> str:
         return " ".join(map(str, part)) if isinstance(part, list) else "" if part is None else str(part)
-    return {node: " ".join(" ".join(text(part) for entry in entries for part in entry).split())
-            for node, entries in rounds.items()}
+
+    return {
+        node: " ".join(" ".join(text(part) for entry in entries for part in entry).split())
+        for node, entries in rounds.items()
+    }
 
 
 def test_visible_cells_alone_give_back_the_rounds(card: Scorecard, workbook: Path, tmp_path: Path) -> None:
@@ -134,8 +146,9 @@ def test_visible_cells_alone_give_back_the_rounds(card: Scorecard, workbook: Pat
     # A line too long for the rows of its node goes on in the next row, cut where a wrapped line ends:
     # without the hidden metadata it reads back with a line break at the cut (as notes and evidence do).
     assert _unwrapped(got) == _unwrapped(want)
-    assert {node: [round[0] for round in rounds] for node, rounds in got.items()} == \
-        {node: [round[0] for round in rounds] for node, rounds in want.items()}
+    assert {node: [round[0] for round in rounds] for node, rounds in got.items()} == {
+        node: [round[0] for round in rounds] for node, rounds in want.items()
+    }
     assert [(e.score, e.by) for e in result.card.appraisal] == [(D("98.2"), None), (D("98.45"), None)]
 
 
@@ -154,11 +167,13 @@ def test_an_edited_appraised_cell_wins_over_the_metadata(workbook: Path, tmp_pat
 
 def test_councils_columns_of_a_table_made_elsewhere(tmp_path: Path) -> None:
     header = [*HEADER, "Điểm thẩm định", "Ý kiến thẩm định", "Giải trình", "Điểm sau giải trình"]
-    rows = [header,
-            ["1", "1.1. Một", 1, 1, "KH 1", "0,5", "Thiếu báo cáo quý IV", "Đã bổ sung BC 12", "1"],
-            ["2", "1.2. Hai", 2, 2, "KH 2", 2, None, None, 2],
-            ["3", "1.3. Ba", 1, 1, "KH 3", None, None, None, None],
-            ["4", "1.4. Bốn", 1, 1, "KH 4", "0", "Không có tài liệu", None, None]]
+    rows = [
+        header,
+        ["1", "1.1. Một", 1, 1, "KH 1", "0,5", "Thiếu báo cáo quý IV", "Đã bổ sung BC 12", "1"],
+        ["2", "1.2. Hai", 2, 2, "KH 2", 2, None, None, 2],
+        ["3", "1.3. Ba", 1, 1, "KH 3", None, None, None, None],
+        ["4", "1.4. Bốn", 1, 1, "KH 4", "0", "Không có tài liệu", None, None],
+    ]
     result = import_file(make_xlsx(tmp_path / "t.xlsx", rows))
     assert result.card is not None and result.problems == []
     got = _rounds(result.card)

@@ -36,6 +36,7 @@ class FieldDelta:
 
 # --------------------------------------------------------------------------- cchc diff FILE
 
+
 @dataclass
 class Change:
     """One criterion whose appraisal differs from its self score."""
@@ -55,8 +56,15 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
-        return {"id": self.id, "title": self.title, "self": _s(self.self), "appraised": _s(self.appraised),
-                "delta": _s(self.delta), "note": self.note, "reply": self.reply}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "self": _s(self.self),
+            "appraised": _s(self.appraised),
+            "delta": _s(self.delta),
+            "note": self.note,
+            "reply": self.reply,
+        }
 
 
 @dataclass
@@ -81,9 +89,14 @@ class AppraisalDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output of ``cchc diff FILE``."""
-        return {"file": self.file, "round": self.round, "rounds": self.rounds,
-                "changes": [c.to_dict() for c in self.changes], "fields": [f.to_dict() for f in self.fields],
-                "total_delta": _s(self.total_delta)}
+        return {
+            "file": self.file,
+            "round": self.round,
+            "rounds": self.rounds,
+            "changes": [c.to_dict() for c in self.changes],
+            "fields": [f.to_dict() for f in self.fields],
+            "total_delta": _s(self.total_delta),
+        }
 
 
 def appraisal_diff(file: str, root: Row, round_no: int | None = None) -> AppraisalDiff:
@@ -108,12 +121,14 @@ def appraisal_diff(file: str, root: Row, round_no: int | None = None) -> Apprais
             found.append(Change(node.id, node.tt, node.title, row.score, appraised, note, reply))
         if found and field_row.node is not None:
             result.changes.extend(found)
-            result.fields.append(FieldDelta(field_row.node.id, field_row.node.title,
-                                            sum((c.delta for c in found), Decimal(0))))
+            result.fields.append(
+                FieldDelta(field_row.node.id, field_row.node.title, sum((c.delta for c in found), Decimal(0)))
+            )
     return result
 
 
 # --------------------------------------------------------------------------- cchc diff OLD NEW
+
 
 @dataclass
 class Side:
@@ -156,8 +171,13 @@ class CardChange:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
-        return {"id": self.id, "title": self.title, "old": self.old.to_dict(), "new": self.new.to_dict(),
-                "delta": _s(self.delta)}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "old": self.old.to_dict(),
+            "new": self.new.to_dict(),
+            "delta": _s(self.delta),
+        }
 
 
 @dataclass
@@ -195,10 +215,17 @@ class CardDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output of ``cchc diff OLD NEW``."""
-        return {"old": self.old_file, "new": self.new_file, "changes": [c.to_dict() for c in self.changes],
-                "added": [a.id for a in self.added], "removed": [r.id for r in self.removed],
-                "fields": [f.to_dict() for f in self.fields], "old_total": _s(self.old_total),
-                "new_total": _s(self.new_total), "total_delta": _s(self.total_delta)}
+        return {
+            "old": self.old_file,
+            "new": self.new_file,
+            "changes": [c.to_dict() for c in self.changes],
+            "added": [a.id for a in self.added],
+            "removed": [r.id for r in self.removed],
+            "fields": [f.to_dict() for f in self.fields],
+            "old_total": _s(self.old_total),
+            "new_total": _s(self.new_total),
+            "total_delta": _s(self.total_delta),
+        }
 
 
 def _rows_by_id(root: Row) -> dict[str, Row]:
@@ -209,8 +236,9 @@ def _field_points(field_row: Row) -> Decimal:
     return sum((counted(row) for row in points_rows(field_row)), Decimal(0))
 
 
-def card_diff(old_file: str, old: Row, new_file: str, new: Row, old_total: Decimal | None,
-              new_total: Decimal | None) -> CardDiff:
+def card_diff(
+    old_file: str, old: Row, new_file: str, new: Row, old_total: Decimal | None, new_total: Decimal | None
+) -> CardDiff:
     """Every criterion carrying points matched by id: changed rows in the new card's order, those
     added and removed, the change per field; ``old_total``/``new_total`` are the cards' final points
     (cchc.scorecard.final)."""

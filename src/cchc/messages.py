@@ -45,8 +45,10 @@ VI: dict[str, str] = {
     "problem.score-negative": "'{field}' của {id} là {value}, nhỏ hơn 0",
     "problem.score-above-max": "Điểm tự đánh giá {score} của {id} lớn hơn điểm chuẩn {max}",
     "problem.split-child-points": "Tiêu chí {id} thuộc nhóm {parent} chỉ biết tổng điểm (split_unknown) nên không được có '{field}'",
-    "problem.split-needs-points": ("Nhóm {id} đánh dấu split_unknown phải tự khai điểm chuẩn 'max' của cả nhóm (điểm "
-                                   "'score' để trống chỉ là chưa chấm)"),
+    "problem.split-needs-points": (
+        "Nhóm {id} đánh dấu split_unknown phải tự khai điểm chuẩn 'max' của cả nhóm (điểm "
+        "'score' để trống chỉ là chưa chấm)"
+    ),
     # problems: arithmetic
     "problem.max-mismatch": "Điểm chuẩn khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
     "problem.score-mismatch": "Điểm tự đánh giá khai của {id} là {declared} nhưng tổng các tiêu chí con là {computed}",
@@ -255,15 +257,18 @@ VI: dict[str, str] = {
     "cli.dir-missing": "không có thư mục '{path}'",
     "cli.not-a-dir": "'{path}' không phải thư mục",
     # criteria sets and scoring rules (issue 12)
-    "problem.set-has-score": ("Bộ tiêu chí chỉ quy định tiêu chí, điểm chuẩn và cách tính điểm; {id} không được có "
-                              "'{field}'"),
+    "problem.set-has-score": (
+        "Bộ tiêu chí chỉ quy định tiêu chí, điểm chuẩn và cách tính điểm; {id} không được có '{field}'"
+    ),
     "problem.bad-rule": "Cách tính điểm của {id} không dùng được: {reason}",
-    "problem.steps-not-descending": ("Bậc thứ {n} của {id} (from: {value}) không nhỏ hơn bậc trước ({previous}); các "
-                                     "bậc xếp từ cao xuống thấp"),
+    "problem.steps-not-descending": (
+        "Bậc thứ {n} của {id} (from: {value}) không nhỏ hơn bậc trước ({previous}); các bậc xếp từ cao xuống thấp"
+    ),
     "problem.step-above-max": "Bậc thứ {n} của {id} cho {points} điểm, lớn hơn điểm chuẩn {max}",
     "problem.set-not-found": "Không đọc được bộ tiêu chí {path}: {reason}",
-    "problem.set-invalid": ("Bộ tiêu chí {path} có {errors} lỗi nên chưa đối chiếu được; chạy 'cchc validate {path}' "
-                            "để xem chi tiết"),
+    "problem.set-invalid": (
+        "Bộ tiêu chí {path} có {errors} lỗi nên chưa đối chiếu được; chạy 'cchc validate {path}' để xem chi tiết"
+    ),
     "problem.set-missing-criterion": "Thiếu tiêu chí {id} ({title}) của bộ tiêu chí{where}",
     "problem.set-unknown-criterion": "Bộ tiêu chí không có tiêu chí {id}",
     "problem.set-max-differs": "Điểm chuẩn của {id} là {max}, bộ tiêu chí quy định {expected}",
@@ -271,15 +276,19 @@ VI: dict[str, str] = {
     "problem.set-rule-differs": "Cách tính điểm của {id} ({rule}) khác với bộ tiêu chí ({expected})",
     "problem.set-year-differs": "Bảng chấm điểm năm {year} nhưng bộ tiêu chí dành cho năm {expected}",
     "problem.set-level-differs": "Bảng chấm điểm cấp {level} nhưng bộ tiêu chí dành cho cấp {expected}",
-    "problem.value-without-rule": ("Tiêu chí {id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm "
-                                   "điểm hay ở bộ tiêu chí"),
+    "problem.value-without-rule": (
+        "Tiêu chí {id} có 'value' nhưng không có cách tính điểm (rule/steps) ở bảng chấm điểm hay ở bộ tiêu chí"
+    ),
     "problem.rate-out-of-range": "Tỷ lệ {value} của {id} là {percent} %, ngoài khoảng 0 % đến 100 %",
-    "problem.rule-mismatch": ("Điểm tự đánh giá của {id} là {score} nhưng theo cách tính {rule} với giá trị {value} "
-                              "phải là {expected}"),
-    "problem.not-applicable-scored": ("Tiêu chí {id} đánh dấu không áp dụng (applicable: false) nên không được có "
-                                      "'{field}'"),
-    "problem.not-applicable-no-note": ("Tiêu chí {id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích "
-                                       "lý do"),
+    "problem.rule-mismatch": (
+        "Điểm tự đánh giá của {id} là {score} nhưng theo cách tính {rule} với giá trị {value} phải là {expected}"
+    ),
+    "problem.not-applicable-scored": (
+        "Tiêu chí {id} đánh dấu không áp dụng (applicable: false) nên không được có '{field}'"
+    ),
+    "problem.not-applicable-no-note": (
+        "Tiêu chí {id} đánh dấu không áp dụng nhưng không có ghi chú (note) giải thích lý do"
+    ),
     "problem.bonus-over-cap": "Tổng điểm thưởng {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ tính {cap}",
     "problem.penalty-over-cap": "Tổng điểm trừ {points} vượt mức tối đa {cap} của bộ tiêu chí; chỉ trừ {cap}",
     "rule.rate": "tỷ lệ (điểm chuẩn × tỷ lệ)",
@@ -288,8 +297,8 @@ VI: dict[str, str] = {
     "rule.value-not-number": "không phải số lượng (4991/5000), phần trăm (99,82%) hay tỷ lệ (0,9982)",
     "rule.value-zero-total": "tổng số (mẫu số) phải lớn hơn 0",
     "rule.value-not-count": "thang bậc theo số lượng cần một số (ví dụ 4), không phải tỷ lệ",
-    "rule.allowed-value": "số lượng \"4991/5000\", phần trăm \"99,82%\" hoặc tỷ lệ 0,9982",
-    "rule.allowed-threshold": "phần trăm (\"90%\") hoặc số (4)",
+    "rule.allowed-value": 'số lượng "4991/5000", phần trăm "99,82%" hoặc tỷ lệ 0,9982',
+    "rule.allowed-threshold": 'phần trăm ("90%") hoặc số (4)',
     "rule.reason-rate-steps": "rule: rate không dùng cùng thang bậc 'steps'",
     "rule.reason-no-steps": "rule: steps cần danh sách 'steps'",
     "rule.reason-mixed": "thang bậc trộn phần trăm và số lượng",
@@ -298,19 +307,24 @@ VI: dict[str, str] = {
     "set.missing-under": " (trong {parent})",
     "set.missing-top": " (lĩnh vực)",
     "reason.not-a-set": "tệp không phải bộ tiêu chí (không có khóa 'set')",
-    "cmd.init": ("Tạo bảng chấm điểm trống từ một bộ tiêu chí: cấu trúc, tên, điểm chuẩn, cách tính điểm, phần điều "
-                 "tra xã hội học; chưa có điểm. Bảng ghi 'criteria_set' trỏ về bộ tiêu chí."),
-    "cmd.set-from-card": ("Lập bộ tiêu chí từ một bảng chấm điểm có sẵn: giữ cấu trúc, tên, điểm chuẩn và cách tính "
-                          "điểm; bỏ điểm, tài liệu kiểm chứng và ghi chú."),
+    "cmd.init": (
+        "Tạo bảng chấm điểm trống từ một bộ tiêu chí: cấu trúc, tên, điểm chuẩn, cách tính điểm, phần điều "
+        "tra xã hội học; chưa có điểm. Bảng ghi 'criteria_set' trỏ về bộ tiêu chí."
+    ),
+    "cmd.set-from-card": (
+        "Lập bộ tiêu chí từ một bảng chấm điểm có sẵn: giữ cấu trúc, tên, điểm chuẩn và cách tính "
+        "điểm; bỏ điểm, tài liệu kiểm chứng và ghi chú."
+    ),
     "arg.set-file": "Tệp bộ tiêu chí YAML.",
-    "opt.criteria-set": ("Đối chiếu với bộ tiêu chí này (thay cho 'criteria_set' ghi trong bảng): một bộ cho nhiều "
-                         "bảng."),
+    "opt.criteria-set": (
+        "Đối chiếu với bộ tiêu chí này (thay cho 'criteria_set' ghi trong bảng): một bộ cho nhiều bảng."
+    ),
     "opt.init-out": "Tệp bảng chấm điểm YAML sẽ ghi.",
-    "opt.init-unit": "Tên đơn vị được chấm, ví dụ \"UBND huyện Đông Sơn\".",
+    "opt.init-unit": 'Tên đơn vị được chấm, ví dụ "UBND huyện Đông Sơn".',
     "opt.init-year": "Năm đánh giá (mặc định: năm của bộ tiêu chí).",
     "opt.set-out": "Tệp bộ tiêu chí YAML sẽ ghi.",
     "opt.set-name": "Tên bộ tiêu chí (mặc định: theo đơn vị và năm của bảng).",
-    "opt.issued-by": "Văn bản ban hành bộ tiêu chí, ví dụ \"Quyết định số …/QĐ-UBND\".",
+    "opt.issued-by": 'Văn bản ban hành bộ tiêu chí, ví dụ "Quyết định số …/QĐ-UBND".',
     "opt.schema-set": "In JSON Schema của bộ tiêu chí thay cho của bảng chấm điểm.",
     "init.done": "Đã ghi {path} từ bộ tiêu chí {source}: {count} tiêu chí, chưa chấm điểm",
     "set-from-card.done": "Đã ghi bộ tiêu chí {path} từ {source}: {count} tiêu chí",
@@ -325,8 +339,10 @@ VI: dict[str, str] = {
     "total.not-applicable": "Không áp dụng",
     "xlsx.applicable-max": "ĐIỂM TỐI ĐA ÁP DỤNG",
     "total.applicable": "Điểm tối đa áp dụng: {max} (bỏ {excluded} điểm không áp dụng)",
-    "total.final": ("Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} "
-                    "(thưởng) − {penalty} (trừ); chỉ số {index} %"),
+    "total.final": (
+        "Điểm cuối cùng: {points} điểm = {appraised} (tự chấm) + {survey} (điều tra xã hội học) + {bonus} "
+        "(thưởng) − {penalty} (trừ); chỉ số {index} %"
+    ),
     # import: the layouts people actually have (issue 10)
     "import.rows-dropped": "Đọc được {placed} dòng của bảng; bỏ {dropped} dòng không xếp được vào bảng điểm (xem các lỗi import-unplaced-row ở trên)",
     "problem.import-shared-evidence": "{cell}: ô tài liệu kiểm chứng gộp chung cho các tiêu chí {ids}; tài liệu được ghi cho từng tiêu chí",
@@ -338,7 +354,7 @@ VI: dict[str, str] = {
     "problem.rank-mixed-levels": "Bảng của cấp {value}, khác cấp {common} của {count} bảng khác",
     "problem.rank-previous-unranked": "Bảng năm trước không được dùng để so sánh: {reason}",
     "bands.bad-pair": "--bands: '{piece}' không có dạng Tên=ngưỡng (ví dụ Tốt=90)",
-    "bands.empty": "--bands trống; ví dụ: \"Tốt=90,Khá=80,Trung bình=65,Yếu=0\"",
+    "bands.empty": '--bands trống; ví dụ: "Tốt=90,Khá=80,Trung bình=65,Yếu=0"',
     "bands.no-name": "--bands: ngưỡng {value} không có tên nhóm",
     "bands.bad-number": "--bands: ngưỡng '{value}' của nhóm {name} không phải là số",
     "bands.out-of-range": "--bands: ngưỡng {value} của nhóm {name} phải từ 0 đến 100",
@@ -352,7 +368,7 @@ VI: dict[str, str] = {
     "cmd.report": "Viết báo cáo HTML: với một tệp là trang của bảng chấm điểm đó, với nhiều tệp là trang xếp hạng.",
     "arg.rank-paths": "Các tệp bảng chấm điểm và thư mục chứa chúng (*.yaml, *.yml).",
     "opt.by": "Xếp hạng theo điểm cuối cùng (final: điểm thẩm định nếu có, không thì điểm tự đánh giá) hay theo điểm tự đánh giá (self).",
-    "opt.bands": "Các nhóm xếp loại, mỗi ngưỡng tính từ cận dưới, ví dụ \"Tốt=90,Khá=80,Trung bình=65,Yếu=0\". Mặc định là nhóm quốc gia A=90, B=80, C=70.",
+    "opt.bands": 'Các nhóm xếp loại, mỗi ngưỡng tính từ cận dưới, ví dụ "Tốt=90,Khá=80,Trung bình=65,Yếu=0". Mặc định là nhóm quốc gia A=90, B=80, C=70.',
     "opt.previous": "Bảng chấm điểm năm trước (tệp hoặc thư mục; dùng nhiều lần được): thêm mức thay đổi chỉ số và hạng của từng đơn vị.",
     "opt.fields": "In thêm bảng chỉ số (%) theo từng lĩnh vực của mỗi đơn vị.",
     "opt.rank-xlsx": "Ghi thêm bảng xếp hạng, bảng theo lĩnh vực và biểu đồ ra tệp Excel (.xlsx).",
@@ -429,23 +445,32 @@ VI: dict[str, str] = {
     "xlsx.col.code": "Mã",
     "xlsx.col.where": "Vị trí",
     "xlsx.col.message": "Nội dung",
-    "export.refused": ("Chưa ghi {path}: bảng điểm có {errors} lỗi, liệt kê dưới đây. Sửa các lỗi rồi chạy lại, "
-                       "hoặc thêm --draft để ghi bản dự thảo (tiêu đề có chữ “DỰ THẢO”, các lỗi liệt kê ở trang "
-                       "riêng)."),
+    "export.refused": (
+        "Chưa ghi {path}: bảng điểm có {errors} lỗi, liệt kê dưới đây. Sửa các lỗi rồi chạy lại, "
+        "hoặc thêm --draft để ghi bản dự thảo (tiêu đề có chữ “DỰ THẢO”, các lỗi liệt kê ở trang "
+        "riêng)."
+    ),
     "export.unreadable": "Chưa ghi {path}: không đọc được bảng điểm, vì các lỗi dưới đây.",
     "export.draft-done": "Đã ghi bản dự thảo {path}: {errors} lỗi, liệt kê ở trang “Vấn đề”",
-    "opt.draft": ("Ghi cả khi bảng điểm còn lỗi: bản dự thảo, tiêu đề có chữ “DỰ THẢO”, các vấn đề liệt kê ở một "
-                  "trang riêng."),
+    "opt.draft": (
+        "Ghi cả khi bảng điểm còn lỗi: bản dự thảo, tiêu đề có chữ “DỰ THẢO”, các vấn đề liệt kê ở một trang riêng."
+    ),
     "opt.no-notes": "Bỏ cột “Ghi chú” khỏi biểu mẫu.",
     # appraisal (thẩm định), cchc diff
     "problem.appraisal-above-max": "Điểm thẩm định lần {round} của {id} là {score}, lớn hơn điểm chuẩn {max}",
     "problem.appraisal-mismatch": "Điểm thẩm định lần {round} khai của {id} là {declared} nhưng tính lại là {computed}",
-    "problem.appraisal-no-reason": ("Điểm thẩm định lần {round} của {id} là {score}, khác {revised} ({previous}), "
-                                    "nhưng không có ý kiến thẩm định (note) nêu lý do"),
-    "problem.appraisal-incomplete": ("{missing} trong {scored} tiêu chí đã tự chấm chưa có điểm thẩm định lần 1 (đầu "
-                                     "tiên là {first}); khi cộng, điểm tự đánh giá của chúng được giữ nguyên"),
-    "problem.appraisal-on-survey": ("Tiêu chí {id} thuộc phần điều tra xã hội học: điểm là kết quả điều tra, không "
-                                    "thẩm định; 'appraisal' ở đây bị bỏ qua"),
+    "problem.appraisal-no-reason": (
+        "Điểm thẩm định lần {round} của {id} là {score}, khác {revised} ({previous}), "
+        "nhưng không có ý kiến thẩm định (note) nêu lý do"
+    ),
+    "problem.appraisal-incomplete": (
+        "{missing} trong {scored} tiêu chí đã tự chấm chưa có điểm thẩm định lần 1 (đầu "
+        "tiên là {first}); khi cộng, điểm tự đánh giá của chúng được giữ nguyên"
+    ),
+    "problem.appraisal-on-survey": (
+        "Tiêu chí {id} thuộc phần điều tra xã hội học: điểm là kết quả điều tra, không "
+        "thẩm định; 'appraisal' ở đây bị bỏ qua"
+    ),
     "appraisal.revises-self": "điểm tự đánh giá",
     "appraisal.revises-round": "điểm thẩm định lần {round}",
     "appraisal.field-round": "điểm thẩm định lần {round}",
@@ -453,8 +478,10 @@ VI: dict[str, str] = {
     "total.col.appraised-round": "Điểm thẩm định lần {round}",
     "total.col.appraisal-delta": "Chênh lệch",
     "total.appraisal-summary": "Tự đánh giá {self}; thẩm định lần {round}/{rounds}: {appraised}",
-    "total.final-appraised": ("Điểm cuối cùng: {points} điểm = {appraised} (thẩm định lần {rounds}) + {survey} (điều "
-                              "tra xã hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %"),
+    "total.final-appraised": (
+        "Điểm cuối cùng: {points} điểm = {appraised} (thẩm định lần {rounds}) + {survey} (điều "
+        "tra xã hội học) + {bonus} (thưởng) − {penalty} (trừ); chỉ số {index} %"
+    ),
     "total.appraisal-mismatches": "{count} tổng điểm thẩm định khai lệch với số tính lại",
     "cli.round-out-of-range": "bảng có {rounds} lần thẩm định; --round phải từ 1 đến {rounds}, không phải {value}",
     "cli.no-appraisal": "{file}: bảng chưa có điểm thẩm định (appraisal) nên không có lần thẩm định nào để chọn",
@@ -488,9 +515,11 @@ VI: dict[str, str] = {
     "xlsx.round": "Lần {round}: {score}",
     "xlsx.reply": "Giải trình: {reply}",
     "xlsx.supplementary": "Tài liệu bổ sung: {item}",
-    "cmd.diff": ("Điểm thẩm định khác điểm tự đánh giá ở đâu (một tệp), hoặc hai bảng chấm điểm khác nhau ở đâu (tệp "
-                 "cũ, tệp mới; ghép theo mã tiêu chí). Mã thoát: 0 không khác, 1 có khác, 2 không đọc được tệp hoặc "
-                 "sai tham số."),
+    "cmd.diff": (
+        "Điểm thẩm định khác điểm tự đánh giá ở đâu (một tệp), hoặc hai bảng chấm điểm khác nhau ở đâu (tệp "
+        "cũ, tệp mới; ghép theo mã tiêu chí). Mã thoát: 0 không khác, 1 có khác, 2 không đọc được tệp hoặc "
+        "sai tham số."
+    ),
     "arg.diff-files": "Một tệp bảng chấm điểm đã thẩm định, hoặc hai tệp: cũ rồi mới.",
     "opt.round": "Lần thẩm định cần xem (mặc định: lần cuối).",
     "cli.diff-files": "cần một tệp (điểm thẩm định so với điểm tự đánh giá) hoặc hai tệp (cũ, mới), không phải {count}",
@@ -529,8 +558,9 @@ EN: dict[str, str] = {
     "problem.score-negative": "'{field}' of {id} is {value}, below 0",
     "problem.score-above-max": "self score {score} of {id} is above its max {max}",
     "problem.split-child-points": "criterion {id} is inside split_unknown group {parent}, so it may not carry '{field}'",
-    "problem.split-needs-points": ("split_unknown group {id} must declare the group's own 'max' (a blank 'score' is "
-                                   "only unscored)"),
+    "problem.split-needs-points": (
+        "split_unknown group {id} must declare the group's own 'max' (a blank 'score' is only unscored)"
+    ),
     "problem.max-mismatch": "declared max of {id} is {declared} but its children add up to {computed}",
     "problem.score-mismatch": "declared score of {id} is {declared} but its children add up to {computed}",
     "problem.unscored": "criterion {id} has no self score yet",
@@ -734,12 +764,15 @@ EN: dict[str, str] = {
     # criteria sets and scoring rules (issue 12)
     "problem.set-has-score": "a criteria set only sets criteria, maxima and rules; {id} must not have '{field}'",
     "problem.bad-rule": "the scoring rule of {id} cannot be applied: {reason}",
-    "problem.steps-not-descending": ("step {n} of {id} (from: {value}) is not below the step before it ({previous}); "
-                                     "steps go highest first"),
+    "problem.steps-not-descending": (
+        "step {n} of {id} (from: {value}) is not below the step before it ({previous}); steps go highest first"
+    ),
     "problem.step-above-max": "step {n} of {id} gives {points} points, more than its max {max}",
     "problem.set-not-found": "cannot read the criteria set {path}: {reason}",
-    "problem.set-invalid": ("the criteria set {path} has {errors} errors, so the card was not compared with it; run "
-                            "'cchc validate {path}' for details"),
+    "problem.set-invalid": (
+        "the criteria set {path} has {errors} errors, so the card was not compared with it; run "
+        "'cchc validate {path}' for details"
+    ),
     "problem.set-missing-criterion": "criterion {id} ({title}) of the set is missing{where}",
     "problem.set-unknown-criterion": "the criteria set has no criterion {id}",
     "problem.set-max-differs": "the max of {id} is {max}; the set says {expected}",
@@ -749,10 +782,12 @@ EN: dict[str, str] = {
     "problem.set-level-differs": "the card is for level {level} but the set is for level {expected}",
     "problem.value-without-rule": "criterion {id} has a 'value' but no rule (rule/steps) in the card or in its set",
     "problem.rate-out-of-range": "the rate {value} of {id} is {percent} %, outside 0 % to 100 %",
-    "problem.rule-mismatch": ("the self score of {id} is {score} but its rule ({rule}) gives {expected} for the value "
-                              "{value}"),
-    "problem.not-applicable-scored": ("criterion {id} is marked not applicable (applicable: false), so it must not "
-                                      "have '{field}'"),
+    "problem.rule-mismatch": (
+        "the self score of {id} is {score} but its rule ({rule}) gives {expected} for the value {value}"
+    ),
+    "problem.not-applicable-scored": (
+        "criterion {id} is marked not applicable (applicable: false), so it must not have '{field}'"
+    ),
     "problem.not-applicable-no-note": "criterion {id} is marked not applicable but has no note saying why",
     "problem.bonus-over-cap": "bonus points total {points}, above the set's cap of {cap}; {cap} is counted",
     "problem.penalty-over-cap": "penalty points total {points}, above the set's cap of {cap}; {cap} is deducted",
@@ -762,8 +797,8 @@ EN: dict[str, str] = {
     "rule.value-not-number": "not counts (4991/5000), a percent (99.82%) or a fraction (0.9982)",
     "rule.value-zero-total": "the total (denominator) must be above 0",
     "rule.value-not-count": "a scale by count needs a number (such as 4), not a rate",
-    "rule.allowed-value": "counts \"4991/5000\", a percent \"99.82%\" or a fraction 0.9982",
-    "rule.allowed-threshold": "a percent (\"90%\") or a number (4)",
+    "rule.allowed-value": 'counts "4991/5000", a percent "99.82%" or a fraction 0.9982',
+    "rule.allowed-threshold": 'a percent ("90%") or a number (4)',
     "rule.reason-rate-steps": "rule: rate does not go with a 'steps' scale",
     "rule.reason-no-steps": "rule: steps needs a 'steps' list",
     "rule.reason-mixed": "the scale mixes percents and counts",
@@ -772,19 +807,24 @@ EN: dict[str, str] = {
     "set.missing-under": " (under {parent})",
     "set.missing-top": " (a field)",
     "reason.not-a-set": "the file is not a criteria set (no 'set' key)",
-    "cmd.init": ("Write a blank scorecard from a criteria set: structure, titles, maxima, rules, the survey part; no "
-                 "scores. The card names the set in 'criteria_set'."),
-    "cmd.set-from-card": ("Make a criteria set from an existing scorecard: structure, titles, maxima and rules kept; "
-                          "scores, evidence and notes dropped."),
+    "cmd.init": (
+        "Write a blank scorecard from a criteria set: structure, titles, maxima, rules, the survey part; no "
+        "scores. The card names the set in 'criteria_set'."
+    ),
+    "cmd.set-from-card": (
+        "Make a criteria set from an existing scorecard: structure, titles, maxima and rules kept; "
+        "scores, evidence and notes dropped."
+    ),
     "arg.set-file": "The criteria-set YAML file.",
-    "opt.criteria-set": ("Check against this criteria set (instead of the card's 'criteria_set'): one set for many "
-                         "cards."),
+    "opt.criteria-set": (
+        "Check against this criteria set (instead of the card's 'criteria_set'): one set for many cards."
+    ),
     "opt.init-out": "The scorecard YAML file to write.",
-    "opt.init-unit": "The unit scored, such as \"UBND huyện Đông Sơn\".",
+    "opt.init-unit": 'The unit scored, such as "UBND huyện Đông Sơn".',
     "opt.init-year": "The assessment year (default: the set's).",
     "opt.set-out": "The criteria-set YAML file to write.",
     "opt.set-name": "The set's name (default: from the card's unit and year).",
-    "opt.issued-by": "The document issuing the set, such as \"Quyết định số …/QĐ-UBND\".",
+    "opt.issued-by": 'The document issuing the set, such as "Quyết định số …/QĐ-UBND".',
     "opt.schema-set": "Print the criteria set's JSON Schema instead of the scorecard's.",
     "init.done": "Wrote {path} from the criteria set {source}: {count} criteria, not scored yet",
     "set-from-card.done": "Wrote the criteria set {path} from {source}: {count} criteria",
@@ -799,8 +839,10 @@ EN: dict[str, str] = {
     "total.not-applicable": "Not applicable",
     "xlsx.applicable-max": "APPLICABLE MAXIMUM",
     "total.applicable": "Applicable maximum: {max} ({excluded} points not applicable left out)",
-    "total.final": ("Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} "
-                    "(penalty); index {index} %"),
+    "total.final": (
+        "Final points: {points} = {appraised} (self) + {survey} (survey) + {bonus} (bonus) − {penalty} "
+        "(penalty); index {index} %"
+    ),
     # import: the layouts people actually have (issue 10)
     "import.rows-dropped": "Read {placed} row(s) of the table; left out {dropped} row(s) that could not be placed (see the import-unplaced-row errors above)",
     "problem.import-shared-evidence": "{cell}: one evidence cell is merged over the criteria {ids}; its documents are cited for each of them",
@@ -812,7 +854,7 @@ EN: dict[str, str] = {
     "problem.rank-mixed-levels": "A card of level {value}, unlike the level {common} of {count} other cards",
     "problem.rank-previous-unranked": "Last year's card is not compared: {reason}",
     "bands.bad-pair": "--bands: '{piece}' is not Name=threshold (e.g. Good=90)",
-    "bands.empty": "--bands is empty; e.g. \"Good=90,Fair=80,Average=65,Poor=0\"",
+    "bands.empty": '--bands is empty; e.g. "Good=90,Fair=80,Average=65,Poor=0"',
     "bands.no-name": "--bands: threshold {value} has no name",
     "bands.bad-number": "--bands: the threshold '{value}' of {name} is not a number",
     "bands.out-of-range": "--bands: the threshold {value} of {name} must be between 0 and 100",
@@ -826,7 +868,7 @@ EN: dict[str, str] = {
     "cmd.report": "Write an HTML report: for one file that scorecard's page, for many the ranking page.",
     "arg.rank-paths": "Scorecard files and folders holding them (*.yaml, *.yml).",
     "opt.by": "Rank by final points (final: appraised when appraised, else self) or by self-assessed points (self).",
-    "opt.bands": "Bands, each threshold inclusive at its lower bound, e.g. \"Good=90,Fair=80,Average=65,Poor=0\". Default: the national groups A=90, B=80, C=70.",
+    "opt.bands": 'Bands, each threshold inclusive at its lower bound, e.g. "Good=90,Fair=80,Average=65,Poor=0". Default: the national groups A=90, B=80, C=70.',
     "opt.previous": "Last year's scorecards (file or folder; may be repeated): adds each unit's change of index and rank.",
     "opt.fields": "Also print each unit's index (%) per field.",
     "opt.rank-xlsx": "Also write the ranking, the per-field sheet and the chart to an Excel file (.xlsx).",
@@ -903,25 +945,35 @@ EN: dict[str, str] = {
     "xlsx.col.code": "Mã",
     "xlsx.col.where": "Vị trí",
     "xlsx.col.message": "Nội dung",
-    "export.refused": ("Nothing written to {path}: the scorecard has {errors} error(s), listed below. Fix them and "
-                       "run again, or add --draft to write a draft (\"DỰ THẢO\" in the title, the problems listed "
-                       "on a sheet of their own)."),
-    "export.unreadable": ("Nothing written to {path}: the scorecard could not be read, because of the problems "
-                          "below."),
+    "export.refused": (
+        "Nothing written to {path}: the scorecard has {errors} error(s), listed below. Fix them and "
+        'run again, or add --draft to write a draft ("DỰ THẢO" in the title, the problems listed '
+        "on a sheet of their own)."
+    ),
+    "export.unreadable": ("Nothing written to {path}: the scorecard could not be read, because of the problems below."),
     "export.draft-done": "Wrote the draft {path}: {errors} error(s), listed on the sheet “Vấn đề”",
-    "opt.draft": ("Write even when the scorecard has errors: a draft, \"DỰ THẢO\" in the title, the problems "
-                  "listed on a sheet of their own."),
-    "opt.no-notes": "Leave the \"Ghi chú\" (notes) column out of the form.",
+    "opt.draft": (
+        'Write even when the scorecard has errors: a draft, "DỰ THẢO" in the title, the problems '
+        "listed on a sheet of their own."
+    ),
+    "opt.no-notes": 'Leave the "Ghi chú" (notes) column out of the form.',
     # appraisal, cchc diff
     "problem.appraisal-above-max": "the round {round} appraisal of {id} is {score}, above its max {max}",
-    "problem.appraisal-mismatch": ("the declared round {round} appraisal of {id} is {declared} but recomputes to "
-                                   "{computed}"),
-    "problem.appraisal-no-reason": ("the round {round} appraisal of {id} is {score}, not the {revised} ({previous}), "
-                                    "and no note (ý kiến thẩm định) gives the reason"),
-    "problem.appraisal-incomplete": ("{missing} of {scored} self-scored criteria have no round 1 appraisal (the first "
-                                     "is {first}); their self score stands in the sums"),
-    "problem.appraisal-on-survey": ("criterion {id} is part of the survey: its points are the survey's result, not "
-                                    "appraised; this 'appraisal' is ignored"),
+    "problem.appraisal-mismatch": (
+        "the declared round {round} appraisal of {id} is {declared} but recomputes to {computed}"
+    ),
+    "problem.appraisal-no-reason": (
+        "the round {round} appraisal of {id} is {score}, not the {revised} ({previous}), "
+        "and no note (ý kiến thẩm định) gives the reason"
+    ),
+    "problem.appraisal-incomplete": (
+        "{missing} of {scored} self-scored criteria have no round 1 appraisal (the first "
+        "is {first}); their self score stands in the sums"
+    ),
+    "problem.appraisal-on-survey": (
+        "criterion {id} is part of the survey: its points are the survey's result, not "
+        "appraised; this 'appraisal' is ignored"
+    ),
     "appraisal.revises-self": "self score",
     "appraisal.revises-round": "round {round} appraisal",
     "appraisal.field-round": "round {round} appraisal",
@@ -929,11 +981,14 @@ EN: dict[str, str] = {
     "total.col.appraised-round": "Appraised (round {round})",
     "total.col.appraisal-delta": "Difference",
     "total.appraisal-summary": "Self score {self}; appraisal round {round}/{rounds}: {appraised}",
-    "total.final-appraised": ("Final points: {points} = {appraised} (appraisal round {rounds}) + {survey} (survey) + "
-                              "{bonus} (bonus) − {penalty} (penalty); index {index} %"),
+    "total.final-appraised": (
+        "Final points: {points} = {appraised} (appraisal round {rounds}) + {survey} (survey) + "
+        "{bonus} (bonus) − {penalty} (penalty); index {index} %"
+    ),
     "total.appraisal-mismatches": "{count} declared appraisal total(s) differ from the recomputed ones",
-    "cli.round-out-of-range": ("the card has {rounds} appraisal round(s); --round must be from 1 to {rounds}, not "
-                               "{value}"),
+    "cli.round-out-of-range": (
+        "the card has {rounds} appraisal round(s); --round must be from 1 to {rounds}, not {value}"
+    ),
     "cli.no-appraisal": "{file}: the card has no appraisal, so there is no round to choose",
     "diff.col.self": "Self",
     "diff.col.appraised": "Appraised",
@@ -965,9 +1020,11 @@ EN: dict[str, str] = {
     "xlsx.round": "Lần {round}: {score}",
     "xlsx.reply": "Giải trình: {reply}",
     "xlsx.supplementary": "Tài liệu bổ sung: {item}",
-    "cmd.diff": ("Where the appraisal differs from the self score (one file), or where two scorecards differ (old "
-                 "file, new file; matched by criterion id). Exit codes: 0 no difference, 1 a difference, 2 a file "
-                 "could not be read or bad options."),
+    "cmd.diff": (
+        "Where the appraisal differs from the self score (one file), or where two scorecards differ (old "
+        "file, new file; matched by criterion id). Exit codes: 0 no difference, 1 a difference, 2 a file "
+        "could not be read or bad options."
+    ),
     "arg.diff-files": "One appraised scorecard file, or two: old, then new.",
     "opt.round": "The appraisal round to show (default: the last).",
     "cli.diff-files": "give one file (appraisal against self score) or two (old, new), not {count}",

@@ -46,8 +46,7 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_target(out: Path, source: Path | None, overwrite: bool, suffixes: tuple[str, ...],
-                 suffix_key: str) -> None:
+def check_target(out: Path, source: Path | None, overwrite: bool, suffixes: tuple[str, ...], suffix_key: str) -> None:
     """Refuse, before any work is done, an output that is the input, has none of ``suffixes``
     (lower case, with the dot; ``suffix_key`` says so), stands in no directory, or exists."""
     if source is not None and same_file(out, source):
@@ -73,7 +72,7 @@ def _write_all(fd: int, data: bytes) -> None:
     """Write every byte to ``fd`` (os.write may write fewer than asked)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _sync_dir(directory: Path) -> None:

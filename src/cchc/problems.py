@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from cchc.messages import render
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: errors fail ``validate``, warnings only with ``--strict``."""
 
     ERROR = "error"
@@ -73,7 +73,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "appraisal-incomplete": (W, "some scored criteria appraised in round 1 and others not (their self score stands)"),
     "appraisal-on-survey": (W, "appraisal on the survey part, whose points are the survey's result (ignored)"),
     # import (cchc import: reading a Word/Excel table; located by cell address)
-    "import-no-table": (E, "no table in the file has the form's header row (TT, Tên TC/TCTP, Điểm chuẩn, Điểm tự đánh giá); exit 2"),
+    "import-no-table": (
+        E,
+        "no table in the file has the form's header row (TT, Tên TC/TCTP, Điểm chuẩn, Điểm tự đánh giá); exit 2",
+    ),
     "import-no-columns": (E, "the table or sheet chosen with --table/--sheet lacks the form's columns; exit 2"),
     "import-unplaced-row": (E, "a row that could not be placed in the tree (no id, points twice); left out"),
     "import-bad-cell": (E, "a points cell that is not a number; left blank"),
@@ -103,12 +106,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "not-applicable-no-note": (W, "a criterion marked `applicable: false` with no note saying why"),
     "bonus-over-cap": (W, "bonus points above the set's cap (the cap is used)"),
     "penalty-over-cap": (W, "penalty points above the set's cap (the cap is used)"),
-    "import-shared-evidence": (W, "an evidence cell merged over rows of several criteria; it is cited for each of them"),
+    "import-shared-evidence": (
+        W,
+        "an evidence cell merged over rows of several criteria; it is cited for each of them",
+    ),
     # ranking (cchc rank, cchc report): about the set of cards, located at the card concerned
     "rank-duplicate-unit": (E, "two cards of the same unit (accents and case ignored); neither is ranked"),
     "rank-mixed-years": (W, "a card of another year than most of the cards ranked"),
     "rank-mixed-levels": (W, "a card of another level than most of the cards ranked"),
-    "rank-previous-unranked": (W, "a card given with --previous that cannot be ranked (errors, unreadable, twice); not compared"),
+    "rank-previous-unranked": (
+        W,
+        "a card given with --previous that cannot be ranked (errors, unreadable, twice); not compared",
+    ),
 }
 
 

@@ -56,12 +56,24 @@ def check_appraisal_ranges(ctx: Context) -> Iterator[Problem]:
     for node in items:
         for index, entry in enumerate(node.appraisal):
             if entry.score < 0:
-                yield _entry_problem(ctx.where(node), index, "score-negative", id=_label(node),
-                                     field=render("appraisal.field-round", round=index + 1),
-                                     value=format_points(entry.score))
+                yield _entry_problem(
+                    ctx.where(node),
+                    index,
+                    "score-negative",
+                    id=_label(node),
+                    field=render("appraisal.field-round", round=index + 1),
+                    value=format_points(entry.score),
+                )
             elif node.max is not None and entry.score > node.max >= 0:
-                yield _entry_problem(ctx.where(node), index, "appraisal-above-max", round=index + 1, id=_label(node),
-                                     score=format_points(entry.score), max=format_points(node.max))
+                yield _entry_problem(
+                    ctx.where(node),
+                    index,
+                    "appraisal-above-max",
+                    round=index + 1,
+                    id=_label(node),
+                    score=format_points(entry.score),
+                    max=format_points(node.max),
+                )
 
 
 def check_appraisal_sums(ctx: Context) -> Iterator[Problem]:
@@ -69,9 +81,15 @@ def check_appraisal_sums(ctx: Context) -> Iterator[Problem]:
     for row in ctx.root.walk():
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
         for index in row.appraisal_mismatches():
-            yield _entry_problem(ctx.where(target), index, "appraisal-mismatch", round=index + 1, id=_label(target),
-                                 declared=format_points(row.declared_appraisal[index]),
-                                 computed=format_points(row.appraisal_rounds[index]) or "0")
+            yield _entry_problem(
+                ctx.where(target),
+                index,
+                "appraisal-mismatch",
+                round=index + 1,
+                id=_label(target),
+                declared=format_points(row.declared_appraisal[index]),
+                computed=format_points(row.appraisal_rounds[index]) or "0",
+            )
 
 
 def check_appraisal_reasons(ctx: Context) -> Iterator[Problem]:
@@ -83,11 +101,21 @@ def check_appraisal_reasons(ctx: Context) -> Iterator[Problem]:
         for round_no, entry, previous in revisions(node.appraisal, node.score):
             if entry.score == (previous or Decimal(0)) or (entry.note and entry.note.strip()):
                 continue
-            revised = (render("appraisal.revises-self") if round_no == 1
-                       else render("appraisal.revises-round", round=round_no - 1))
-            yield _entry_problem(ctx.where(node), round_no - 1, "appraisal-no-reason", round=round_no, id=_label(node),
-                                 score=format_points(entry.score), revised=revised,
-                                 previous=format_points(previous) or "0")
+            revised = (
+                render("appraisal.revises-self")
+                if round_no == 1
+                else render("appraisal.revises-round", round=round_no - 1)
+            )
+            yield _entry_problem(
+                ctx.where(node),
+                round_no - 1,
+                "appraisal-no-reason",
+                round=round_no,
+                id=_label(node),
+                score=format_points(entry.score),
+                revised=revised,
+                previous=format_points(previous) or "0",
+            )
 
 
 def check_appraisal_incomplete(ctx: Context) -> Iterator[Problem]:
@@ -96,8 +124,9 @@ def check_appraisal_incomplete(ctx: Context) -> Iterator[Problem]:
     scored = [node for node in _points_nodes(ctx) if node.score is not None and id(node) not in survey]
     missing = [node for node in scored if not node.appraisal]
     if missing and len(missing) < len(scored):
-        yield ctx.where(missing[0]).problem("appraisal-incomplete", "score", missing=len(missing),
-                                            scored=len(scored), first=_label(missing[0]))
+        yield ctx.where(missing[0]).problem(
+            "appraisal-incomplete", "score", missing=len(missing), scored=len(scored), first=_label(missing[0])
+        )
 
 
 def check_appraisal_on_survey(ctx: Context) -> Iterator[Problem]:

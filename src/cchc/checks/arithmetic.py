@@ -19,12 +19,21 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
         label = render("label.criterion", id=row.node.id) if row.node is not None else render("label.total")
         unknown = ctx.unreadable_below
         if not row.max_ok and id(target) not in unknown["max"]:
-            yield ctx.where(target).problem("max-mismatch", "max", id=label, declared=format_points(row.declared_max),
-                                        computed=format_points(row.max))
+            yield ctx.where(target).problem(
+                "max-mismatch",
+                "max",
+                id=label,
+                declared=format_points(row.declared_max),
+                computed=format_points(row.max),
+            )
         if not row.score_ok and id(target) not in unknown["score"]:
-            yield ctx.where(target).problem("score-mismatch", "score", id=label,
-                                        declared=format_points(row.declared_score),
-                                        computed=format_points(row.score) or "0")
+            yield ctx.where(target).problem(
+                "score-mismatch",
+                "score",
+                id=label,
+                declared=format_points(row.declared_score),
+                computed=format_points(row.score) or "0",
+            )
 
 
 def check_total_max(ctx: Context) -> Iterator[Problem]:
@@ -32,8 +41,9 @@ def check_total_max(ctx: Context) -> Iterator[Problem]:
     if ctx.card_set is not None and ctx.card_set.criteria_set is not None:
         return  # the set's maxima rule: a card that differs from them is told so by the set checks
     if ctx.card.criteria and ctx.root.max != Decimal(100) and id(ctx.card) not in ctx.unreadable_below["max"]:
-        yield ctx.where(ctx.card).problem("total-not-100", "max" if ctx.card.max is not None else None,
-                                      max=format_points(ctx.root.max))
+        yield ctx.where(ctx.card).problem(
+            "total-not-100", "max" if ctx.card.max is not None else None, max=format_points(ctx.root.max)
+        )
 
 
 def check_decimals(ctx: Context) -> Iterator[Problem]:

@@ -55,12 +55,28 @@ def rule_shape(node: Any, here: Where) -> Iterator[Problem]:
     out_of_order = steps_out_of_order(scale)
     if out_of_order is not None:
         line, col = _step_at(here, out_of_order, "from")
-        yield Problem("steps-not-descending", here.file, line, col, f"{here.path}.steps[{out_of_order}].from", {
-            "id": label, "n": out_of_order + 1, "value": str(scale[out_of_order][0]),
-            "previous": str(scale[out_of_order - 1][0])})
+        yield Problem(
+            "steps-not-descending",
+            here.file,
+            line,
+            col,
+            f"{here.path}.steps[{out_of_order}].from",
+            {
+                "id": label,
+                "n": out_of_order + 1,
+                "value": str(scale[out_of_order][0]),
+                "previous": str(scale[out_of_order - 1][0]),
+            },
+        )
     if node.max is not None:
         for i, (_, points) in enumerate(scale):
             if points > node.max:
                 line, col = _step_at(here, i, "points")
-                yield Problem("step-above-max", here.file, line, col, f"{here.path}.steps[{i}].points", {
-                    "id": label, "n": i + 1, "points": format_points(points), "max": format_points(node.max)})
+                yield Problem(
+                    "step-above-max",
+                    here.file,
+                    line,
+                    col,
+                    f"{here.path}.steps[{i}].points",
+                    {"id": label, "n": i + 1, "points": format_points(points), "max": format_points(node.max)},
+                )

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: str | None = None,
-               errors_only: bool = False) -> FileReport:
+def run_checks(
+    loaded: Loaded, evidence_dir: Path | None = None, criteria_set: str | None = None, errors_only: bool = False
+) -> FileReport:
     """Every problem of one loaded file: reading and shape problems, then every check.
 
     A card is checked against ``criteria_set`` (a path) when given, else against the set it names; a
@@ -41,8 +42,9 @@ def run_checks(loaded: Loaded, evidence_dir: Path | None = None, criteria_set: s
     return FileReport(loaded.file, problems, readable=loaded.readable)
 
 
-def check_file(path: str | os.PathLike[str], evidence_dir: Path | None = None,
-               criteria_set: str | None = None) -> FileReport:
+def check_file(
+    path: str | os.PathLike[str], evidence_dir: Path | None = None, criteria_set: str | None = None
+) -> FileReport:
     """Load and check one file (against ``criteria_set`` when given)."""
     return run_checks(load_file(path), evidence_dir, criteria_set)
 
@@ -71,9 +73,13 @@ def discover(paths: list[str]) -> list[str]:
     return found
 
 
-def check_files(paths: list[str], jobs: int = 1,
-                on_done: Callable[[FileReport], None] | None = None,
-                evidence_dir: Path | None = None, criteria_set: str | None = None) -> Report:
+def check_files(
+    paths: list[str],
+    jobs: int = 1,
+    on_done: Callable[[FileReport], None] | None = None,
+    evidence_dir: Path | None = None,
+    criteria_set: str | None = None,
+) -> Report:
     """Check every file (in ``jobs`` processes when there are enough); one bad file never hides others.
 
     ``on_done`` is called once per file, in order, as results arrive (for a progress bar).
@@ -85,8 +91,9 @@ def check_files(paths: list[str], jobs: int = 1,
 T = TypeVar("T")
 
 
-def map_files(work: Callable[[str], T], paths: list[str], jobs: int = 1,
-              on_done: Callable[[T], None] | None = None) -> list[T]:
+def map_files(
+    work: Callable[[str], T], paths: list[str], jobs: int = 1, on_done: Callable[[T], None] | None = None
+) -> list[T]:
     """``work(path)`` for every path, in ``jobs`` processes when there are enough, results in order.
 
     ``work`` must be picklable (a module-level function or a partial of one); ``on_done`` is called

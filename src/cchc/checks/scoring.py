@@ -84,10 +84,16 @@ def check_set_criteria(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(node).problem("set-title-differs", "title", id=label, expected=expected.title)
         row = ctx.row_of(node)
         bears_points = node.is_leaf or node.split_unknown
-        if bears_points and row is not None and expected.max is not None and node.max is not None \
-                and node.max != expected.max:
-            yield ctx.where(node).problem("set-max-differs", "max", id=label, max=format_points(node.max),
-                                          expected=format_points(expected.max))
+        if (
+            bears_points
+            and row is not None
+            and expected.max is not None
+            and node.max is not None
+            and node.max != expected.max
+        ):
+            yield ctx.where(node).problem(
+                "set-max-differs", "max", id=label, max=format_points(node.max), expected=format_points(expected.max)
+            )
     missing_parents: set[str] = set()
     for wanted, up in _set_nodes(found.criteria):
         if up is not None and up.id in missing_parents:
@@ -117,9 +123,13 @@ def check_set_rules_match(ctx: Context) -> Iterator[Problem]:
         own = (node.rule or "steps", _scale(node.steps))
         theirs = (expected.rule or "steps", _scale(expected.steps))
         if own != theirs:
-            yield ctx.where(node).problem("set-rule-differs", "rule" if node.rule else "steps",
-                                          id=render("label.criterion", id=node.id), rule=render(f"rule.{own[0]}"),
-                                          expected=render(f"rule.{theirs[0]}"))
+            yield ctx.where(node).problem(
+                "set-rule-differs",
+                "rule" if node.rule else "steps",
+                id=render("label.criterion", id=node.id),
+                rule=render(f"rule.{own[0]}"),
+                expected=render(f"rule.{theirs[0]}"),
+            )
 
 
 def check_card_rules(ctx: Context) -> Iterator[Problem]:
@@ -150,17 +160,24 @@ def check_rule_values(ctx: Context) -> Iterator[Problem]:
             rule, steps = ctx.terms.rule_of(node)
             judged = evaluate(rule, steps, node.max, node.value)
             if judged.error is not None:
-                yield here.problem("bad-value", "value", field="value", value=node.value,
-                                   allowed=render(judged.error))
+                yield here.problem("bad-value", "value", field="value", value=node.value, allowed=render(judged.error))
             continue
         if row.expected is None and (row.rule == "rate" or not row.rate.in_range):
             if not row.rate.in_range:
-                yield here.problem("rate-out-of-range", "value", id=label, value=node.value,
-                                   percent=format_points(row.rate.percent))
+                yield here.problem(
+                    "rate-out-of-range", "value", id=label, value=node.value, percent=format_points(row.rate.percent)
+                )
             continue
         if node.score is not None and row.expected is not None and node.score != row.expected:
-            yield here.problem("rule-mismatch", "score", id=label, score=format_points(node.score),
-                               rule=_rule_label(row.rule), value=node.value, expected=format_points(row.expected))
+            yield here.problem(
+                "rule-mismatch",
+                "score",
+                id=label,
+                score=format_points(node.score),
+                rule=_rule_label(row.rule),
+                value=node.value,
+                expected=format_points(row.expected),
+            )
 
 
 def check_not_applicable(ctx: Context) -> Iterator[Problem]:
@@ -181,6 +198,6 @@ def check_caps(ctx: Context) -> Iterator[Problem]:
         entries = getattr(ctx.card, name)
         total = sum((entry.points for entry in entries), Decimal(0))
         if cap is not None and entries and total > cap:
-            yield ctx.where(ctx.card).problem(f"{name}-over-cap", name, points=format_points(total),
-                                              cap=format_points(cap))
-
+            yield ctx.where(ctx.card).problem(
+                f"{name}-over-cap", name, points=format_points(total), cap=format_points(cap)
+            )

@@ -29,7 +29,8 @@ class SetContext:
     def nodes(self) -> Iterator[tuple[SetCriterion, int, SetCriterion | None]]:
         """Every criterion with its depth and parent."""
         stack: list[tuple[SetCriterion, int, SetCriterion | None]] = [
-            (node, 1, None) for node in reversed(self.criteria_set.criteria)]
+            (node, 1, None) for node in reversed(self.criteria_set.criteria)
+        ]
         while stack:
             node, depth, parent = stack.pop()
             yield node, depth, parent
@@ -62,8 +63,9 @@ def check_set_duplicate_ids(ctx: SetContext) -> Iterator[Problem]:
     first: dict[str, SetCriterion] = {}
     for node, _, _ in ctx.nodes():
         if node.id in first:
-            yield ctx.where(node).problem("duplicate-id", "id", id=node.id,
-                                          first_line=ctx.where(first[node.id]).at("id")[0])
+            yield ctx.where(node).problem(
+                "duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0]
+            )
         else:
             first[node.id] = node
 
@@ -74,7 +76,7 @@ def check_set_ids_under_parent(ctx: SetContext) -> Iterator[Problem]:
         if parent is None:
             continue
         parts = parent.id.split(".")
-        known = [part for part in parts[:next((i for i, p in enumerate(parts) if p.strip() == "?"), len(parts))]]
+        known = [part for part in parts[: next((i for i, p in enumerate(parts) if p.strip() == "?"), len(parts))]]
         prefix = ".".join(known)
         if prefix and not node.id.startswith(prefix + "."):
             yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
@@ -86,12 +88,18 @@ def check_set_ranges(ctx: SetContext) -> Iterator[Problem]:
     for name in ("max", "bonus_cap", "penalty_cap"):
         value = getattr(top, name)
         if value is not None and value < 0:
-            yield ctx.where(top).problem("score-negative", name, field=name, id=render("label.total"),
-                                         value=format_points(value))
+            yield ctx.where(top).problem(
+                "score-negative", name, field=name, id=render("label.total"), value=format_points(value)
+            )
     for node, _, _ in ctx.nodes():
         if node.max is not None and node.max < 0:
-            yield ctx.where(node).problem("score-negative", "max", field="max",
-                                          id=render("label.criterion", id=node.id), value=format_points(node.max))
+            yield ctx.where(node).problem(
+                "score-negative",
+                "max",
+                field="max",
+                id=render("label.criterion", id=node.id),
+                value=format_points(node.max),
+            )
 
 
 def check_set_sums(ctx: SetContext) -> Iterator[Problem]:
@@ -100,13 +108,23 @@ def check_set_sums(ctx: SetContext) -> Iterator[Problem]:
         if node.children and not node.split_unknown and node.max is not None:
             computed = set_max(node)
             if not matches_declared(node.max, computed):
-                yield ctx.where(node).problem("max-mismatch", "max", id=render("label.criterion", id=node.id),
-                                              declared=format_points(node.max), computed=format_points(computed))
+                yield ctx.where(node).problem(
+                    "max-mismatch",
+                    "max",
+                    id=render("label.criterion", id=node.id),
+                    declared=format_points(node.max),
+                    computed=format_points(computed),
+                )
     top = ctx.criteria_set
     total = sum((set_max(node) for node in top.criteria), Decimal(0))
     if top.max is not None and not matches_declared(top.max, total):
-        yield ctx.where(top).problem("max-mismatch", "max", id=render("label.total"),
-                                     declared=format_points(top.max), computed=format_points(total))
+        yield ctx.where(top).problem(
+            "max-mismatch",
+            "max",
+            id=render("label.total"),
+            declared=format_points(top.max),
+            computed=format_points(total),
+        )
 
 
 def check_set_rules(ctx: SetContext) -> Iterator[Problem]:
@@ -120,8 +138,7 @@ def check_set_total_max(ctx: SetContext) -> Iterator[Problem]:
     top = ctx.criteria_set
     total = sum((set_max(node) for node in top.criteria), Decimal(0))
     if top.criteria and total != Decimal(100):
-        yield ctx.where(top).problem("total-not-100", "max" if top.max is not None else None,
-                                     max=format_points(total))
+        yield ctx.where(top).problem("total-not-100", "max" if top.max is not None else None, max=format_points(total))
 
 
 #: Every check of a criteria-set file, in the order they run. Add new ones here.
@@ -199,9 +216,12 @@ def set_for_card(loaded: Loaded, override: str | None = None) -> CardSet:
     if not set_loaded.readable or set_loaded.card is not None:
         fallback = render("reason.is-directory") if os.path.isdir(path) else render("reason.not-a-set")
         reason = next((p.args["reason"] for p in set_loaded.problems if "reason" in p.args), fallback)
-        return CardSet(path, problem=Problem("set-not-found", loaded.file, *at, "criteria_set", {
-            "path": shown, "reason": reason}))
+        return CardSet(
+            path, problem=Problem("set-not-found", loaded.file, *at, "criteria_set", {"path": shown, "reason": reason})
+        )
     if errors or set_loaded.criteria_set is None:
-        return CardSet(path, problem=Problem("set-invalid", loaded.file, *at, "criteria_set", {
-            "path": path, "errors": max(errors, 1)}))
+        return CardSet(
+            path,
+            problem=Problem("set-invalid", loaded.file, *at, "criteria_set", {"path": path, "errors": max(errors, 1)}),
+        )
     return CardSet(path, set_loaded.criteria_set, set_loaded.locations)

@@ -33,7 +33,9 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
     first: dict[str, Criterion] = {}
     for node, _, _ in ctx.nodes():
         if node.id in first:
-            yield ctx.where(node).problem("duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0])
+            yield ctx.where(node).problem(
+                "duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0]
+            )
         else:
             first[node.id] = node
 
@@ -56,11 +58,11 @@ def check_ranges(ctx: Context) -> Iterator[Problem]:
         for name in ("max", "score"):
             value = getattr(node, name)
             if value is not None and value < 0:
-                yield ctx.where(node).problem("score-negative", name, field=name, id=label,
-                                          value=format_points(value))
+                yield ctx.where(node).problem("score-negative", name, field=name, id=label, value=format_points(value))
         if node.max is not None and node.score is not None and node.score > node.max >= 0:
-            yield ctx.where(node).problem("score-above-max", "score", id=label, score=format_points(node.score),
-                                      max=format_points(node.max))
+            yield ctx.where(node).problem(
+                "score-above-max", "score", id=label, score=format_points(node.score), max=format_points(node.max)
+            )
 
 
 def check_split_groups(ctx: Context) -> Iterator[Problem]:
@@ -82,8 +84,13 @@ def check_unscored(ctx: Context) -> Iterator[Problem]:
     """
     for node, _, parent in ctx.nodes():
         counts = node.is_leaf or (node.split_unknown and node.max is not None)
-        if counts and node.score is None and not node.survey and not ctx.in_split_group(parent) \
-                and not ctx.unreadable(node, "score"):
+        if (
+            counts
+            and node.score is None
+            and not node.survey
+            and not ctx.in_split_group(parent)
+            and not ctx.unreadable(node, "score")
+        ):
             if node.value is not None or ctx.unreadable(node, "value"):
                 continue  # scored by its rule; when the rule cannot apply, the rule checks say why
             row = ctx.row_of(node)

@@ -64,10 +64,13 @@ def _print_version(value: bool) -> None:
 
 
 def _options(
-    lang: Annotated[str, typer.Option("--lang", envvar=LANG_ENV, metavar="cli.metavar-lang", help="opt.lang",
-                                      callback=_check_language)] = "vi",
-    version: Annotated[bool, typer.Option("--version", help="opt.version", callback=_print_version,
-                                          is_eager=True)] = False,
+    lang: Annotated[
+        str,
+        typer.Option("--lang", envvar=LANG_ENV, metavar="cli.metavar-lang", help="opt.lang", callback=_check_language),
+    ] = "vi",
+    version: Annotated[
+        bool, typer.Option("--version", help="opt.version", callback=_print_version, is_eager=True)
+    ] = False,
 ) -> None:
     """The program's own options; the callbacks do the work."""
 
@@ -102,7 +105,8 @@ def main() -> NoReturn:
             raise
         from cchc.cli.reporters import stderr_console
 
-        stderr_console().print(render("err.internal", error=f"{type(exc).__name__}: {exc}"), style="red",
-                               soft_wrap=True, markup=False)
+        stderr_console().print(
+            render("err.internal", error=f"{type(exc).__name__}: {exc}"), style="red", soft_wrap=True, markup=False
+        )
         sys.exit(3)
     sys.exit(0)  # not reached: Typer exits with the command's code

@@ -26,7 +26,6 @@ from cchc.messages import LANGUAGES, is_key, render, set_language
 LANG_ENV = "CCHC_LANG"
 
 
-
 def _lang_first(args: Sequence[str]) -> tuple[str | None, list[str]]:
     """The last ``--lang`` value given, and ``args`` with every ``--lang`` moved before the command.
 
@@ -80,8 +79,11 @@ def _render_tree(group: TyperGroup) -> None:
     for command in [group, *group.commands.values()]:
         _render_keys(command, "help", "short_help", "options_metavar")
         for param in command.params:
-            if isinstance(param, TyperOption) and param.name in _TYPER_OPTION_HELP \
-                    and "_cchc_message_keys" not in param.__dict__:
+            if (
+                isinstance(param, TyperOption)
+                and param.name in _TYPER_OPTION_HELP
+                and "_cchc_message_keys" not in param.__dict__
+            ):
                 param.help = _TYPER_OPTION_HELP[param.name]
             _render_keys(param, "help", "metavar")
 
@@ -134,8 +136,7 @@ def _said_again(error: UsageError) -> str | None:
     if isinstance(error, BadParameter):
         return render("cli.bad-value", name=_hint(error), message=error.message)
     if isinstance(error, BadOptionUsage):
-        option = next((p for p in error.ctx.command.params if error.option_name in p.opts), None) \
-            if error.ctx else None
+        option = next((p for p in error.ctx.command.params if error.option_name in p.opts), None) if error.ctx else None
         flag = isinstance(option, TyperOption) and option.is_flag
         return render("cli.takes-no-value" if flag else "cli.needs-value", option=error.option_name)
     for pattern, key in _PLAIN_ERRORS:
@@ -181,8 +182,11 @@ class _Speaking(_Base):
         return option
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
-        required = [f"{{{p.opts[0]} {p.metavar or (p.name or '').upper()}}}" for p in self.params
-                    if isinstance(p, TyperOption) and p.required]
+        required = [
+            f"{{{p.opts[0]} {p.metavar or (p.name or '').upper()}}}"
+            for p in self.params
+            if isinstance(p, TyperOption) and p.required
+        ]
         return [*super().collect_usage_pieces(ctx), *required]
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
@@ -204,9 +208,15 @@ class CchcCommand(_Speaking, TyperCommand):
 class CchcGroup(_Speaking, TyperGroup):
     """The program: picks the language before Typer parses anything."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
-             **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         given, ordered = _lang_first(sys.argv[1:] if args is None else args)
         env = os.environ.get(LANG_ENV) or None
         # A bad value is reported by --lang's own check, in the language that would be used without it.

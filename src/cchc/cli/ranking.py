@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cchc.checks import discover
 from cchc.cli.reporters import UNLIMITED, problem_line, stderr_console
@@ -49,7 +49,7 @@ def _signed(value: Decimal | int | None) -> str:
     return text if text.strip("0,") == "" else ("+" if value > 0 else "-") + text
 
 
-def _table(title: str, width: int, **options: object) -> Table:
+def _table(title: str, width: int, **options: Any) -> Table:
     """A table as narrow as it can be drawn: one space between columns, a rule under the header.
 
     Piped (``width`` unlimited), the table is as wide as its longest row: its title goes left.
@@ -57,9 +57,16 @@ def _table(title: str, width: int, **options: object) -> Table:
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 collapse_padding=True, title_justify="center" if width < UNLIMITED else "left",
-                 **options)  # type: ignore[arg-type]
+    return Table(
+        title=title,
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        title_justify="center" if width < UNLIMITED else "left",
+        **options,
+    )
 
 
 def _years(ranking: Ranking) -> str:
@@ -124,8 +131,10 @@ def ranking_table(ranking: Ranking, width: int = UNLIMITED) -> Table:
             cells.append(format_points(s.final, 2))
         if applicable:
             cells.append(format_points(s.applicable_max))
-        cells += [Text(_pct(unit.index), style="bold"),
-                  Text(unit.band.name if unit.band else render("rank.no-band"), style=style)]
+        cells += [
+            Text(_pct(unit.index), style="bold"),
+            Text(unit.band.name if unit.band else render("rank.no-band"), style=style),
+        ]
         if ranking.compared:
             cells += _change(unit)
         table.add_row(*cells)
@@ -170,10 +179,15 @@ def matrix_tables(ranking: Ranking, width: int) -> list[Table]:
             table.add_column(columns[i].id, justify="right")
         table.add_column(render("rank.col.index"), justify="right")
         for unit, values in zip(ranking.units, matrix, strict=True):
-            cells = [Text(_pct(values[i]), style=band_style(band_of(values[i], ranking.bands), ranking.bands))
-                     for i in chunk]
-            table.add_row(str(unit.rank), unit.summary.unit, *cells,
-                          Text(_pct(unit.index), style="bold " + band_style(unit.band, ranking.bands)))
+            cells = [
+                Text(_pct(values[i]), style=band_style(band_of(values[i], ranking.bands), ranking.bands)) for i in chunk
+            ]
+            table.add_row(
+                str(unit.rank),
+                unit.summary.unit,
+                *cells,
+                Text(_pct(unit.index), style="bold " + band_style(unit.band, ranking.bands)),
+            )
         tables.append(table)
     return tables
 
@@ -220,8 +234,14 @@ def _summaries(files: list[str], jobs: int) -> list[Summary | Unranked]:
         return summarize_files(files, jobs, on_done=lambda _found: progress.advance(task))
 
 
-def build_ranking(files: list[str], *, by: str = "final", bands: tuple[Band, ...] = DEFAULT_BANDS,
-                  previous: list[str] | None = None, jobs: int | None = None) -> Ranking:
+def build_ranking(
+    files: list[str],
+    *,
+    by: str = "final",
+    bands: tuple[Band, ...] = DEFAULT_BANDS,
+    previous: list[str] | None = None,
+    jobs: int | None = None,
+) -> Ranking:
     """The ranking of ``files`` (and of last year's cards under ``previous``) as the commands make it."""
     workers = jobs or default_jobs()
     before = _summaries(discover(previous), workers) if previous else None

@@ -146,8 +146,9 @@ def _appraisal_cells(row: Row, round_no: int, places: int | None = None) -> list
     return [_cell(computed, declared, ok, places), _delta_cell(delta, places)]
 
 
-def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED,
-                round_no: int | None = None) -> Table:
+def total_table(
+    card: Scorecard, root: Row, depth: int | None = None, width: int = UNLIMITED, round_no: int | None = None
+) -> Table:
     """The form's layout: TT, criterion, max, self score, index; fields in bold, total last. An
     appraised card adds the appraised points of ``round_no`` (default: the final round) and their
     difference from the self score.
@@ -159,9 +160,12 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
 
     title = card.title or render("total.default-title", year=card.year)
     # Piped, the table is as wide as its longest row: a centred title would start far off to the right.
-    table = Table(title=render("total.title", title=title, unit=card.unit), show_lines=False,
-                  title_justify="center" if width < UNLIMITED else "left",
-                  header_style="bold")
+    table = Table(
+        title=render("total.title", title=title, unit=card.unit),
+        show_lines=False,
+        title_justify="center" if width < UNLIMITED else "left",
+        header_style="bold",
+    )
     # Every column folds rather than crops; the TT of a merged row ("5, 7, 9, 11") wraps at its commas
     # so that the criterion's name gets the room.
     table.add_column(render("total.col.tt"), justify="right", max_width=6, overflow="fold")
@@ -170,8 +174,12 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
     chosen = round_no or root.rounds
     headings = [render("total.col.max"), render("total.col.score")]
     if chosen:
-        headings += [render("total.col.appraised") if chosen == root.rounds
-                     else render("total.col.appraised-round", round=chosen), render("total.col.appraisal-delta")]
+        headings += [
+            render("total.col.appraised")
+            if chosen == root.rounds
+            else render("total.col.appraised-round", round=chosen),
+            render("total.col.appraisal-delta"),
+        ]
     for heading in [*headings, render("total.col.index")]:
         table.add_column(heading, justify="right", overflow="fold", max_width=narrow)
     for row in root.walk():
@@ -183,16 +191,26 @@ def total_table(card: Scorecard, root: Row, depth: int | None = None, width: int
         if row.rate is not None:  # the value a rule scored, beside the name: "(99,82 %)"
             name += f" ({format_points(row.rate.percent)}%)" if row.percent else f" ({format_points(row.rate.done)})"
         appraised = _appraisal_cells(row, chosen) if chosen else []
-        table.add_row(node.tt or node.id, Text(name, style=style),
-                      _cell(row.max, row.declared_max, row.max_ok),
-                      _score_cell(row), *appraised,
-                      format_points(row.index, 2) if row.index is not None else "", style=style)
+        table.add_row(
+            node.tt or node.id,
+            Text(name, style=style),
+            _cell(row.max, row.declared_max, row.max_ok),
+            _score_cell(row),
+            *appraised,
+            format_points(row.index, 2) if row.index is not None else "",
+            style=style,
+        )
     table.add_section()
     appraised = _appraisal_cells(root, chosen, 2) if chosen else []
-    table.add_row("", Text(render("total.sum"), style="bold"),
-                  _cell(root.max, root.declared_max, root.max_ok, None if _whole(root.max) else 2),
-                  _cell(root.score, root.declared_score, root.score_ok, 2), *appraised,
-                  format_points(root.index, 2) if root.index is not None else "", style="bold")
+    table.add_row(
+        "",
+        Text(render("total.sum"), style="bold"),
+        _cell(root.max, root.declared_max, root.max_ok, None if _whole(root.max) else 2),
+        _cell(root.score, root.declared_score, root.score_ok, 2),
+        *appraised,
+        format_points(root.index, 2) if root.index is not None else "",
+        style="bold",
+    )
     return table
 
 
@@ -204,8 +222,11 @@ def evidence_table(card: Scorecard, documents: list[Document], width: int = UNLI
     """One row per cited document, the most leaned-on first, with the criteria citing it."""
     from rich.table import Table
 
-    table = Table(title=render("evidence.title", unit=card.unit, year=card.year), header_style="bold",
-                  title_justify="center" if width < UNLIMITED else "left")
+    table = Table(
+        title=render("evidence.title", unit=card.unit, year=card.year),
+        header_style="bold",
+        title_justify="center" if width < UNLIMITED else "left",
+    )
     table.add_column(render("evidence.col.type"), overflow="fold")
     table.add_column(render("evidence.col.number"), justify="right", overflow="fold")
     table.add_column(render("evidence.col.date"), overflow="fold")
@@ -218,8 +239,9 @@ def evidence_table(card: Scorecard, documents: list[Document], width: int = UNLI
     return table
 
 
-def total_json(file: str, card: Scorecard, root: Row, problems: list[Problem],
-               result: Final | None = None) -> dict[str, Any]:
+def total_json(
+    file: str, card: Scorecard, root: Row, problems: list[Problem], result: Final | None = None
+) -> dict[str, Any]:
     """The recomputed tree as JSON: max, applicable max, score, declared values, rule, value and index of
     every node; at the top also the bonus, penalty, final points and final index (`cchc.scorecard.final`)."""
     from cchc.scorecard.final import final
@@ -243,23 +265,41 @@ def total_closing(root: Row, result: Final, round_no: int | None = None) -> list
     applicable maximum, and the final points with their parts."""
     lines = []
     if root.rounds:
-        lines.append(render("total.appraisal-summary", self=format_points(root.score, 2), round=round_no or root.rounds,
-                            rounds=root.rounds,
-                            appraised=format_points(root.appraisal_rounds[(round_no or root.rounds) - 1], 2)))
+        lines.append(
+            render(
+                "total.appraisal-summary",
+                self=format_points(root.score, 2),
+                round=round_no or root.rounds,
+                rounds=root.rounds,
+                appraised=format_points(root.appraisal_rounds[(round_no or root.rounds) - 1], 2),
+            )
+        )
     if result.applicable_max != root.max:
-        lines.append(render("total.applicable", max=format_points(result.applicable_max),
-                            excluded=format_points(root.max - result.applicable_max)))
+        lines.append(
+            render(
+                "total.applicable",
+                max=format_points(result.applicable_max),
+                excluded=format_points(root.max - result.applicable_max),
+            )
+        )
     if result.bonus or result.penalty or lines:
-        lines.append(render("total.final-appraised" if root.rounds else "total.final",
-                            rounds=root.rounds, points=format_points(result.points, 2),
-                            appraised=format_points(result.appraised) or "0",
-                            survey=format_points(result.survey) or "0",
-                            bonus=format_points(result.bonus_counted), penalty=format_points(result.penalty_counted),
-                            index=format_points(result.index, 2) if result.index is not None else "—"))
+        lines.append(
+            render(
+                "total.final-appraised" if root.rounds else "total.final",
+                rounds=root.rounds,
+                points=format_points(result.points, 2),
+                appraised=format_points(result.appraised) or "0",
+                survey=format_points(result.survey) or "0",
+                bonus=format_points(result.bonus_counted),
+                penalty=format_points(result.penalty_counted),
+                index=format_points(result.index, 2) if result.index is not None else "—",
+            )
+        )
     return lines
 
 
 # --------------------------------------------------------------------------- appraisal, cchc diff
+
 
 def signed(value: Decimal) -> str:
     """A difference with its sign: +0,5 / -0,0491 / 0."""
@@ -290,8 +330,12 @@ def appraisal_diff_table(diff: AppraisalDiff, width: int = WIDE_DIFF) -> Table:
     from rich.text import Text
 
     wide = width >= WIDE_DIFF
-    table = Table(title=render("diff.title", file=diff.file, round=diff.round, rounds=diff.rounds),
-                  title_justify="center" if width < UNLIMITED else "left", header_style="bold", show_lines=True)
+    table = Table(
+        title=render("diff.title", file=diff.file, round=diff.round, rounds=diff.rounds),
+        title_justify="center" if width < UNLIMITED else "left",
+        header_style="bold",
+        show_lines=True,
+    )
     table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
     table.add_column(render("total.col.criterion"), ratio=2)
     table.add_column(render("diff.col.self"), justify="right", no_wrap=True)
@@ -308,8 +352,14 @@ def appraisal_diff_table(diff: AppraisalDiff, width: int = WIDE_DIFF) -> Table:
                     name.append(f"\n{render(label)}: ", style="italic")
                     name.append(text)
         extra = [change.note or "", change.reply or ""] if wide else []
-        table.add_row(change.tt or change.id, name, format_points(change.self), format_points(change.appraised),
-                      _delta_cell(change.delta), *extra)
+        table.add_row(
+            change.tt or change.id,
+            name,
+            format_points(change.self),
+            format_points(change.appraised),
+            _delta_cell(change.delta),
+            *extra,
+        )
     return table
 
 
@@ -330,8 +380,11 @@ def card_diff_table(diff: CardDiff, width: int = UNLIMITED) -> Table:
     """``cchc diff OLD NEW``: the criteria whose max, self score or final appraisal changed."""
     from rich.table import Table
 
-    table = Table(title=render("diff.title-cards", old=diff.old_file, new=diff.new_file), header_style="bold",
-                  title_justify="center" if width < UNLIMITED else "left")
+    table = Table(
+        title=render("diff.title-cards", old=diff.old_file, new=diff.new_file),
+        header_style="bold",
+        title_justify="center" if width < UNLIMITED else "left",
+    )
     table.add_column(render("total.col.tt"), justify="right", no_wrap=True)
     table.add_column(render("total.col.criterion"), ratio=1)
     table.add_column(render("total.col.max"), justify="right", no_wrap=True)
@@ -340,8 +393,14 @@ def card_diff_table(diff: CardDiff, width: int = UNLIMITED) -> Table:
     table.add_column(render("diff.col.delta"), justify="right", no_wrap=True)
     for change in diff.changes:
         old, new = change.old, change.new
-        table.add_row(change.tt or change.id, f"{change.id}. {change.title}", _pair(old.max, new.max),
-                      _pair(old.self, new.self), _pair(old.appraised, new.appraised), _delta_cell(change.delta))
+        table.add_row(
+            change.tt or change.id,
+            f"{change.id}. {change.title}",
+            _pair(old.max, new.max),
+            _pair(old.self, new.self),
+            _pair(old.appraised, new.appraised),
+            _delta_cell(change.delta),
+        )
     return table
 
 
@@ -352,6 +411,10 @@ def card_diff_lines(diff: CardDiff) -> list[str]:
         lines.append(render("diff.added", count=len(diff.added), ids=", ".join(a.id for a in diff.added)))
     if diff.removed:
         lines.append(render("diff.removed", count=len(diff.removed), ids=", ".join(r.id for r in diff.removed)))
-    total = render("diff.total-cards", old=format_points(diff.old_total, 2), new=format_points(diff.new_total, 2),
-                   delta=signed(diff.total_delta))
+    total = render(
+        "diff.total-cards",
+        old=format_points(diff.old_total, 2),
+        new=format_points(diff.new_total, 2),
+        delta=signed(diff.total_delta),
+    )
     return lines + diff_totals(diff.fields, total)

@@ -118,18 +118,43 @@ _WORDS: dict[str, str] = {
 # Codes accepted before a number ("CV 5168") and as the type of a citation. Spellings match in any
 # case; "QD"/"ND" are the same codes typed without Đ. "DA" is not "ĐA": DA is dự án.
 _CODES: dict[str, tuple[str, ...]] = {
-    "KH": ("KH",), "BC": ("BC",), "QĐ": ("QĐ", "QD"), "TB": ("TB",), "GM": ("GM",),
-    "TTr": ("TTr",), "HD": ("HD",), "ĐA": ("ĐA",), "PA": ("PA",), "CT": ("CT",),
-    "NQ": ("NQ",), "BB": ("BB",), "CV": ("CV",), "KL": ("KL",), "NĐ": ("NĐ", "ND"),
-    "TT": ("TT",), "QC": ("QC",), "CTr": ("CTr",),
+    "KH": ("KH",),
+    "BC": ("BC",),
+    "QĐ": ("QĐ", "QD"),
+    "TB": ("TB",),
+    "GM": ("GM",),
+    "TTr": ("TTr",),
+    "HD": ("HD",),
+    "ĐA": ("ĐA",),
+    "PA": ("PA",),
+    "CT": ("CT",),
+    "NQ": ("NQ",),
+    "BB": ("BB",),
+    "CV": ("CV",),
+    "KL": ("KL",),
+    "NĐ": ("NĐ", "ND"),
+    "TT": ("TT",),
+    "QC": ("QC",),
+    "CTr": ("CTr",),
 }
 
 # Further codes that only appear inside a symbol (12/HĐ-UBND): knowing them keeps the parser from
 # reading the code as an issuer. Too ambiguous as short forms ("TC" is tiêu chí in this domain).
 _SYMBOL_ONLY_CODES: dict[str, tuple[str, ...]] = {
-    "TTLT": ("TTLT",), "QyĐ": ("QyĐ",), "TC": ("TC",), "DA": ("DA",), "HĐ": ("HĐ",),
-    "CĐ": ("CĐ",), "GN": ("GN",), "TTh": ("TTh",), "GUQ": ("GUQ",), "GGT": ("GGT",),
-    "GNP": ("GNP",), "PG": ("PG",), "PC": ("PC",), "PB": ("PB",),
+    "TTLT": ("TTLT",),
+    "QyĐ": ("QyĐ",),
+    "TC": ("TC",),
+    "DA": ("DA",),
+    "HĐ": ("HĐ",),
+    "CĐ": ("CĐ",),
+    "GN": ("GN",),
+    "TTh": ("TTh",),
+    "GUQ": ("GUQ",),
+    "GGT": ("GGT",),
+    "GNP": ("GNP",),
+    "PG": ("PG",),
+    "PC": ("PC",),
+    "PB": ("PB",),
 }
 
 # Issuers a code may be glued to when the dash is forgotten (434/KHUBND). A closed list, because
@@ -141,12 +166,42 @@ _NEEDS_NUMBER = {"TT", "CT"}
 # Codes that are also Vietnamese words ("đa" = many): without a number they must be upper-case.
 _UPPER_IF_NUMBERLESS = {"ĐA", "NĐ"}
 
-_FILE_EXTS = ("pdf", "docx", "doc", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "rtf", "txt",
-              "jpg", "jpeg", "png", "zip", "rar")
+_FILE_EXTS = (
+    "pdf",
+    "docx",
+    "doc",
+    "xlsx",
+    "xls",
+    "pptx",
+    "ppt",
+    "odt",
+    "ods",
+    "rtf",
+    "txt",
+    "jpg",
+    "jpeg",
+    "png",
+    "zip",
+    "rar",
+)
 
 # Words that make a number a quantity, not a document number ("báo cáo 6 tháng", "mở 2 lớp").
-_UNIT_WORDS = ("tháng", "quý", "tuần", "lớp", "người", "lượt", "lần", "điểm", "buổi",
-               "cuộc", "bước", "nhiệm vụ", "phút", "giờ")
+_UNIT_WORDS = (
+    "tháng",
+    "quý",
+    "tuần",
+    "lớp",
+    "người",
+    "lượt",
+    "lần",
+    "điểm",
+    "buổi",
+    "cuộc",
+    "bước",
+    "nhiệm vụ",
+    "phút",
+    "giờ",
+)
 
 
 # --------------------------------------------------------------------------- loose words
@@ -182,8 +237,7 @@ for _cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
                 _PLAIN[ord(_c)] = _base
                 if _c not in "đĐ":
                     _FOLDED[ord(_c)] = _REPRESENTATIVE[_base]
-_PLAIN.update({ord(c): b for c, b in {"İ": "i", "ı": "i", "\u212a": "k", "ſ": "s",
-                                      "\u212b": "a"}.items()})
+_PLAIN.update({ord(c): b for c, b in {"İ": "i", "ı": "i", "\u212a": "k", "ſ": "s", "\u212b": "a"}.items()})
 _FOLDED[0x212B] = _REPRESENTATIVE["a"]  # the others already match the classes of `_loose`
 for _cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
     _PLAIN[_cp] = "\u0300"
@@ -273,8 +327,9 @@ for _table in (_CODES, _SYMBOL_ONLY_CODES):
 _WORD_OF = {re.sub(r"[\s_-]+", "", _fold(w)): c for w, c in _WORDS.items()}
 
 _CODE_RX = _alternation([re.escape(s) for sps in _CODES.values() for s in sps])
-_SYMCODE_RX = "(?i:" + _alternation(
-    [re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES) for sps in t.values() for s in sps]) + ")"
+_SYMCODE_RX = (
+    "(?i:" + _alternation([re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES) for sps in t.values() for s in sps]) + ")"
+)
 
 # --------------------------------------------------------------------------- patterns
 
@@ -290,8 +345,10 @@ _TYPE_CODE = re.compile(f"(?i:{_CODE_RX})")  # folded copy
 # Where a symbol or short head may start with a type word or code, for `_scan`: the type, then
 # spaces, ":" or "số" and a number or "/". On the plain copy, which reads codes too, if loosely,
 # and "\w" and letters as the line does (but Greek iota): the heads check what it finds.
-_TYPE_START = re.compile(rf"(?<!\w)(?:{'|'.join(_TYPE_WORD_ALTS)}|{_fold(_CODE_RX)})(?![^\W\d_])"
-                         rf"[ \t]*+:?[ \t]*+(?:{_plain('số')}(?![^\W\d_])[ \t]*+:?[ \t]*+)?[\d/]")
+_TYPE_START = re.compile(
+    rf"(?<!\w)(?:{'|'.join(_TYPE_WORD_ALTS)}|{_fold(_CODE_RX)})(?![^\W\d_])"
+    rf"[ \t]*+:?[ \t]*+(?:{_plain('số')}(?![^\W\d_])[ \t]*+:?[ \t]*+)?[\d/]"
+)
 _WORD_CHAR = re.compile(r"\w")
 _LETTER = re.compile(r"[^\W\d_]")
 _TYPE_END = r"(?![^\W\d_])"
@@ -304,12 +361,13 @@ _ISSUER = rf"(?:[A-Z]|(?-i:Đ)){_UPPER}*(?:[a-z]{_UPPER}*)?"
 _NUM_END = r"(?![\w/]|[.,]\d)"  # a number ends at a non-word character, never "12/" or "3,4"
 # A number followed by a unit word or "%" is a quantity ("6 tháng", "2 lớp", "100%"), not a
 # document number: see `_quantity`.
-_UNITS_AT = _each([_plain(u) for u in sorted(_UNIT_WORDS, key=len, reverse=True)],
-                  r"[ \t]*+", "%")  # plain copy
+_UNITS_AT = _each([_plain(u) for u in sorted(_UNIT_WORDS, key=len, reverse=True)], r"[ \t]*+", "%")  # plain copy
 _NOT_YEAR = r"(?!(?:19|20)\d\d(?!\d))"  # weak forms never take a year for a number
 # "ngày"/"năm" are units only when no date or year follows ("trong 5 ngày", not "KH 192 ngày 12/3").
-_UNIT_GUARD_DAY = (rf"(?![ \t]*+(?i:{_loose('ngày')}|{_loose('năm')})(?![^\W\d_])"
-                   r"(?![ \t]*+[,:]?[ \t]*+\d))")
+_UNIT_GUARD_DAY = (
+    rf"(?![ \t]*+(?i:{_loose('ngày')}|{_loose('năm')})(?![^\W\d_])"
+    r"(?![ \t]*+[,:]?[ \t]*+\d))"
+)
 
 _STATE_SYMBOL = (
     # The number may be left blank after "số" in a draft ("Báo cáo số     /BC-UBND").
@@ -320,25 +378,27 @@ _STATE_SYMBOL = (
     rf"|(?P<cissuer>{_ISSUER}))"
     rf"(?:{_SP}-{_SP}(?P<unit>{_ISSUER}))?(?!\w)"
 )
-_PARTY_SYMBOL = (rf"(?P<pnum>\d{{1,6}}){_SP}-{_SP}(?P<pcode>{_SYMCODE_RX}){_SP}/{_SP}"
-                 rf"(?P<pissuer>{_ISSUER})(?!\w)")
+_PARTY_SYMBOL = (
+    rf"(?P<pnum>\d{{1,6}}){_SP}-{_SP}(?P<pcode>{_SYMCODE_RX}){_SP}/{_SP}"
+    rf"(?P<pissuer>{_ISSUER})(?!\w)"
+)
 
 # The heads, on the folded copy, split where a type word stands.
 # [type] [số] symbol: a full symbol is a citation wherever it stands.
-_SYMBOL_HEAD = re.compile(
-    rf"(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
+_SYMBOL_HEAD = re.compile(rf"(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
 _TYPE_SEPARATOR = re.compile(rf"{_TYPE_END}[ \t]*+:?[ \t]*+")  # then _SYMBOL_HEAD
 # type [số] number: "CV 5168", "Báo cáo số 12", "KH 192"; not a quantity.
-_SHORT_AFTER_TYPE = re.compile(rf"{_TYPE_END}[ \t]*+:?[ \t]*+(?:{_SO}[ \t]*+)?"
-                               rf"(?P<num>\d{{1,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
+_SHORT_AFTER_TYPE = re.compile(
+    rf"{_TYPE_END}[ \t]*+:?[ \t]*+(?:{_SO}[ \t]*+)?"
+    rf"(?P<num>\d{{1,6}}){_NUM_END}{_UNIT_GUARD_DAY}"
+)
 # number type: "938 BC CCHC 3.", "5540cv", "151qd".
 _REVERSED_NUMBER = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}})[ \t]*+")
 _REVERSED_AFTER_TYPE = re.compile(_TYPE_END)
 # type with no number: "BC thực hiện KH CCHC năm", "tb xếp hạng", "Bao cao ket qua".
 # A number after it is a quantity ("Báo cáo 6 tháng"): the short form refused it; a broken symbol is
 # refused here too, so that "bc 12/bc-ubnd" is reported as unreadable rather than as numberless.
-_NUMBERLESS_AFTER_TYPE = re.compile(
-    rf"{_TYPE_END}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
+_NUMBERLESS_AFTER_TYPE = re.compile(rf"{_TYPE_END}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
 # a bare number continuing a list: "bc 175 cchc 1; 500 cchc 2"; not a quantity.
 _BARE_HEAD = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
 # a type word opening a slug: "BC-giam-chi-TX-2021".
@@ -358,7 +418,8 @@ _URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"]+")
 _PREFIX = re.compile(r"(?>[ \t]++|\d{1,3}[.)][ \t]++|[-–—+•*·.][ \t]*+)*+")
 _CLAUSE_BREAK = re.compile(
     # ";" always; "." only after a word and before another, and not before a file extension.
-    rf";|(?<=[^\W\d_]{{2}})\.(?=[ \t]*+[^\W\d_])(?!(?i:{'|'.join(_FILE_EXTS)})(?!\w))")
+    rf";|(?<=[^\W\d_]{{2}})\.(?=[ \t]*+[^\W\d_])(?!(?i:{'|'.join(_FILE_EXTS)})(?!\w))"
+)
 _FILE = re.compile(rf"(?P<stem>.+?)\.(?P<ext>(?i:{'|'.join(_FILE_EXTS)}))[ \t.,;]*$")
 _SLUG = re.compile(r"[^\W\d_][^\W_]*(?:[-_][^\W_]+){2,}[ \t.,;]*$")
 _TRIM = " \t,;:.…-–—"
@@ -430,21 +491,28 @@ def _canonical_type(written: str) -> str | None:
     return code if code else _WORD_OF.get(re.sub(r"[\s_-]+", "", _fold(written)))
 
 
-def _head_from(line: _Line, m: re.Match[str], start: int, end: int,
-               type_span: tuple[int, int] | None = None) -> _Head:
+def _head_from(line: _Line, m: re.Match[str], start: int, end: int, type_span: tuple[int, int] | None = None) -> _Head:
     """Build a head from a match of any of the head patterns (their group names are shared) and
     the span of its type word, if any. The type word is read from the line; the groups hold digits,
     codes and issuers, which the folded copy leaves as they are."""
     g = m.groupdict()
     get = g.get
-    type_word = line.text[type_span[0]:type_span[1]] if type_span else get("type")
+    type_word = line.text[type_span[0] : type_span[1]] if type_span else get("type")
     year = get("year")
     code = get("code") or get("gcode") or get("pcode")
     code_type = _CODE_OF.get(code.upper()) if code else None
-    h = _Head(start, end, "document", type_word or None,
-              _canonical_type(type_word) if type_word else None,
-              get("num") or get("pnum"), int(year) if year else None, code_type,
-              get("issuer") or get("gissuer") or get("cissuer") or get("pissuer"), get("unit"))
+    h = _Head(
+        start,
+        end,
+        "document",
+        type_word or None,
+        _canonical_type(type_word) if type_word else None,
+        get("num") or get("pnum"),
+        int(year) if year else None,
+        code_type,
+        get("issuer") or get("gissuer") or get("cissuer") or get("pissuer"),
+        get("unit"),
+    )
     if h.doc_type is None:
         # A symbol without a type code is a công văn (Nghị định 30/2020/NĐ-CP), unless it carries
         # a year: then it is a law or ordinance (15/2012/QH13), whose type the symbol does not say.
@@ -463,9 +531,15 @@ def _quantity(line: _Line, pos: int, end: int) -> bool:
     return any(e >= end or not _LETTER.match(line.text, e) for e in ends)
 
 
-def _typed(line: _Line, pos: int, end: int, rest: re.Pattern[str],
-           then: re.Pattern[str] | None = None, inside_word: bool = False,
-           quantity: bool = False) -> tuple[int, re.Match[str]] | None:
+def _typed(
+    line: _Line,
+    pos: int,
+    end: int,
+    rest: re.Pattern[str],
+    then: re.Pattern[str] | None = None,
+    inside_word: bool = False,
+    quantity: bool = False,
+) -> tuple[int, re.Match[str]] | None:
     """The head `TYPE REST [THEN]` at `pos`, ending before `end`: the first reading of the type
     word or code after which `rest`, and `then` right after it, match (and no unit word follows
     if `quantity`), as (where the type ends, the match). The type must start a word (follow no
@@ -482,8 +556,7 @@ def _typed(line: _Line, pos: int, end: int, rest: re.Pattern[str],
     return None
 
 
-def _typed_head(line: _Line, pos: int, found: tuple[int | None, re.Match[str]] | None
-                ) -> _Head | None:
+def _typed_head(line: _Line, pos: int, found: tuple[int | None, re.Match[str]] | None) -> _Head | None:
     """The head read at `pos` as (where its type word ends, if it has one, the match)."""
     if not found:
         return None
@@ -516,8 +589,7 @@ def _short_head(line: _Line, pos: int, end: int) -> _Head | None:
     """`type [số] number` at `pos`."""
     key = ("short", pos, end)
     if key not in line.read:
-        line.read[key] = _typed_head(line, pos, _typed(line, pos, end, _SHORT_AFTER_TYPE,
-                                                       quantity=True))
+        line.read[key] = _typed_head(line, pos, _typed(line, pos, end, _SHORT_AFTER_TYPE, quantity=True))
     return _copy(line.read[key])
 
 
@@ -528,8 +600,13 @@ def _reversed_head(line: _Line, pos: int, end: int) -> _Head | None:
     return _head_from(line, m, pos, t[0], (m.end(), t[0])) if m and t else None
 
 
-def _scan(line: _Line, pos: int, end: int, head: Callable[[_Line, int, int], _Head | None],
-          typeless: re.Pattern[str] | None = None) -> Iterator[_Head]:
+def _scan(
+    line: _Line,
+    pos: int,
+    end: int,
+    head: Callable[[_Line, int, int], _Head | None],
+    typeless: re.Pattern[str] | None = None,
+) -> Iterator[_Head]:
     """The heads `head` finds from left to right between `pos` and `end`, as `finditer` would. A
     head starts where a type word or code may, or else with a match of `typeless`, which (if
     given) also follows the type word of any head."""
@@ -562,8 +639,7 @@ def _attach_date(line: _Line, h: _Head, end: int, need_ngay: bool = False) -> No
         h.date, h.date_text, h.end = found
 
 
-def _date_at(line: _Line, pos: int, end: int, need_ngay: bool
-             ) -> tuple[tuple[int, int, int], str, int] | None:
+def _date_at(line: _Line, pos: int, end: int, need_ngay: bool) -> tuple[tuple[int, int, int], str, int] | None:
     """The date written at `pos` (before `end`), as (date, as written, where it ends)."""
     m = _DATE_AFTER.match(line.folded, pos, end)
     if not m:
@@ -576,11 +652,12 @@ def _date_at(line: _Line, pos: int, end: int, need_ngay: bool
         date = (int(m.group("cd")), int(m.group("cm")), int(m.group("cy")))
     else:
         date = (int(m.group("wd")), int(m.group("wm")), int(m.group("wy")))
-    return date, line.text[m.start("text"):m.end("text")], m.end()
+    return date, line.text[m.start("text") : m.end("text")], m.end()
 
 
-def _lead_head(line: _Line, pos: int, end: int, prev_type: str | None,
-               clause: str | None = None, digit: object = None) -> _Head | None:
+def _lead_head(
+    line: _Line, pos: int, end: int, prev_type: str | None, clause: str | None = None, digit: object = None
+) -> _Head | None:
     """The citation that opens a clause at `pos`, trying the strongest shapes first. `clause` is
     the text from `pos` to `end` and `digit` whether it holds a digit, if the caller knows them."""
     if clause is None:
@@ -599,8 +676,7 @@ def _lead_head(line: _Line, pos: int, end: int, prev_type: str | None,
     if h:
         written, code = h.type_word or "", h.doc_type
         is_code = written.upper() in _CODE_OF
-        if not is_code or (code not in _NEEDS_NUMBER
-                           and (code not in _UPPER_IF_NUMBERLESS or written.isupper())):
+        if not is_code or (code not in _NEEDS_NUMBER and (code not in _UPPER_IF_NUMBERLESS or written.isupper())):
             _attach_date(line, h, end, need_ngay=True)
             return h
     m = _BARE_HEAD.match(line.folded, pos, end) if digit and prev_type else None
@@ -636,7 +712,7 @@ def _file_head(line: _Line, pos: int, end: int, clause: str) -> _Head | None:
         t = _typed(line, pos, slug_end, _SLUG_AFTER_TYPE, inside_word=True)
         h = _Head(pos, slug_end, kind="file", subject=(t[0] if t else pos, slug_end))
         if t:
-            h.type_word = line.text[pos:t[0]]
+            h.type_word = line.text[pos : t[0]]
             h.doc_type = _canonical_type(h.type_word)
         return h
     return None
@@ -646,10 +722,9 @@ def _clauses(line: str, urls: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Clause spans of a line; a ';' or '.' inside a URL does not break it."""
     if ";" not in line and "." not in line:  # nothing to break at
         return [(0, len(line))]
-    cuts = [m for m in _CLAUSE_BREAK.finditer(line)
-            if not any(a <= m.start() < b for a, b in urls)]
+    cuts = [m for m in _CLAUSE_BREAK.finditer(line) if not any(a <= m.start() < b for a, b in urls)]
     bounds = [0] + [c for m in cuts for c in (m.start(), m.end())] + [len(line)]
-    return list(zip(bounds[::2], bounds[1::2]))
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def _url_spans(line: str) -> list[tuple[int, int]]:
@@ -669,8 +744,7 @@ def _by_start_then_longest(h: _Head) -> tuple[int, int]:
     return h.start, -h.end
 
 
-def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]],
-                  prev_type: str | None) -> list[_Head]:
+def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]], prev_type: str | None) -> list[_Head]:
     """All citations that start inside one clause."""
     lead = _PREFIX.match(line.text, cs, ce).end()  # type: ignore[union-attr]  # matches empty
     clause = line.text[lead:ce]
@@ -687,8 +761,12 @@ def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]],
     digit = _DIGIT.search(clause)
     head = _lead_head(line, lead, ce, prev_type, clause, digit)
     if head:
-        if _SHORTCUTS and not inside and "/" not in line.text[head.end:ce] \
-                and not _DIGIT.search(line.text, head.end, ce):
+        if (
+            _SHORTCUTS
+            and not inside
+            and "/" not in line.text[head.end : ce]
+            and not _DIGIT.search(line.text, head.end, ce)
+        ):
             # Every head a scan could add needs a digit (or a "/") at or after its start, so it would
             # start inside the lead and lose to it, or be the lead's own reading without its date.
             # Most lines are one citation and its subject ("Kế hoạch số 12/KH-UBND ngày ... về ..."):
@@ -801,8 +879,9 @@ _TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
 _PRESCRIBED = re.compile(
     r"(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?)"
     "(?: số)? (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
-    "(?:(?P<code>" + _alternation([re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES)
-                                   for sps in t.values() for s in sps]) + ")"
+    "(?:(?P<code>"
+    + _alternation([re.escape(s) for t in (_CODES, _SYMBOL_ONLY_CODES) for sps in t.values() for s in sps])
+    + ")"
     "-(?P<issuer>[A-ZĐ][A-Z0-9Đ]*)"
     # A công văn's symbol has no type code; these issuers glue to no code ("TTHU" would: TT + HU).
     "|(?P<cissuer>UBND|HĐND))(?:-(?P<unit>[A-ZĐ][A-Z0-9Đ]*))?"
@@ -848,17 +927,25 @@ def _prescribed_fields(m: re.Match[str]) -> _Fields:
     in `Citation`'s order."""
     g = m.group
     year, code = g("year"), g("code")
-    return {"doc_type": _canonical_type(g("type")), "type_word": g("type"), "number": g("num"),
-            "year": int(year) if year else None, "code_type": _CODE_OF[code.upper()] if code else None,
-            "issuer": g("issuer") or g("cissuer"), "unit": g("unit"),
-            "date": (int(g("d")), int(g("m")), int(g("y"))), "date_text": g("date")}
+    return {
+        "doc_type": _canonical_type(g("type")),
+        "type_word": g("type"),
+        "number": g("num"),
+        "year": int(year) if year else None,
+        "code_type": _CODE_OF[code.upper()] if code else None,
+        "issuer": g("issuer") or g("cissuer"),
+        "unit": g("unit"),
+        "date": (int(g("d")), int(g("m")), int(g("y"))),
+        "date_text": g("date"),
+    }
 
 
 # A whole line that is one prescribed citation and its subject (words, numbers and commas, and a
 # last ";", "." or ","): no clause break, URL, file name, or symbol can follow, and the subject holds
 # no short form if no type word stands before a number in it.
-_PRESCRIBED_LINE = re.compile(r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern
-                              + r"(?:,? (?P<subject>[^\W_]+(?:,? [^\W_]+)*))?[;.,]?")
+_PRESCRIBED_LINE = re.compile(
+    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern + r"(?:,? (?P<subject>[^\W_]+(?:,? [^\W_]+)*))?[;.,]?"
+)
 
 
 def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
@@ -870,16 +957,25 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
     if subject and _DIGIT.search(subject) and _TYPE_START.search(line.translate(_PLAIN_TABLE), m.end("date")):
         return None
     fields = _prescribed_fields(m)
-    citation = _new_citation({**fields, "subject": subject or "", "kind": "document", "start": m.start("type"),
-                              "end": m.end("subject") if subject else m.end("date")})
+    citation = _new_citation(
+        {
+            **fields,
+            "subject": subject or "",
+            "kind": "document",
+            "start": m.start("type"),
+            "end": m.end("subject") if subject else m.end("date"),
+        }
+    )
     return (citation,), citation.doc_type
 
 
 # A whole line that is one short citation and its subject, after a list number or dash: "7. cv 1475
 # đầu tư công;", "CV 397", "BC 1370 đầu tư công". With no digit after the number there is no date,
 # symbol or second citation; the number is a document number unless a unit word follows it.
-_SHORT_LINE = re.compile(r"(?:[0-9]{1,3}[.)] |- )?(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?) (?P<num>[0-9]{1,6})"
-                         r"(?: (?P<subject>[^\W\d_]+(?:,? [^\W\d_]+)*))?[;.,]?")
+_SHORT_LINE = re.compile(
+    r"(?:[0-9]{1,3}[.)] |- )?(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?) (?P<num>[0-9]{1,6})"
+    r"(?: (?P<subject>[^\W\d_]+(?:,? [^\W\d_]+)*))?[;.,]?"
+)
 
 # First syllables of the unit words, and of "ngày"/"năm" (which also keep a number from being one).
 _UNIT_STARTS = tuple({_fold(u).split()[0] for u in _UNIT_WORDS} | {"ngay", "nam"})
@@ -897,11 +993,25 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     if subject and subject.translate(_PLAIN_TABLE).replace("\u0300", "").startswith(_UNIT_STARTS):
         return None  # maybe a quantity ("báo cáo 6 tháng"): the general parser decides
     doc_type = _canonical_type(written)
-    return (_new_citation({
-        "doc_type": doc_type, "type_word": written, "number": m.group("num"), "year": None,
-        "code_type": None, "issuer": None, "unit": None, "date": None, "date_text": None,
-        "subject": subject or "", "kind": "document", "start": m.start("type"),
-        "end": m.end("subject") if subject else m.end("num")}),), doc_type
+    return (
+        _new_citation(
+            {
+                "doc_type": doc_type,
+                "type_word": written,
+                "number": m.group("num"),
+                "year": None,
+                "code_type": None,
+                "issuer": None,
+                "unit": None,
+                "date": None,
+                "date_text": None,
+                "subject": subject or "",
+                "kind": "document",
+                "start": m.start("type"),
+                "end": m.end("subject") if subject else m.end("num"),
+            }
+        ),
+    ), doc_type
 
 
 @lru_cache(maxsize=8192)
@@ -928,9 +1038,23 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
         # The subject runs to the next citation of the line (across ";": "...; kiểm điểm ...").
         stop = heads[i + 1].start if i + 1 < len(heads) else len(line)
         sa, sb = _trimmed(line, *(h.subject or (h.end, stop)))
-        out.append(_new_citation({  # Citation(...), faster
-            "doc_type": h.doc_type, "type_word": h.type_word, "number": h.number, "year": h.year,
-            "code_type": h.code_type, "issuer": h.issuer, "unit": h.unit, "date": h.date,
-            "date_text": h.date_text, "subject": line[sa:sb], "kind": h.kind,
-            "start": h.start, "end": max(h.end, sb) if sb > sa else h.end}))
+        out.append(
+            _new_citation(
+                {  # Citation(...), faster
+                    "doc_type": h.doc_type,
+                    "type_word": h.type_word,
+                    "number": h.number,
+                    "year": h.year,
+                    "code_type": h.code_type,
+                    "issuer": h.issuer,
+                    "unit": h.unit,
+                    "date": h.date,
+                    "date_text": h.date_text,
+                    "subject": line[sa:sb],
+                    "kind": h.kind,
+                    "start": h.start,
+                    "end": max(h.end, sb) if sb > sa else h.end,
+                }
+            )
+        )
     return tuple(out), prev_type

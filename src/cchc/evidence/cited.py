@@ -10,15 +10,16 @@ import datetime
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from cchc.evidence.citations import Citation, is_valid_date, parse_evidence, parse_items
-from cchc.scorecard.load import Locations, Where
 from cchc.messages import render
+from cchc.problems import Problem
+from cchc.scorecard.load import Locations, Where
 from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, iter_criteria
 from cchc.scorecard.numbers import format_points
-from cchc.problems import Problem
 from cchc.scorecard.reader import Map, Node, Seq
 from cchc.text import fold
 
@@ -119,26 +120,39 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
     """The citation a mapping item makes: its fields say what the parser would have to guess."""
     found = parse_evidence(ref.doc) if ref.doc else []
     date, date_text = _ref_date(ref.date)
-    base = found[0] if found else Citation(None, None, None, None, None, None, None, None, None, "",
-                                           "document", 0, 0)
+    base = found[0] if found else Citation(None, None, None, None, None, None, None, None, None, "", "document", 0, 0)
     kind = base.kind if found else ("file" if ref.file else "url" if ref.url else "document")
     doc_text = ref.doc or ref.file or ref.url or ref.title or ""
-    return [replace(base, date=date or base.date, date_text=date_text or base.date_text,
-                    subject=ref.title or base.subject, kind=kind, start=0, end=len(doc_text))]
+    return [
+        replace(
+            base,
+            date=date or base.date,
+            date_text=date_text or base.date_text,
+            subject=ref.title or base.subject,
+            kind=kind,
+            start=0,
+            end=len(doc_text),
+        )
+    ]
 
 
-def _cited_items(node: Criterion, evidence: list[str | EvidenceRef], here: Where,
-                 round_index: int | None) -> list[Cited]:
+def _cited_items(
+    node: Criterion, evidence: list[str | EvidenceRef], here: Where, round_index: int | None
+) -> list[Cited]:
     """The citations of one evidence list, read as one cell, in order."""
     if not evidence:
         return []
     items = [item if isinstance(item, str) else "" for item in evidence]
-    found = [Cited(citation, node, index, items[index][citation.start:citation.end], here, round_index)
-             for index, citation in parse_items(items)]
+    found = [
+        Cited(citation, node, index, items[index][citation.start : citation.end], here, round_index)
+        for index, citation in parse_items(items)
+    ]
     refs = [(index, item) for index, item in enumerate(evidence) if isinstance(item, EvidenceRef)]
     for index, item in refs:
-        found.extend(Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here, round_index)
-                     for c in _ref_citations(item))
+        found.extend(
+            Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here, round_index)
+            for c in _ref_citations(item)
+        )
     if refs:
         found.sort(key=lambda c: (c.item, c.citation.start))
     return found
@@ -188,11 +202,13 @@ def check_dates(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
             continue
         day = datetime.date(date[2], date[1], date[0])
         if reported is not None and day > reported:
-            yield c.problem("evidence-date-late", date=_date_text(date), doc=c.quote(),
-                            report_date=reported.strftime("%d/%m/%Y"))
+            yield c.problem(
+                "evidence-date-late", date=_date_text(date), doc=c.quote(), report_date=reported.strftime("%d/%m/%Y")
+            )
         elif date[2] not in (card.year, card.year - 1):
-            yield c.problem("evidence-date-range", date=_date_text(date), doc=c.quote(), year=card.year,
-                            previous=card.year - 1)
+            yield c.problem(
+                "evidence-date-range", date=_date_text(date), doc=c.quote(), year=card.year, previous=card.year - 1
+            )
 
 
 def check_type_words(cited: list[Cited]) -> Iterator[Problem]:
@@ -215,8 +231,9 @@ class Document:
 
     def accepts(self, c: Citation) -> bool:
         """Same type and number, and no written issuer or year that tells them apart."""
-        return ((self.issuer is None or c.issuer is None or self.issuer == c.issuer)
-                and (self.year is None or c.year is None or self.year == c.year))
+        return (self.issuer is None or c.issuer is None or self.issuer == c.issuer) and (
+            self.year is None or c.year is None or self.year == c.year
+        )
 
     def add(self, c: Cited) -> None:
         """Record one more citation of this document."""
@@ -277,8 +294,14 @@ def _comparable(text: str) -> str:
 def index_documents(cited: list[Cited]) -> list[Document]:
     """Group citations into documents, most-cited (by number of criteria) first."""
     documents = group_documents(cited)
-    documents.sort(key=lambda d: (-len(d.criteria), d.doc_type or "~", int(d.number or 0) if (d.number or "").isdigit()
-                                  else 0, d.label))
+    documents.sort(
+        key=lambda d: (
+            -len(d.criteria),
+            d.doc_type or "~",
+            int(d.number or 0) if (d.number or "").isdigit() else 0,
+            d.label,
+        )
+    )
     return documents
 
 
@@ -288,8 +311,7 @@ def group_documents(cited: list[Cited]) -> list[Document]:
     by_key: dict[tuple[Any, ...], list[Document]] = {}
     for c in cited:
         cit = c.citation
-        key: tuple[Any, ...] = ((cit.doc_type, cit.number) if cit.number is not None
-                                else ("text", _comparable(c.text)))
+        key: tuple[Any, ...] = (cit.doc_type, cit.number) if cit.number is not None else ("text", _comparable(c.text))
         candidates = by_key.setdefault(key, [])
         doc = next((d for d in candidates if d.accepts(cit)), None)
         if doc is None:
@@ -306,8 +328,14 @@ def index_row(doc: Document) -> tuple[str, str, str, str, str, int]:
     has no number), the criteria citing it and how many they are."""
     dates = ", ".join(_date_text(d) for d in doc.dates)
     subject = doc.subject if doc.number is not None else doc.label
-    return (doc.doc_type or doc.cited[0].citation.kind, doc.number or "", dates, subject,
-            ", ".join(doc.criteria), len(doc.criteria))
+    return (
+        doc.doc_type or doc.cited[0].citation.kind,
+        doc.number or "",
+        dates,
+        subject,
+        ", ".join(doc.criteria),
+        len(doc.criteria),
+    )
 
 
 def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
@@ -327,15 +355,23 @@ def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
             elif date not in reported:
                 reported.add(date)
                 assert first.citation.date is not None
-                yield c.problem("evidence-date-conflict", doc=doc.label, date=_date_text(date),
-                                other=_date_text(first.citation.date), other_line=first.location()[0])
+                yield c.problem(
+                    "evidence-date-conflict",
+                    doc=doc.label,
+                    date=_date_text(date),
+                    other=_date_text(first.citation.date),
+                    other_line=first.location()[0],
+                )
 
 
 def check_recognised(card: Scorecard, cited: list[Cited], where: Locations) -> Iterator[Problem]:
     """A scored criterion whose evidence holds no recognisable citation and that has no note."""
     # Only the criterion's own evidence backs its self score; supplementary evidence came later.
-    recognised = {id(c.node) for c in cited
-                  if c.round is None and (c.citation.number is not None or c.citation.kind != "document")}
+    recognised = {
+        id(c.node)
+        for c in cited
+        if c.round is None and (c.citation.number is not None or c.citation.kind != "document")
+    }
     for node, _, parent in iter_criteria(card.criteria):
         if parent is not None and parent.split_unknown:
             continue
@@ -346,8 +382,14 @@ def check_recognised(card: Scorecard, cited: list[Cited], where: Locations) -> I
         if id(node) not in recognised and not any(id(child) in recognised for child in node.children):
             here = where(node)
             line, column = here.at("evidence")
-            yield Problem("evidence-unrecognised", here.file, line, column, f"{here.path}.evidence",
-                          {"id": node.id, "score": format_points(node.score)})
+            yield Problem(
+                "evidence-unrecognised",
+                here.file,
+                line,
+                column,
+                f"{here.path}.evidence",
+                {"id": node.id, "score": format_points(node.score)},
+            )
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -384,19 +426,28 @@ def check_evidence_dir(card: Scorecard, cited: list[Cited], folder: Path, where:
         close = difflib.get_close_matches(_comparable(name), list(folded), n=1, cutoff=0.6)
         if close:
             used.add(folded[close[0]])
-        yield c.problem("evidence-file-missing", name=name, folder=str(folder),
-                        suggestion=_suggestion(folded[close[0]].as_posix()) if close else "")
+        yield c.problem(
+            "evidence-file-missing",
+            name=name,
+            folder=str(folder),
+            suggestion=_suggestion(folded[close[0]].as_posix()) if close else "",
+        )
     # Short forms without an extension ("CV 1103 sau ktra") may name a file by its stem.
     texts = {_comparable(text) for node, _, _ in iter_criteria(card.criteria) for text in evidence_texts(node)}
-    texts |= {_comparable(str(item)) for node, _, _ in iter_criteria(card.criteria) for entry in node.appraisal
-              for item in entry.evidence}
+    texts |= {
+        _comparable(str(item))
+        for node, _, _ in iter_criteria(card.criteria)
+        for entry in node.appraisal
+        for item in entry.evidence
+    }
     texts |= {_comparable(c.text) for c in cited}
     here = where(card)
     for path in present:
         if path in used or _comparable(path.as_posix()) in texts or _comparable(path.stem) in texts:
             continue
-        yield Problem("evidence-file-unused", here.file, None, None, "", {"name": path.as_posix(),
-                                                                         "folder": str(folder)})
+        yield Problem(
+            "evidence-file-unused", here.file, None, None, "", {"name": path.as_posix(), "folder": str(folder)}
+        )
 
 
 def _suggestion(name: str) -> str:

@@ -89,23 +89,34 @@ def _too_big(path: Path, name: str) -> Imported | None:
     """A problem when the file or what it unpacks to is too large to read safely."""
     size = path.stat().st_size
     if size > MAX_BYTES:
-        return Imported(name, None, [Problem("file-too-large", name, args={"size": size, "limit": MAX_BYTES})],
-                        readable=False)
+        return Imported(
+            name, None, [Problem("file-too-large", name, args={"size": size, "limit": MAX_BYTES})], readable=False
+        )
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED:
-        return Imported(name, None, [Problem("file-too-large", name, args={
-            "size": unpacked, "limit": MAX_UNPACKED})], readable=False)
+        return Imported(
+            name,
+            None,
+            [Problem("file-too-large", name, args={"size": unpacked, "limit": MAX_UNPACKED})],
+            readable=False,
+        )
     return None
 
 
 def _unreadable(name: str, reason: str, **args: Any) -> Imported:
-    return Imported(name, None, [Problem("file-unreadable", name, args={"reason": MessagePart(reason, **args)})],
-                    readable=False)
+    return Imported(
+        name, None, [Problem("file-unreadable", name, args={"reason": MessagePart(reason, **args)})], readable=False
+    )
 
 
-def import_file(path: str | Path, table: int | None = None, sheet: str | None = None,
-                unit: str | None = None, year: int | None = None) -> Imported:
+def import_file(
+    path: str | Path,
+    table: int | None = None,
+    sheet: str | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+) -> Imported:
     """Read the scoring table of a file of one of the READERS' formats. Never raises for a bad file:
     every failure is a problem. Raises ImportOptionError for a ``table``/``sheet`` that does not
     exist or does not fit the file's format."""
@@ -134,8 +145,7 @@ def import_file(path: str | Path, table: int | None = None, sheet: str | None = 
         return _unreadable(name, "reason.permission")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError) as exc:
         # A damaged or disguised file: python-docx/openpyxl fail with many kinds of error.
-        return _unreadable(name, "import.reason-damaged", kind=suffix.lstrip(".").upper(),
-                           error=type(exc).__name__)
+        return _unreadable(name, "import.reason-damaged", kind=suffix.lstrip(".").upper(), error=type(exc).__name__)
     if table is not None:
         if not 1 <= table <= len(grids):
             raise ImportOptionError("err.import-no-such-table", n=table, count=len(grids))
@@ -143,8 +153,9 @@ def import_file(path: str | Path, table: int | None = None, sheet: str | None = 
     elif sheet is not None:
         chosen = [g for g in grids if g.label == sheet]
         if not chosen:
-            raise ImportOptionError("err.import-no-such-sheet", name=sheet,
-                                    names=", ".join(str(g.label) for g in grids))
+            raise ImportOptionError(
+                "err.import-no-such-sheet", name=sheet, names=", ".join(str(g.label) for g in grids)
+            )
     else:
         chosen = grids
     for grid in chosen:
@@ -153,10 +164,15 @@ def import_file(path: str | Path, table: int | None = None, sheet: str | None = 
         header, missing = find_header(grid)
         if header is not None:
             read = read_table(grid, name, header, unit, year)
-            return Imported(name, read.card, read.problems, source=str(grid.label), placed=read.placed,
-                            dropped=read.dropped)
+            return Imported(
+                name, read.card, read.problems, source=str(grid.label), placed=read.placed, dropped=read.dropped
+            )
         if len(chosen) == 1 and (table is not None or sheet is not None):
             labels = ", ".join(render(f"import.col-{kind}") for kind in missing)
-            return Imported(name, None, [Problem("import-no-columns", name, args={
-                "where": grid.label, "missing": labels})], readable=False)
+            return Imported(
+                name,
+                None,
+                [Problem("import-no-columns", name, args={"where": grid.label, "missing": labels})],
+                readable=False,
+            )
     return Imported(name, None, [Problem("import-no-table", name, args={"count": len(grids)})], readable=False)

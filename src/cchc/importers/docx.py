@@ -98,8 +98,13 @@ def read_docx(path: Path) -> list[Grid]:
                 preamble.append(text)
         elif child.tag == qn("w:tbl"):
             table = Table(child, doc)
-            grids.append(Grid(render("import.table-label", n=len(grids) + 1),
-                              _docx_rows(table, len(grids) + 1, numbers), preamble[-12:]))
+            grids.append(
+                Grid(
+                    render("import.table-label", n=len(grids) + 1),
+                    _docx_rows(table, len(grids) + 1, numbers),
+                    preamble[-12:],
+                )
+            )
             preamble = []
     return grids
 
@@ -131,8 +136,16 @@ def _docx_rows(table: Any, number: int, numbers: dict[Any, int]) -> list[list[Ce
             row.append(first)
             top = first.origin or first
             for extra in range(1, span):
-                row.append(Cell(top.text, CellRef(r, col + 1 + extra, table=number), top.text, top.bold,
-                                covered=True, origin=top))
+                row.append(
+                    Cell(
+                        top.text,
+                        CellRef(r, col + 1 + extra, table=number),
+                        top.text,
+                        top.bold,
+                        covered=True,
+                        origin=top,
+                    )
+                )
                 above.pop(col + extra, None)
             col += span
         rows.append(row)

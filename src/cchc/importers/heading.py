@@ -168,20 +168,22 @@ def read_top(lines: list[str], exact: bool) -> TopInfo:
         report = segment[: cut[-1].start()] if cut else segment
         info.report = " ".join(report.split()) or None
         if cut:
-            info.unit = " ".join(segment[cut[-1].end():].split()) or None
+            info.unit = " ".join(segment[cut[-1].end() :].split()) or None
     if info.unit is None:
         unit = re.search(r"(?m)^[ \t]*(?:don vi|co quan)[ \t]*:[ \t]*", folded)
         if unit:
             end = folded.find("\n", unit.end())
-            info.unit = " ".join(joined[unit.end(): end if end != -1 else len(joined)].split()) or None
+            info.unit = " ".join(joined[unit.end() : end if end != -1 else len(joined)].split()) or None
     if info.unit is None:
         info.unit = _bare_unit(lines, info.title)
     return info
 
 
 # What a unit's name starts with, folded: "UBND huyện Quảng Xương", "Sở Nội vụ", "Văn phòng UBND tỉnh".
-_UNIT_START = re.compile(r"(?:ubnd|uy ban nhan dan|so|van phong|thanh tra|phong|chi cuc|cuc|ban quan ly|"
-                         r"ban dan toc)\b")
+_UNIT_START = re.compile(
+    r"(?:ubnd|uy ban nhan dan|so|van phong|thanh tra|phong|chi cuc|cuc|ban quan ly|"
+    r"ban dan toc)\b"
+)
 # The national motto printed beside the unit in a document's header block.
 _MOTTO = re.compile(r"\s+(?:cong hoa xa hoi chu nghia|doc lap\b)")
 

@@ -105,8 +105,17 @@ def roman(text: str) -> int | None:
 
 def _to_roman(n: int) -> str:
     out = []
-    for value, sym in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                       (4, "IV"), (1, "I")):
+    for value, sym in (
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out.append(sym)
             n -= value
@@ -153,15 +162,15 @@ def split_name(name: str, exact: bool) -> tuple[str | None, str]:
     at = m.end() if m else start
     found = _ID.match(name, at)
     if found and (m or found.group(1)[0] in "0123456789" or "." in found.group(1)):
-        rest = name[found.end():]
+        rest = name[found.end() :]
         if exact:
             # The exporter writes "1.2. Title": exactly one space stands between id and title.
             return found.group(1), rest[1:] if rest.startswith(" ") else rest
-        return found.group(1), rest[_SEPARATOR.match(rest).end():].strip()  # type: ignore[union-attr]
+        return found.group(1), rest[_SEPARATOR.match(rest).end() :].strip()  # type: ignore[union-attr]
     if not exact:
         rom = _ROMAN_ID.match(name, at)
         if rom and roman(rom.group(1)):
-            return str(roman(rom.group(1))), name[rom.end():].strip()
+            return str(roman(rom.group(1))), name[rom.end() :].strip()
     return None, name if exact else name.strip()
 
 
@@ -255,14 +264,13 @@ class _Parser:
         self.meta_col: int | None = None
         if self.exact:
             heading = grid.rows[header.header_rows[-1]]
-            self.meta_col = next((c for c, cell in enumerate(heading) if cell.own_text == layout.HEADER),
-                                 None)
+            self.meta_col = next((c for c, cell in enumerate(heading) if cell.own_text == layout.HEADER), None)
 
     def _tt_holds_ids(self) -> bool:
         """TT cells hold a criterion's id as often as a plain number: a table numbered "1", "1.1",
         "1.1.1", not 1 to 96 (where a stray "5.1" must not make every numbered row a field)."""
         ids = numbers = 0
-        for row in self.grid.rows[self.header.first_row:]:
+        for row in self.grid.rows[self.header.first_row :]:
             tt = _tt(self.text(row, "tt"), False)
             if _tt_id(tt) is not None:
                 ids += 1
@@ -296,8 +304,13 @@ class _Parser:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
-            self.problem("import-bad-cell", cell.ref, value=cell.text, what=MessagePart(what),
-                         reason=MessagePart("import.reason-not-number"))
+            self.problem(
+                "import-bad-cell",
+                cell.ref,
+                value=cell.text,
+                what=MessagePart(what),
+                reason=MessagePart("import.reason-not-number"),
+            )
             return None
         if isinstance(value, int):
             return Decimal(value)
@@ -350,8 +363,10 @@ class _Parser:
                 draft.rounds[kind] = value
 
     def has_points(self, row: list[Cell]) -> bool:
-        return any(c is not None and not c.covered and (c.formula is not None or c.text.strip())
-                   for c in (self.cell(row, "max"), self.cell(row, "score")))
+        return any(
+            c is not None and not c.covered and (c.formula is not None or c.text.strip())
+            for c in (self.cell(row, "max"), self.cell(row, "score"))
+        )
 
     def note_text(self, row: list[Cell]) -> str:
         """The unit's note columns of a row: one alone verbatim, several labelled."""
@@ -392,8 +407,12 @@ class _Parser:
         name_cell = self.cell(row, "name")
         name = name_cell.own_text if name_cell is not None else ""
         tt_raw = self.text(row, "tt")
-        if name_cell is not None and name_cell.covered and name_cell.origin is not None and \
-                name_cell.origin.ref.row == name_cell.ref.row:
+        if (
+            name_cell is not None
+            and name_cell.covered
+            and name_cell.origin is not None
+            and name_cell.origin.ref.row == name_cell.ref.row
+        ):
             # A name merged across from the TT column (a field row): the text is the name, not a number.
             name = name_cell.origin.text
             tt_cell = self.cell(row, "tt")
@@ -404,8 +423,9 @@ class _Parser:
         points = self.has_points(row)
         meta = self.row_meta(row, name, name_cell is not None and name_cell.bold)
         # The council's text continues on rows of its own too, where a long one goes on below its node.
-        council = any(self.text(row, kind).strip() for kind in ("appraisal", "appraisal-note", "appraisal-note2",
-                                                                 "reply"))
+        council = any(
+            self.text(row, kind).strip() for kind in ("appraisal", "appraisal-note", "appraisal-note2", "reply")
+        )
         if not (name.strip() or tt_raw.strip() or evidence.strip() or notes.strip() or points or meta or council):
             return False  # a blank row, or one whose cells all belong to merges above
         ref = name_cell.ref if name_cell is not None else row[0].ref
@@ -415,33 +435,49 @@ class _Parser:
             self.start_row(row, r, ref, name, tt_raw, evidence, notes, name_cell, meta)
             return False
         if not tt_raw.strip() and _is_total(name):
-            self.total = (self.number(self.cell(row, "max"), "import.what-max"),
-                          self.number(self.cell(row, "score"), "import.what-score"))
+            self.total = (
+                self.number(self.cell(row, "max"), "import.what-max"),
+                self.number(self.cell(row, "score"), "import.what-score"),
+            )
             self.total_draft = _Draft("", None, name, ref, False)
             self.record(self.total_draft, row)
             self.council_points(self.total_draft, row, fill=False)
             # The total ends the table (signatures may follow), unless it stands above the rows.
             return bool(self.drafts)
         continued = layout.is_continued(name)
-        if (name_cell is not None and name_cell.continued_from_above) or continued or (
-                not name.strip() and not tt_raw.strip()):
+        if (
+            (name_cell is not None and name_cell.continued_from_above)
+            or continued
+            or (not name.strip() and not tt_raw.strip())
+        ):
             self.continuation(row, r, ref, evidence, notes, name if not continued else "")
             return False
-        if self.exact and name.strip() and not tt_raw.strip() and not points and self.current is not None \
-                and split_name(name, True)[0] is None and not (name_cell is not None and name_cell.bold):
+        if (
+            self.exact
+            and name.strip()
+            and not tt_raw.strip()
+            and not points
+            and self.current is not None
+            and split_name(name, True)[0] is None
+            and not (name_cell is not None and name_cell.bold)
+        ):
             # The exporter continues a very long title on the next row, in the name column.
             self.continuation(row, r, ref, evidence, notes, name)
             return False
         self.start_row(row, r, ref, name, tt_raw, evidence, notes, name_cell)
         return False
 
-    def continuation(self, row: list[Cell], r: int, ref: CellRef, evidence: str, notes: str,
-                     name: str) -> None:
+    def continuation(self, row: list[Cell], r: int, ref: CellRef, evidence: str, notes: str, name: str) -> None:
         """A row that continues the criterion above it: points fill blanks, texts are appended."""
         draft = self.current
         if draft is None:
-            self.problem("import-unplaced-row", ref, row=r, text=_preview(evidence or notes or name),
-                         reason=MessagePart("import.reason-nothing-above"))
+            self.problem(
+                "import-unplaced-row",
+                ref,
+                row=r,
+                text=_preview(evidence or notes or name),
+                reason=MessagePart("import.reason-nothing-above"),
+            )
             self.dropped += 1
             return
         for kind, attr, what in (("max", "max", "import.what-max"), ("score", "score", "import.what-score")):
@@ -456,8 +492,13 @@ class _Parser:
                 setattr(draft, attr, value)  # the score printed on the row below its criterion
             else:
                 assert cell is not None
-                self.problem("import-unplaced-row", cell.ref, row=r, text=cell.text.strip(),
-                             reason=MessagePart("import.reason-points-twice", id=draft.id))
+                self.problem(
+                    "import-unplaced-row",
+                    cell.ref,
+                    row=r,
+                    text=cell.text.strip(),
+                    reason=MessagePart("import.reason-points-twice", id=draft.id),
+                )
         self.council_points(draft, row, fill=True)
         if evidence:
             draft.evidence.append(evidence)
@@ -496,23 +537,39 @@ class _Parser:
         if owner is draft or owner is None or id(origin) in self.shared_reported:
             return
         self.shared_reported.add(id(origin))
-        self.problem("import-shared-cell", cell.ref, what=MessagePart(what), owner=owner.id, id=draft.id,
-                     origin=origin.ref)
+        self.problem(
+            "import-shared-cell", cell.ref, what=MessagePart(what), owner=owner.id, id=draft.id, origin=origin.ref
+        )
 
-    def start_row(self, row: list[Cell], r: int, ref: CellRef, name: str, tt_raw: str, evidence: str,
-                  notes: str, name_cell: Cell | None, meta: dict[str, Any] | None = None) -> None:
+    def start_row(
+        self,
+        row: list[Cell],
+        r: int,
+        ref: CellRef,
+        name: str,
+        tt_raw: str,
+        evidence: str,
+        notes: str,
+        name_cell: Cell | None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
         """A row that starts a field or a criterion; a row that cannot be placed is a problem."""
         tt = _tt(tt_raw, self.exact)
         bold = name_cell is not None and name_cell.bold
         tt_cell = self.cell(row, "tt")
         # A field row is marked bold in its TT cell or its name cell (the exporter bolds the name).
-        marked = bold or (not self.exact and tt_cell is not None and not tt_cell.covered and tt_cell.bold
-                          and bool(tt_cell.text.strip()))
+        marked = bold or (
+            not self.exact
+            and tt_cell is not None
+            and not tt_cell.covered
+            and tt_cell.bold
+            and bool(tt_cell.text.strip())
+        )
         node_id: str | None
         if meta is not None:
             # The id the export stored: a field's is not shown, a criterion's name starts with it.
             node_id, is_field = meta["id"], bold
-            title = name if bold else name[len(layout.name_prefix(node_id)):]
+            title = name if bold else name[len(layout.name_prefix(node_id)) :]
         else:
             if self.exact and bold:
                 node_id, title = None, name  # the exporter writes a field's name without its id
@@ -576,8 +633,7 @@ class _Parser:
         group: _Draft | None = None  # an open group known only as a total ("1.?" with points)
         for draft in self.drafts:
             parent = None
-            if group is not None and draft.max is None and draft.score is None and \
-                    _under(draft.id, _known(group.id)):
+            if group is not None and draft.max is None and draft.score is None and _under(draft.id, _known(group.id)):
                 parent = _deepest(draft.id, seen, within=group) or group
             else:
                 group = None
@@ -619,10 +675,17 @@ class _Parser:
             own_note = note
             if extra:
                 note = "\n".join(filter(None, [note, extra]))
-            shown: dict[str, Any] = {"id": draft.id, "tt": tt, "title": title, "max": draft.max,
-                                     "score": draft.score, "evidence": evidence, "note": note or None,
-                                     "applicable": not draft.not_applicable,
-                                     "appraisal": [Appraisal.model_validate(entry) for entry in rounds]}
+            shown: dict[str, Any] = {
+                "id": draft.id,
+                "tt": tt,
+                "title": title,
+                "max": draft.max,
+                "score": draft.score,
+                "evidence": evidence,
+                "note": note or None,
+                "applicable": not draft.not_applicable,
+                "appraisal": [Appraisal.model_validate(entry) for entry in rounds],
+            }
             if draft.meta is not None:
                 try:
                     restored = _from_meta(draft, shown)
@@ -689,6 +752,7 @@ def stored_rounds(stored: Any, cells: list[str], shown: Decimal | None) -> list[
 def council_rounds(draft: _Draft, exact: bool) -> tuple[list[dict[str, Any]], str]:
     """The appraisal entries a row's council's cells hold, and text that belongs to no round (a note
     or reply with no points beside it), kept in the criterion's note so that nothing is lost."""
+
     def joined(kind: str) -> str | None:
         parts = draft.council.get(kind, [])
         text = layout.join_parts(parts) if exact else "\n".join(parts)
@@ -713,8 +777,9 @@ def council_rounds(draft: _Draft, exact: bool) -> tuple[list[dict[str, Any]], st
         entries.append({"score": second, "note": note2})
     leftovers = []
     if first is None:
-        leftovers += [(key, text) for key, text in (("appraisal.import-note", note), ("appraisal.import-reply", reply))
-                      if text]
+        leftovers += [
+            (key, text) for key, text in (("appraisal.import-note", note), ("appraisal.import-reply", reply)) if text
+        ]
     if second is None and note2:
         leftovers.append(("appraisal.import-note", note2))
     return entries, "\n".join(f"{render(key)}: {text}" for key, text in leftovers)
@@ -822,19 +887,24 @@ class TableRead:
     dropped: int
 
 
-def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
-               year: int | None = None) -> TableRead:
+def read_table(grid: Grid, file: str, header: Header, unit: str | None = None, year: int | None = None) -> TableRead:
     """The scorecard in one grid whose header is known, and the problems met reading it;
     ``unit``/``year`` override the file's."""
     parser = _Parser(grid, header, file)
     parser.read()
     criteria = parser.build()
     # Title lines stand above the table in Word, in the rows above the header in Excel (or both).
-    above = [" ".join(c.own_text for c in row if c.own_text.strip()) for row in grid.rows[:header.header_rows[0]]]
+    above = [" ".join(c.own_text for c in row if c.own_text.strip()) for row in grid.rows[: header.header_rows[0]]]
     top = read_top(grid.preamble + [line for line in above if line.strip()], grid.exact)
     total_max, total_score = parser.total if parser.total is not None else (None, None)
-    shown: dict[str, Any] = {"unit": top.unit, "year": top.year, "title": top.title, "report": top.report,
-                             "max": total_max, "score": total_score}
+    shown: dict[str, Any] = {
+        "unit": top.unit,
+        "year": top.year,
+        "title": top.title,
+        "report": top.report,
+        "max": total_max,
+        "score": total_score,
+    }
     total = parser.total_draft
     if total is not None:
         rounds, _ = council_rounds(total, grid.exact)
@@ -858,12 +928,14 @@ def read_table(grid: Grid, file: str, header: Header, unit: str | None = None,
 
 def _scorecard(fields: dict[str, Any], criteria: list[Criterion]) -> Scorecard:
     """The scorecard of the top-level ``fields``, a placeholder for a unit or year not found."""
-    return Scorecard(**{**fields, "unit": fields["unit"] or "", "year": fields["year"] or PLACEHOLDER_YEAR},
-                     criteria=criteria)
+    return Scorecard(
+        **{**fields, "unit": fields["unit"] or "", "year": fields["year"] or PLACEHOLDER_YEAR}, criteria=criteria
+    )
 
 
-def _top_from_meta(grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None],
-                   total: _Draft | None = None) -> dict[str, Any]:
+def _top_from_meta(
+    grid: Grid, header: Header, totals: tuple[Decimal | None, Decimal | None], total: _Draft | None = None
+) -> dict[str, Any]:
     """What the hidden sheet gives back of the top-level fields (see cchc.xlsx.layout): the title
     and year while the first title row holds what the export wrote, the unit and report while the
     second does, the level, and each declared total while the total row shows what it showed."""

@@ -28,8 +28,9 @@ def _xlsx_text(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
-        return format(layout.cell_decimal(float(value)), "f").replace(".", ",") if isinstance(value, float) \
-            else str(value)
+        return (
+            format(layout.cell_decimal(float(value)), "f").replace(".", ",") if isinstance(value, float) else str(value)
+        )
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y") if value.time() == time(0) else value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):

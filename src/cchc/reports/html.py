@@ -102,13 +102,23 @@ def _band_no(index: Decimal | None, bands: tuple[Band, ...]) -> tuple[Band | Non
 
 
 def _rows(root: Row) -> list[CriterionRow]:
-    return [CriterionRow(row.depth, row.node.tt or row.node.id, row.node.id, row.node.title, row.max, row.score,
-                         row.index)
-            for row in root.walk() if row.node is not None]
+    return [
+        CriterionRow(row.depth, row.node.tt or row.node.id, row.node.id, row.node.title, row.max, row.score, row.index)
+        for row in root.walk()
+        if row.node is not None
+    ]
 
 
-def unit_page(card: Scorecard, root: Row, summary: Summary, bands: tuple[Band, ...], anchor: str = "unit",
-              rank: int | None = None, index: Decimal | None = None, evidence: bool = False) -> UnitPage:
+def unit_page(
+    card: Scorecard,
+    root: Row,
+    summary: Summary,
+    bands: tuple[Band, ...],
+    anchor: str = "unit",
+    rank: int | None = None,
+    index: Decimal | None = None,
+    evidence: bool = False,
+) -> UnitPage:
     """The page data of one card rolled up as ``root`` and summarized as ``summary``; ``index`` is the
     ranking's (by final or self points), else the summary's."""
     index = summary.index if index is None else index
@@ -125,8 +135,15 @@ def _sections(ranking: Ranking) -> Iterator[UnitPage]:
         loaded = load_file(unit.summary.file)
         if loaded.card is None:  # changed since it was ranked: leave the section out, not the page
             continue
-        yield unit_page(loaded.card, rolled_up(loaded)[0], unit.summary, ranking.bands, anchor=anchor(position),
-                        rank=unit.rank, index=unit.index)
+        yield unit_page(
+            loaded.card,
+            rolled_up(loaded)[0],
+            unit.summary,
+            ranking.bands,
+            anchor=anchor(position),
+            rank=unit.rank,
+            index=unit.index,
+        )
 
 
 def anchor(position: int) -> str:
@@ -135,8 +152,13 @@ def anchor(position: int) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("cchc.reports", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cchc.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["points"] = lambda value, places=None: format_points(value, places)
     env.filters["pct"] = lambda value: "" if value is None else format_points(value, 2)
     env.filters["signed"] = _signed
@@ -171,24 +193,39 @@ def _common(bands: tuple[Band, ...]) -> dict[str, Any]:
 
 def render_ranking(ranking: Ranking, count: int | None = None) -> str:
     """The ranking page of many cards as one HTML document."""
-    bars = [Bar(u.summary.unit, u.index, _band_no(u.index, ranking.bands)[1], href="#" + anchor(i))
-            for i, u in enumerate(ranking.units)]
+    bars = [
+        Bar(u.summary.unit, u.index, _band_no(u.index, ranking.bands)[1], href="#" + anchor(i))
+        for i, u in enumerate(ranking.units)
+    ]
     heat = [[(value, _band_no(value, ranking.bands)[1]) for value in row] for row in ranking.matrix()]
     years = ", ".join(str(y) for y in sorted(ranking.years)) or "–"
     summaries = [u.summary for u in ranking.units]
     template = _environment().get_template("ranking.html.j2")
     return template.render(
-        **_common(ranking.bands), ranking=ranking, years=years, bars=bars, heat=heat,
-        anchors=[anchor(i) for i in range(len(ranking.units))], count=count if count is not None else
-        len(ranking.units) + len(ranking.unranked), sections=_sections(ranking),
-        problems=ranking.problems, appraised=any(s.appraised is not None for s in summaries),
+        **_common(ranking.bands),
+        ranking=ranking,
+        years=years,
+        bars=bars,
+        heat=heat,
+        anchors=[anchor(i) for i in range(len(ranking.units))],
+        count=count if count is not None else len(ranking.units) + len(ranking.unranked),
+        sections=_sections(ranking),
+        problems=ranking.problems,
+        appraised=any(s.appraised is not None for s in summaries),
         # as in the terminal, a column that would only repeat another is left out
         show_final=any(s.final != s.self_total for s in summaries),
-        show_max=any(s.applicable_max != 100 for s in summaries))
+        show_max=any(s.applicable_max != 100 for s in summaries),
+    )
 
 
-def render_card(card: Scorecard, root: Row, file: str, bands: tuple[Band, ...],
-                problems: list[Problem] | None = None, terms: Terms | None = None) -> str:
+def render_card(
+    card: Scorecard,
+    root: Row,
+    file: str,
+    bands: tuple[Band, ...],
+    problems: list[Problem] | None = None,
+    terms: Terms | None = None,
+) -> str:
     """The page of one card rolled up as ``root`` under ``terms`` (its set's), as one HTML document."""
     page = unit_page(card, root, summarize(card, root, file, terms=terms), bands, evidence=True)
     template = _environment().get_template("card.html.j2")

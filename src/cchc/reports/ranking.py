@@ -51,8 +51,14 @@ class Colour:
 
 # Distinguishable for colour-blind readers and in greyscale print (dark to light by rank of band);
 # every chart also prints the number, so colour is never the only sign.
-_PALETTE = (Colour("#1b7837", "#c7e9c0"), Colour("#2166ac", "#c6dbef"), Colour("#e08214", "#fee0b6"),
-            Colour("#b2182b", "#f4c6c0"), Colour("#762a83", "#e7d4e8"), Colour("#8c510a", "#f6e8c3"))
+_PALETTE = (
+    Colour("#1b7837", "#c7e9c0"),
+    Colour("#2166ac", "#c6dbef"),
+    Colour("#e08214", "#fee0b6"),
+    Colour("#b2182b", "#f4c6c0"),
+    Colour("#762a83", "#e7d4e8"),
+    Colour("#8c510a", "#f6e8c3"),
+)
 #: Below every band.
 NO_BAND = Colour("#8a8a8a", "#eeeeee")
 
@@ -186,11 +192,18 @@ class Ranked:
             "applicable_max": _s(s.applicable_max),
             "index": _s(self.index),
             "band": self.band.name if self.band else None,
-            "fields": [{"id": f.id, "title": f.title, "score": _s(f.score), "max": _s(f.max),
-                        "index": _s(f.index)} for f in s.fields],
-            "previous": None if self.previous is None else {
-                "file": self.previous.file, "year": self.previous.year, "rank": self.previous.rank,
-                "index": _s(self.previous.index)},
+            "fields": [
+                {"id": f.id, "title": f.title, "score": _s(f.score), "max": _s(f.max), "index": _s(f.index)}
+                for f in s.fields
+            ],
+            "previous": None
+            if self.previous is None
+            else {
+                "file": self.previous.file,
+                "year": self.previous.year,
+                "rank": self.previous.rank,
+                "index": _s(self.previous.index),
+            },
             "index_change": _s(self.index_change),
             "rank_change": self.rank_change,
         }
@@ -255,16 +268,28 @@ class Ranking:
         return {
             "by": self.by,
             "units": [u.to_dict() for u in self.units],
-            "unranked": [{"file": u.file, "unit": u.unit, "reason": u.reason, "errors": u.errors,
-                          "problems": [p.to_dict() for p in u.problems]} for u in self.unranked],
+            "unranked": [
+                {
+                    "file": u.file,
+                    "unit": u.unit,
+                    "reason": u.reason,
+                    "errors": u.errors,
+                    "problems": [p.to_dict() for p in u.problems],
+                }
+                for u in self.unranked
+            ],
             "bands": [b.to_dict() for b in self.bands],
             "fields": [{"id": c.id, "title": c.title} for c in self.fields],
             "problems": [p.to_dict() for p in self.problems],
         }
 
 
-def rank(outcomes: Iterable[Summary | Unranked], bands: tuple[Band, ...] = DEFAULT_BANDS, by: str = "final",
-         previous: Iterable[Summary | Unranked] | None = None) -> Ranking:
+def rank(
+    outcomes: Iterable[Summary | Unranked],
+    bands: tuple[Band, ...] = DEFAULT_BANDS,
+    by: str = "final",
+    previous: Iterable[Summary | Unranked] | None = None,
+) -> Ranking:
     """Rank the valid cards by index, highest first; equal shown indices share a rank (1, 1, 3).
 
     Cards of the same unit (accent- and case-insensitive) are all left out with an error; cards of
@@ -289,8 +314,9 @@ def rank(outcomes: Iterable[Summary | Unranked], bands: tuple[Band, ...] = DEFAU
     if previous is not None:
         before = rank(previous, bands, by)
         for ranked in before.units:
-            last[unit_key(ranked.summary.unit)] = Previous(ranked.summary.file, ranked.summary.year, ranked.rank,
-                                                         ranked.index)
+            last[unit_key(ranked.summary.unit)] = Previous(
+                ranked.summary.file, ranked.summary.year, ranked.rank, ranked.index
+            )
         for left in before.unranked:
             reason = render(f"rank.reason.{left.reason}", errors=left.errors)
             problems.append(Problem("rank-previous-unranked", left.file, args={"reason": reason}))
@@ -303,8 +329,7 @@ def _index(summary: Summary, by: str) -> Decimal | None:
     return summary.self_index if by == "self" else summary.index
 
 
-def _ranked(summaries: list[Summary], bands: tuple[Band, ...], by: str,
-            last: dict[str, Previous]) -> list[Ranked]:
+def _ranked(summaries: list[Summary], bands: tuple[Band, ...], by: str, last: dict[str, Previous]) -> list[Ranked]:
     scored = [(s, i) for s in summaries if (i := _index(s, by)) is not None]
     scored.sort(key=lambda pair: (-quantize(pair[1], SHOWN_PLACES), unit_key(pair[0].unit), pair[0].file))
     units: list[Ranked] = []
@@ -348,8 +373,11 @@ def _mixed(summaries: list[Summary], name: str, code: str) -> list[Problem]:
         value = getattr(s, name)
         if value != common:
             line, column = s.at(name)
-            found.append(Problem(code, s.file, line, column, name,
-                                 {"value": show(value), "common": show(common), "count": count}))
+            found.append(
+                Problem(
+                    code, s.file, line, column, name, {"value": show(value), "common": show(common), "count": count}
+                )
+            )
     return found
 
 
@@ -363,4 +391,3 @@ def _level_text(value: object) -> str:
 
 def _s(value: Decimal | None) -> str | None:
     return decimal_text(value)
-

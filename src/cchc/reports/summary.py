@@ -96,22 +96,36 @@ def rolled_up(loaded: Loaded) -> tuple[Row, Terms]:
     return rollup(loaded.card, terms), terms
 
 
-def summarize(card: Scorecard, root: Row, file: str, locations: Locations | None = None,
-              terms: Terms | None = None) -> Summary:
+def summarize(
+    card: Scorecard, root: Row, file: str, locations: Locations | None = None, terms: Terms | None = None
+) -> Summary:
     """The summary of one valid card rolled up as ``root`` under ``terms`` (``locations``: where it was
     read). Final points and the applicable maximum are ``cchc.scorecard.final``'s; a field's index is
     its points over its applicable maximum."""
     result = final(card, root, terms)
-    fields = tuple(FieldSummary(row.node.id, row.node.title, row.score, row.max, row.index)
-                   for row in root.children if row.node is not None)
+    fields = tuple(
+        FieldSummary(row.node.id, row.node.title, row.score, row.max, row.index)
+        for row in root.children
+        if row.node is not None
+    )
     places: tuple[tuple[str, int, int], ...] = ()
     if locations is not None:
         found = locations(card)
         places = tuple((name, *found.at(name)) for name in ("unit", "year", "level"))
     # No appraisal round sets appraised points yet: the column stays empty until one does.
-    return Summary(file=file, unit=card.unit, level=card.level, year=card.year, self_total=root.score,
-                   appraised=None, final=result.points, max=root.max, applicable_max=result.applicable_max,
-                   fields=fields, places=places)
+    return Summary(
+        file=file,
+        unit=card.unit,
+        level=card.level,
+        year=card.year,
+        self_total=root.score,
+        appraised=None,
+        final=result.points,
+        max=root.max,
+        applicable_max=result.applicable_max,
+        fields=fields,
+        places=places,
+    )
 
 
 def summarize_file(path: str) -> Summary | Unranked:
@@ -119,13 +133,13 @@ def summarize_file(path: str) -> Summary | Unranked:
     loaded = load_file(path)
     report = run_checks(loaded, errors_only=True)  # a card's warnings do not change its rank
     if not report.readable:
-        return Unranked(report.file, report.errors, readable=False, reason="unreadable",
-                        problems=tuple(report.problems))
+        return Unranked(
+            report.file, report.errors, readable=False, reason="unreadable", problems=tuple(report.problems)
+        )
     card = loaded.card
     if card is None or report.errors:
         errors = tuple(p for p in report.problems if p.severity is Severity.ERROR)
-        return Unranked(report.file, report.errors, unit=card.unit if card else None,
-                        problems=errors)
+        return Unranked(report.file, report.errors, unit=card.unit if card else None, problems=errors)
     root, terms = rolled_up(loaded)
     summary = summarize(card, root, report.file, loaded.locations, terms)
     if summary.final is None:
@@ -133,8 +147,9 @@ def summarize_file(path: str) -> Summary | Unranked:
     return summary
 
 
-def summarize_files(paths: list[str], jobs: int = 1,
-                    on_done: Callable[[Summary | Unranked], None] | None = None) -> list[Summary | Unranked]:
+def summarize_files(
+    paths: list[str], jobs: int = 1, on_done: Callable[[Summary | Unranked], None] | None = None
+) -> list[Summary | Unranked]:
     """Summaries of many files, in ``jobs`` processes when there are enough; in the order given."""
     return map_files(summarize_file, paths, jobs, on_done)
 

@@ -37,8 +37,9 @@ class _Formats:
     def __init__(self, book: Any, ranking: Ranking) -> None:
         font = {"font_name": FONT, "font_scheme": "none", "font_size": SIZE}
         base = {**font, "border": 1, "valign": "vcenter", "text_wrap": True}
-        self.title = book.add_format({**font, "bold": True, "font_size": 13, "align": "center",
-                                      "valign": "vcenter", "text_wrap": True})
+        self.title = book.add_format(
+            {**font, "bold": True, "font_size": 13, "align": "center", "valign": "vcenter", "text_wrap": True}
+        )
         self.header = book.add_format({**base, "bold": True, "align": "center"})
         self.text = book.add_format(base)
         self.centre = book.add_format({**base, "align": "center"})
@@ -48,11 +49,15 @@ class _Formats:
         self.rank_change = book.add_format({**base, "align": "center", "num_format": "+0;-0;0"})
         self.note = book.add_format({**font, "italic": True})
         # One fill per band for the matrix: the band's light colour behind black text.
-        self.cells = {band.name: book.add_format({**base, "align": "center", "num_format": "0.00",
-                                                  "bg_color": colour_of(band, ranking.bands).light})
-                      for band in ranking.bands}
-        self.no_band = book.add_format({**base, "align": "center", "num_format": "0.00",
-                                        "bg_color": colour_of(None, ranking.bands).light})
+        self.cells = {
+            band.name: book.add_format(
+                {**base, "align": "center", "num_format": "0.00", "bg_color": colour_of(band, ranking.bands).light}
+            )
+            for band in ranking.bands
+        }
+        self.no_band = book.add_format(
+            {**base, "align": "center", "num_format": "0.00", "bg_color": colour_of(None, ranking.bands).light}
+        )
 
 
 def _page(sheet: Any, last_row: int, last_col: int) -> None:
@@ -83,12 +88,16 @@ def _number(sheet: Any, row: int, col: int, value: Decimal | None, fmt: Any) -> 
 def _ranking_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
     sheet = book.add_worksheet(render("rank.xlsx-sheet"))
     appraised = any(u.summary.appraised is not None for u in ranking.units)
-    columns: list[tuple[str, int]] = [("rank.col.rank", 7), ("rank.col.unit", 38), ("rank.col.level", 9),
-                                      ("rank.col.year", 7), ("rank.col.self", 12)]
+    columns: list[tuple[str, int]] = [
+        ("rank.col.rank", 7),
+        ("rank.col.unit", 38),
+        ("rank.col.level", 9),
+        ("rank.col.year", 7),
+        ("rank.col.self", 12),
+    ]
     if appraised:
         columns.append(("rank.col.appraised", 12))
-    columns += [("rank.col.final", 11), ("rank.col.applicable-max", 11), ("rank.col.index", 11),
-                ("rank.col.band", 10)]
+    columns += [("rank.col.final", 11), ("rank.col.applicable-max", 11), ("rank.col.index", 11), ("rank.col.band", 10)]
     if ranking.compared:
         columns += [("rank.col.index-change", 10), ("rank.col.rank-change", 9)]
     keys = [key for key, _ in columns]
@@ -113,10 +122,10 @@ def _ranking_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
         by_col = col["rank.col.self"] if ranking.by == "self" else col["rank.col.final"]
         score_cell = xl_rowcol_to_cell(row, by_col)
         max_cell = xl_rowcol_to_cell(row, col["rank.col.applicable-max"])
-        sheet.write_formula(row, col["rank.col.index"], f"=ROUND({score_cell}/{max_cell}*100,4)", f.index,
-                            float(unit.index))
-        sheet.write_string(row, col["rank.col.band"], unit.band.name if unit.band else render("rank.no-band"),
-                           f.centre)
+        sheet.write_formula(
+            row, col["rank.col.index"], f"=ROUND({score_cell}/{max_cell}*100,4)", f.index, float(unit.index)
+        )
+        sheet.write_string(row, col["rank.col.band"], unit.band.name if unit.band else render("rank.no-band"), f.centre)
         if ranking.compared:
             _number(sheet, row, col["rank.col.index-change"], unit.index_change, f.change)
             if unit.rank_change is None:
@@ -127,37 +136,59 @@ def _ranking_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
     note_row = last_row + 2
     lowest = value_text(ranking.bands[-1].min) if ranking.bands else "0"
     items = "; ".join(render("rank.band-item", name=b.name, min=value_text(b.min)) for b in ranking.bands)
-    note = (render("rank.bands-all", bands=items) if ranking.bands and ranking.bands[-1].min == 0
-            else render("rank.bands", bands=items, lowest=lowest))
+    note = (
+        render("rank.bands-all", bands=items)
+        if ranking.bands and ranking.bands[-1].min == 0
+        else render("rank.bands", bands=items, lowest=lowest)
+    )
     sheet.write_string(note_row, 0, note, f.note)
     chart_row = note_row + 2
     sheet.set_h_pagebreaks([chart_row])  # the chart on a page of its own, never cut by a break
     if ranking.units:
-        _chart(book, sheet, ranking, col["rank.col.unit"], col["rank.col.index"], chart_row,
-               sum(width for _, width in columns))
+        _chart(
+            book,
+            sheet,
+            ranking,
+            col["rank.col.unit"],
+            col["rank.col.index"],
+            chart_row,
+            sum(width for _, width in columns),
+        )
     height_rows = (len(ranking.units) * _BAR_PX + 90) // 20 + 1
     _page(sheet, chart_row + height_rows, last_col)
 
 
-def _chart(book: Any, sheet: Any, ranking: Ranking, name_col: int, index_col: int, at_row: int,
-           width_chars: int) -> None:
+def _chart(
+    book: Any, sheet: Any, ranking: Ranking, name_col: int, index_col: int, at_row: int, width_chars: int
+) -> None:
     """A horizontal bar per unit, rank 1 at the top, each bar in its band's colour."""
     first, last = FIRST_ROW, FIRST_ROW + len(ranking.units) - 1
     name = sheet.get_name()
     chart = book.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": render("rank.xlsx-chart-title"),
-        "categories": [name, first, name_col, last, name_col],
-        "values": [name, first, index_col, last, index_col],
-        "points": [{"fill": {"color": colour_of(u.band, ranking.bands).strong},
-                    "border": {"none": True}} for u in ranking.units],
-        "data_labels": {"value": True, "num_format": "0.00", "font": {"name": FONT, "size": 9}},
-        "gap": 40,
-    })
+    chart.add_series(
+        {
+            "name": render("rank.xlsx-chart-title"),
+            "categories": [name, first, name_col, last, name_col],
+            "values": [name, first, index_col, last, index_col],
+            "points": [
+                {"fill": {"color": colour_of(u.band, ranking.bands).strong}, "border": {"none": True}}
+                for u in ranking.units
+            ],
+            "data_labels": {"value": True, "num_format": "0.00", "font": {"name": FONT, "size": 9}},
+            "gap": 40,
+        }
+    )
     chart.set_title({"name": render("rank.xlsx-chart-title"), "name_font": {"name": FONT, "size": 12}})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"min": 0, "max": 100, "major_unit": 10, "num_font": {"name": FONT, "size": 9},
-                      "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}}})
+    chart.set_x_axis(
+        {
+            "min": 0,
+            "max": 100,
+            "major_unit": 10,
+            "num_font": {"name": FONT, "size": 9},
+            "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}},
+        }
+    )
     chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
     chart.set_size({"width": width_chars * _PX_PER_WIDTH, "height": len(ranking.units) * _BAR_PX + 90})
     sheet.insert_chart(at_row, 0, chart, {"object_position": 1})
@@ -169,7 +200,7 @@ def _matrix_sheet(book: Any, f: _Formats, ranking: Ranking) -> None:
     last_col = 2 + len(fields)
     _title(sheet, f, render("rank.xlsx-matrix-title", years=_years(ranking)), last_col)
     heads = [(render("rank.col.rank"), 7), (render("rank.col.unit"), 38)]
-    heads += [(f'{render("report.field")} {c.id}', 10) for c in fields]
+    heads += [(f"{render('report.field')} {c.id}", 10) for c in fields]
     heads.append((render("rank.col.index"), 11))
     for i, (text, width) in enumerate(heads):
         sheet.set_column(i, i, width)
@@ -196,11 +227,16 @@ def _banded(sheet: Any, row: int, col: int, value: Decimal | None, ranking: Rank
 def build_ranking_xlsx(ranking: Ranking) -> bytes:
     """The workbook's bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-        "default_format_properties": {"font_name": FONT, "font_size": SIZE},
-    })
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": SIZE},
+        },
+    )
     book.set_properties({"title": render("rank.xlsx-title", years=_years(ranking)), "creator": "cchc"})
     formats = _Formats(book, ranking)
     _ranking_sheet(book, formats, ranking)

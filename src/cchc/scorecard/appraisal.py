@@ -28,8 +28,9 @@ def value_in_round(entries: Sequence[Appraisal], round_no: int) -> Decimal | Non
     return None if entry is None else entry.score
 
 
-def revisions(entries: Sequence[Appraisal],
-              self_score: Decimal | None) -> Iterator[tuple[int, Appraisal, Decimal | None]]:
+def revisions(
+    entries: Sequence[Appraisal], self_score: Decimal | None
+) -> Iterator[tuple[int, Appraisal, Decimal | None]]:
     """Each entry with its round (1-based) and the score it revises: the self score for round 1,
     the previous round's after."""
     previous = self_score
@@ -40,7 +41,7 @@ def revisions(entries: Sequence[Appraisal],
 
 def history(entries: Sequence[Appraisal], round_no: int) -> Sequence[Appraisal]:
     """The entries written up to round ``round_no`` (all of them when it is the last or later)."""
-    return entries[:max(round_no, 0)]
+    return entries[: max(round_no, 0)]
 
 
 def notes_until(entries: Sequence[Appraisal], round_no: int) -> tuple[str | None, str | None]:

@@ -27,20 +27,25 @@ class SetCriterion(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Tiêu chí của bộ tiêu chí")
 
-    id: CriterionId = Field(description="Mã tiêu chí, ví dụ \"1\", \"1.1.1\"; đoạn \"?\" là phần mã bị mất.")
-    tt: str | None = Field(None, description="Số thứ tự in ở cột TT của biểu mẫu (\"1\", \"VIII\").")
+    id: CriterionId = Field(description='Mã tiêu chí, ví dụ "1", "1.1.1"; đoạn "?" là phần mã bị mất.')
+    tt: str | None = Field(None, description='Số thứ tự in ở cột TT của biểu mẫu ("1", "VIII").')
     title: str = Field(description="Tên lĩnh vực / tiêu chí / tiêu chí thành phần.")
     max: Points | None = Field(
-        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra.")
+        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra."
+    )
     split_unknown: bool = Field(
-        False, description="Chỉ biết tổng điểm chuẩn của nhóm (dòng bị mất trong bản gốc); các con không có điểm.")
+        False, description="Chỉ biết tổng điểm chuẩn của nhóm (dòng bị mất trong bản gốc); các con không có điểm."
+    )
     survey: bool = Field(False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát.")
     rule: Rule | None = Field(
-        None, description="Cách tính điểm: rate = điểm chuẩn × tỷ lệ (làm tròn 4 chữ số); steps = theo "
-        "thang bậc 'steps'.")
+        None,
+        description="Cách tính điểm: rate = điểm chuẩn × tỷ lệ (làm tròn 4 chữ số); steps = theo thang bậc 'steps'.",
+    )
     steps: list[Step] = Field(
-        default_factory=list, description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
-        "giá trị cho số điểm của bậc đó.")
+        default_factory=list,
+        description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
+        "giá trị cho số điểm của bậc đó.",
+    )
     note: str | None = Field(None, description="Ghi chú (ví dụ: điều đã khôi phục từ bản gốc).")
     children: list[SetCriterion] = Field(default_factory=list, description="Tiêu chí con.")
 
@@ -61,16 +66,19 @@ class CriteriaSet(BaseModel):
 
     set: str = Field(description="Tên bộ tiêu chí.")
     issued_by: str | None = Field(
-        None, description="Văn bản ban hành, ví dụ \"Quyết định số …/QĐ-UBND ngày … của UBND tỉnh …\".")
+        None, description='Văn bản ban hành, ví dụ "Quyết định số …/QĐ-UBND ngày … của UBND tỉnh …".'
+    )
     level: Level | None = Field(None, description="Cấp áp dụng: tinh, so, huyen, xa.")
     year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="Năm đánh giá.")
     not_applicable: Literal["exclude", "full"] = Field(
-        "exclude", description="Tiêu chí không áp dụng: exclude = bỏ khỏi điểm tối đa (chỉ số tính trên điểm "
-        "tối đa áp dụng); full = tính đủ điểm chuẩn.")
+        "exclude",
+        description="Tiêu chí không áp dụng: exclude = bỏ khỏi điểm tối đa (chỉ số tính trên điểm "
+        "tối đa áp dụng); full = tính đủ điểm chuẩn.",
+    )
     bonus_cap: Points | None = Field(
-        None, description="Điểm thưởng tối đa; bỏ trống = bộ tiêu chí không có điểm thưởng.")
-    penalty_cap: Points | None = Field(
-        None, description="Điểm trừ tối đa; bỏ trống = bộ tiêu chí không có điểm trừ.")
+        None, description="Điểm thưởng tối đa; bỏ trống = bộ tiêu chí không có điểm thưởng."
+    )
+    penalty_cap: Points | None = Field(None, description="Điểm trừ tối đa; bỏ trống = bộ tiêu chí không có điểm trừ.")
     max: Points | None = Field(None, description="Tổng điểm chuẩn khai (thường là 100).")
     note: str | None = Field(None, description="Ghi chú về bộ tiêu chí (nguồn, phần đã khôi phục).")
     criteria: list[SetCriterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")

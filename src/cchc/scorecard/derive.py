@@ -8,10 +8,19 @@ from cchc.scorecard.model import Criterion, Scorecard
 
 def _blank(node: SetCriterion) -> Criterion:
     """A card's row for a set's criterion: structure, title, max, rule, survey flag; nothing scored."""
-    return Criterion.model_validate({
-        "id": node.id, "tt": node.tt, "title": node.title, "max": node.max, "split_unknown": node.split_unknown,
-        "survey": node.survey, "rule": node.rule, "steps": list(node.steps),
-        "children": [_blank(child) for child in node.children]})
+    return Criterion.model_validate(
+        {
+            "id": node.id,
+            "tt": node.tt,
+            "title": node.title,
+            "max": node.max,
+            "split_unknown": node.split_unknown,
+            "survey": node.survey,
+            "rule": node.rule,
+            "steps": list(node.steps),
+            "children": [_blank(child) for child in node.children],
+        }
+    )
 
 
 def card_from_set(found: CriteriaSet, set_path: str, unit: str, year: int | None = None) -> Scorecard:
@@ -22,21 +31,44 @@ def card_from_set(found: CriteriaSet, set_path: str, unit: str, year: int | None
     chosen = year if year is not None else found.year
     if chosen is None:
         raise ValueError("year")
-    return Scorecard.model_validate({
-        "unit": unit, "year": chosen, "level": found.level, "max": found.max, "criteria_set": set_path,
-        "criteria": [_blank(node) for node in found.criteria]})
+    return Scorecard.model_validate(
+        {
+            "unit": unit,
+            "year": chosen,
+            "level": found.level,
+            "max": found.max,
+            "criteria_set": set_path,
+            "criteria": [_blank(node) for node in found.criteria],
+        }
+    )
 
 
 def _rule_only(node: Criterion) -> SetCriterion:
     """A set's criterion from a card's row: scores, values, evidence, notes and applicability dropped."""
-    return SetCriterion.model_validate({
-        "id": node.id, "tt": node.tt, "title": node.title, "max": node.max, "split_unknown": node.split_unknown,
-        "survey": node.survey, "rule": node.rule, "steps": list(node.steps),
-        "children": [_rule_only(child) for child in node.children]})
+    return SetCriterion.model_validate(
+        {
+            "id": node.id,
+            "tt": node.tt,
+            "title": node.title,
+            "max": node.max,
+            "split_unknown": node.split_unknown,
+            "survey": node.survey,
+            "rule": node.rule,
+            "steps": list(node.steps),
+            "children": [_rule_only(child) for child in node.children],
+        }
+    )
 
 
 def set_from_card(card: Scorecard, name: str, issued_by: str | None = None) -> CriteriaSet:
     """A criteria set with ``card``'s structure, titles, maxima and rules (for the level and year of the card)."""
-    return CriteriaSet.model_validate({
-        "set": name, "issued_by": issued_by, "level": card.level, "year": card.year, "max": card.max,
-        "criteria": [_rule_only(node) for node in card.criteria]})
+    return CriteriaSet.model_validate(
+        {
+            "set": name,
+            "issued_by": issued_by,
+            "level": card.level,
+            "year": card.year,
+            "max": card.max,
+            "criteria": [_rule_only(node) for node in card.criteria],
+        }
+    )

@@ -41,14 +41,28 @@ INDENT = "  "
 # Characters YAML does not allow raw in a document (or reads as line breaks): always escaped.
 _UNSAFE = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 # Escapes YAML's double-quoted style knows by a short name.
-_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\x00": "\\0", "\x07": "\\a",
-                  "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e",
-                  "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+_SHORT_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\x00": "\\0",
+    "\x07": "\\a",
+    "\x08": "\\b",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
 # A first character that makes a plain scalar mean something else (indicators, quotes, directives).
 _BAD_START = set("-?:,[]{}#&*!|>'\"%@`.~=+")
 # YAML 1.2 core schema numbers and specials, plus YAML 1.1 forms (sexagesimal, underscores, 0x/0o/0b).
 _NUMBERISH = re.compile(
-    r"""[-+]?(?:\.?[0-9][0-9_,.:]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+)""")
+    r"""[-+]?(?:\.?[0-9][0-9_,.:]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN)|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+)"""
+)
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -145,7 +159,7 @@ def _appraisal(entries: Sequence[Appraisal], indent: str, out: list[str]) -> Non
                     items: list[str] = []
                     for cited in value:
                         _evidence(cited, inner + INDENT, items)
-                    lines.extend(line[len(inner):] for line in items)
+                    lines.extend(line[len(inner) :] for line in items)
                 continue
             lines.append(f"{name}: {scalar(str(value), inner)}")
         out.append(f"{item_at}- {lines[0]}")
@@ -226,8 +240,13 @@ def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
     ``target``: where it will be written, for the schema modeline (``modeline``); without it the
     modeline is the one of ``scorecards/`` (MODELINE)."""
     out = [MODELINE if target is None else modeline(target)]
-    top: list[tuple[str, Any]] = [("unit", card.unit), ("year", card.year), ("level", card.level),
-                                  ("title", card.title), ("report", card.report)]
+    top: list[tuple[str, Any]] = [
+        ("unit", card.unit),
+        ("year", card.year),
+        ("level", card.level),
+        ("title", card.title),
+        ("report", card.report),
+    ]
     for key, value in top:
         if value is None:
             continue

@@ -36,10 +36,17 @@ class Final:
         """JSON-ready: numbers as strings so nothing passes through float."""
         s = decimal_text
         # "appraised_part": the tree's nodes have "appraised" (their final round) already.
-        return {"appraised_part": s(self.appraised), "survey": s(self.survey), "bonus": s(self.bonus),
-                "bonus_counted": s(self.bonus_counted), "penalty": s(self.penalty),
-                "penalty_counted": s(self.penalty_counted), "final": s(self.points),
-                "applicable_max": s(self.applicable_max), "final_index": s(self.index)}
+        return {
+            "appraised_part": s(self.appraised),
+            "survey": s(self.survey),
+            "bonus": s(self.bonus),
+            "bonus_counted": s(self.bonus_counted),
+            "penalty": s(self.penalty),
+            "penalty_counted": s(self.penalty_counted),
+            "final": s(self.points),
+            "applicable_max": s(self.applicable_max),
+            "final_index": s(self.index),
+        }
 
 
 def _survey_rows(root: Row) -> list[Row]:
@@ -83,5 +90,6 @@ def final(card: Scorecard, root: Row, terms: Terms | None = None) -> Final:
     else:
         points = (appraised or Decimal(0)) + (survey or Decimal(0)) + bonus_counted - penalty_counted
     maximum = root.applicable_max if root.applicable_max is not None else root.max
-    return Final(appraised, survey, bonus, bonus_counted, penalty, penalty_counted, points, maximum,
-                 percent(points, maximum))
+    return Final(
+        appraised, survey, bonus, bonus_counted, penalty, penalty_counted, points, maximum, percent(points, maximum)
+    )

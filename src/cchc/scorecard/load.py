@@ -37,22 +37,42 @@ MAX_BYTES = 2 * 1024 * 1024
 
 # Message key describing the expected type of each field, for wrong-type problems.
 _EXPECTED = {
-    "id": "type.text", "tt": "type.text", "title": "type.text", "note": "type.text",
-    "unit": "type.text", "report": "type.text", "level": "type.text",
-    "max": "type.number", "score": "type.number", "year": "type.year",
-    "split_unknown": "type.bool", "evidence": "type.list-of-text",
-    "children": "type.list-of-criteria", "criteria": "type.list-of-criteria",
-    "survey": "type.bool", "applicable": "type.bool", "rule": "type.text", "value": "type.text",
-    "steps": "type.list", "criteria_set": "type.text", "bonus": "type.list", "penalty": "type.list",
-    "set": "type.text", "issued_by": "type.text", "not_applicable": "type.text",
-    "bonus_cap": "type.number", "penalty_cap": "type.number", "appraisal": "type.list-of-appraisal",
+    "id": "type.text",
+    "tt": "type.text",
+    "title": "type.text",
+    "note": "type.text",
+    "unit": "type.text",
+    "report": "type.text",
+    "level": "type.text",
+    "max": "type.number",
+    "score": "type.number",
+    "year": "type.year",
+    "split_unknown": "type.bool",
+    "evidence": "type.list-of-text",
+    "children": "type.list-of-criteria",
+    "criteria": "type.list-of-criteria",
+    "survey": "type.bool",
+    "applicable": "type.bool",
+    "rule": "type.text",
+    "value": "type.text",
+    "steps": "type.list",
+    "criteria_set": "type.text",
+    "bonus": "type.list",
+    "penalty": "type.list",
+    "set": "type.text",
+    "issued_by": "type.text",
+    "not_applicable": "type.text",
+    "bonus_cap": "type.number",
+    "penalty_cap": "type.number",
+    "appraisal": "type.list-of-appraisal",
 }
 
 # The fields of the mappings inside a list field (for suggestions when one is misspelt).
 _ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "evidence": REF_FIELDS,
     "steps": tuple(field.alias or name for name, field in Step.model_fields.items()),
-    "bonus": tuple(Adjustment.model_fields), "penalty": tuple(Adjustment.model_fields),
+    "bonus": tuple(Adjustment.model_fields),
+    "penalty": tuple(Adjustment.model_fields),
 }
 
 # Fields of a filled-in card that a criteria set must not carry (it gives criteria, maxima and rules).
@@ -60,21 +80,53 @@ _CARD_ONLY = frozenset({"score", "evidence", "value", "applicable", "appraisal"}
 
 # What people write instead of the English field names, mapped to the field they mean.
 _SYNONYMS = {
-    "ma": "id", "mã": "id", "stt": "tt", "ten": "title", "tên": "title", "tieu_de": "title",
-    "diem_chuan": "max", "điểm_chuẩn": "max", "diem_toi_da": "max", "maximum": "max",
-    "diem": "score", "điểm": "score", "diem_tu_danh_gia": "score", "tu_cham": "score",
-    "tai_lieu": "evidence", "tài_liệu": "evidence", "tai_lieu_kiem_chung": "evidence",
-    "evidences": "evidence", "ghi_chu": "note", "ghi_chú": "note", "giai_trinh": "note",
-    "notes": "note", "con": "children", "tieu_chi": "criteria", "tiêu_chí": "criteria",
-    "don_vi": "unit", "đơn_vị": "unit", "nam": "year", "năm": "year", "cap": "level",
-    "cấp": "level", "tham_dinh": "appraisal", "thẩm_định": "appraisal", "diem_tham_dinh": "appraisal",
-    "ly_do": "note", "lý_do": "note", "y_kien": "note", "ý_kiến": "note", "giai_trinh_don_vi": "reply",
-    "tai_lieu_bo_sung": "evidence", "ngay": "date", "ngày": "date", "nguoi_tham_dinh": "by",
+    "ma": "id",
+    "mã": "id",
+    "stt": "tt",
+    "ten": "title",
+    "tên": "title",
+    "tieu_de": "title",
+    "diem_chuan": "max",
+    "điểm_chuẩn": "max",
+    "diem_toi_da": "max",
+    "maximum": "max",
+    "diem": "score",
+    "điểm": "score",
+    "diem_tu_danh_gia": "score",
+    "tu_cham": "score",
+    "tai_lieu": "evidence",
+    "tài_liệu": "evidence",
+    "tai_lieu_kiem_chung": "evidence",
+    "evidences": "evidence",
+    "ghi_chu": "note",
+    "ghi_chú": "note",
+    "giai_trinh": "note",
+    "notes": "note",
+    "con": "children",
+    "tieu_chi": "criteria",
+    "tiêu_chí": "criteria",
+    "don_vi": "unit",
+    "đơn_vị": "unit",
+    "nam": "year",
+    "năm": "year",
+    "cap": "level",
+    "cấp": "level",
+    "tham_dinh": "appraisal",
+    "thẩm_định": "appraisal",
+    "diem_tham_dinh": "appraisal",
+    "ly_do": "note",
+    "lý_do": "note",
+    "y_kien": "note",
+    "ý_kiến": "note",
+    "giai_trinh_don_vi": "reply",
+    "tai_lieu_bo_sung": "evidence",
+    "ngay": "date",
+    "ngày": "date",
+    "nguoi_tham_dinh": "by",
 }
 
 # Stand-ins for required values that were missing or unreadable, so checking can go on.
-_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "?", "unit": "?", "year": FIRST_YEAR, "criteria": [],
-                                 "set": "?"}
+_PLACEHOLDERS: dict[str, Any] = {"id": "?", "title": "?", "unit": "?", "year": FIRST_YEAR, "criteria": [], "set": "?"}
 
 
 @dataclass
@@ -156,16 +208,17 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
-            return Loaded(name, None, [Problem("file-too-large", name, args={
-                "size": size, "limit": MAX_BYTES})], readable=False)
+            return Loaded(
+                name, None, [Problem("file-too-large", name, args={"size": size, "limit": MAX_BYTES})], readable=False
+            )
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return Loaded(name, None, [Problem("file-unreadable", name, args={"reason": _os_reason(exc)})],
-                      readable=False)
+        return Loaded(name, None, [Problem("file-unreadable", name, args={"reason": _os_reason(exc)})], readable=False)
     if len(data) > MAX_BYTES:  # the file grew between stat and read
-        return Loaded(name, None, [Problem("file-too-large", name, args={
-            "size": len(data), "limit": MAX_BYTES})], readable=False)
+        return Loaded(
+            name, None, [Problem("file-too-large", name, args={"size": len(data), "limit": MAX_BYTES})], readable=False
+        )
     text, problem = decode(data, name)
     if text is None:
         assert problem is not None
@@ -184,8 +237,7 @@ def _os_reason(exc: OSError) -> str:
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     """UTF-8 (a BOM is fine) or a problem pointing at the first bad byte."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem("encoding", file, 1, 1, args={
-            "byte": f"{data[0]:02X}", "hint": render("encoding.utf16")})
+        return None, Problem("encoding", file, 1, 1, args={"byte": f"{data[0]:02X}", "hint": render("encoding.utf16")})
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -207,8 +259,11 @@ def load_text(text: str, file: str = "<text>") -> Loaded:
             problems.append(Problem("empty-file", file, 1, 1))
         return Loaded(file, None, problems)
     if not isinstance(root, Map):
-        problems.append(Problem("not-a-mapping", file, root.line, root.column, args={
-            "what": render("what.top"), "got": kind_of(root)}))
+        problems.append(
+            Problem(
+                "not-a-mapping", file, root.line, root.column, args={"what": render("what.top"), "got": kind_of(root)}
+            )
+        )
         return Loaded(file, None, problems)
     builder = _Builder(file, problems)
     if is_set(root):
@@ -233,33 +288,50 @@ class _Builder:
     def scorecard(self, root: Map) -> Scorecard:
         card, root = self._validate(Scorecard, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
-        card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria",
-                                       Criterion)
+        card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria", Criterion)
         return card
 
     def criteria_set(self, root: Map) -> CriteriaSet:
         found, root = self._validate(CriteriaSet, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
-        found.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria",
-                                        SetCriterion)
+        found.criteria = self._children(
+            criteria_entry[1] if criteria_entry else None, "criteria", "criteria", SetCriterion
+        )
         return found
 
     def _children(self, node: Node | None, path: str, name: str, cls: type[Any]) -> list[Any]:
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return []
         if not isinstance(node, Seq):
-            self.problems.append(Problem("wrong-type", self.file, node.line, node.column, path, {
-                "field": name, "expected": render(_EXPECTED[name]), "got": kind_of(node)}))
+            self.problems.append(
+                Problem(
+                    "wrong-type",
+                    self.file,
+                    node.line,
+                    node.column,
+                    path,
+                    {"field": name, "expected": render(_EXPECTED[name]), "got": kind_of(node)},
+                )
+            )
             return []
         out: list[Any] = []
         # Depth-first without recursion: (yaml node, path, list to append the built node to).
         todo: list[tuple[Node, str, list[Any]]] = [
-            (item, f"{path}[{i}]", out) for i, item in reversed(list(enumerate(node.items)))]
+            (item, f"{path}[{i}]", out) for i, item in reversed(list(enumerate(node.items)))
+        ]
         while todo:
             item, item_path, into = todo.pop()
             if not isinstance(item, Map):
-                self.problems.append(Problem("not-a-mapping", self.file, item.line, item.column, item_path, {
-                    "what": render("what.criterion"), "got": kind_of(item)}))
+                self.problems.append(
+                    Problem(
+                        "not-a-mapping",
+                        self.file,
+                        item.line,
+                        item.column,
+                        item_path,
+                        {"what": render("what.criterion"), "got": kind_of(item)},
+                    )
+                )
                 continue
             crit, item = self._validate(cls, item, item_path, exclude="children")
             into.append(crit)
@@ -267,18 +339,24 @@ class _Builder:
             if kids is None or (isinstance(kids[1], Scalar) and kids[1].is_null):
                 continue
             if not isinstance(kids[1], Seq):
-                self.problems.append(Problem("wrong-type", self.file, kids[1].line, kids[1].column,
-                                             f"{item_path}.children", {
-                                                 "field": "children",
-                                                 "expected": render(_EXPECTED["children"]),
-                                                 "got": kind_of(kids[1])}))
+                self.problems.append(
+                    Problem(
+                        "wrong-type",
+                        self.file,
+                        kids[1].line,
+                        kids[1].column,
+                        f"{item_path}.children",
+                        {"field": "children", "expected": render(_EXPECTED["children"]), "got": kind_of(kids[1])},
+                    )
+                )
                 continue
-            todo.extend((child, f"{item_path}.children[{i}]", crit.children)
-                        for i, child in reversed(list(enumerate(kids[1].items))))
+            todo.extend(
+                (child, f"{item_path}.children[{i}]", crit.children)
+                for i, child in reversed(list(enumerate(kids[1].items)))
+            )
         return out
 
-    def _validate(self, cls: type[BaseModel], node: Map, path: str,
-                  exclude: str) -> tuple[Any, Map]:
+    def _validate(self, cls: type[BaseModel], node: Map, path: str, exclude: str) -> tuple[Any, Map]:
         """Build one mapping's own fields: report Pydantic's errors, drop bad values and try again.
 
         Returns the object and the mapping as it was read (misspelt keys under the field they mean).
@@ -297,8 +375,11 @@ class _Builder:
                     here = Where(self.file, path, node.line, node.column, node.entries)
                     found = (self._problem(cls, here, node, err) for err in errors)
                     self.problems.extend(p for p in found if p is not None)
-                    refused = {str(err["loc"][0]) for err in errors
-                               if len(err["loc"]) == 1 and err["type"] not in ("extra_forbidden", "missing")}
+                    refused = {
+                        str(err["loc"][0])
+                        for err in errors
+                        if len(err["loc"]) == 1 and err["type"] not in ("extra_forbidden", "missing")
+                    }
                 _repair(data, errors)
                 continue
             here = Where(self.file, path, node.line, node.column, node.entries, frozenset(refused))
@@ -311,17 +392,28 @@ class _Builder:
         so that its value is checked and its absence is not reported again (nor the sums it feeds)."""
         known = list(cls.model_fields)
         entries = dict(node.entries)
-        for name, (key, value) in node.entries.items():
+        for name, (key, _value) in node.entries.items():
             if name in cls.model_fields or (cls is SetCriterion and name in _CARD_ONLY):
                 continue
             guess = _guess(name, known)
             if guess is None or guess in entries:
                 continue
-            self.problems.append(Problem("unknown-field", self.file, key.line, key.column, _join(path, name), {
-                "field": name, "suggestion": render("suggest", name=guess)}))
+            self.problems.append(
+                Problem(
+                    "unknown-field",
+                    self.file,
+                    key.line,
+                    key.column,
+                    _join(path, name),
+                    {"field": name, "suggestion": render("suggest", name=guess)},
+                )
+            )
             entries = {guess if k == name else k: v for k, v in entries.items()}
-        return node if len(entries) == len(node.entries) and entries.keys() == node.entries.keys() \
+        return (
+            node
+            if len(entries) == len(node.entries) and entries.keys() == node.entries.keys()
             else Map(entries, node.line, node.column)
+        )
 
     def _problem(self, cls: type[BaseModel], here: Where, node: Map, err: Any) -> Problem | None:
         """The problem for one validation error; None for a value already refused by the reader."""
@@ -338,10 +430,17 @@ class _Builder:
             if cls is SetCriterion and len(loc) == 1 and field in _CARD_ONLY:
                 id_entry = node.entries.get("id")
                 node_id = id_entry[1].text if id_entry and isinstance(id_entry[1], Scalar) else "?"
-                return Problem("set-has-score", self.file, line, col, path, {
-                    "id": render("label.criterion", id=node_id), "field": field})
-            return Problem("unknown-field", self.file, line, col, path, {
-                "field": field, "suggestion": _suggest(field, known)})
+                return Problem(
+                    "set-has-score",
+                    self.file,
+                    line,
+                    col,
+                    path,
+                    {"id": render("label.criterion", id=node_id), "field": field},
+                )
+            return Problem(
+                "unknown-field", self.file, line, col, path, {"field": field, "suggestion": _suggest(field, known)}
+            )
         if kind == "missing":
             return here.problem("missing-field", None, field=name)
         if isinstance(target, Scalar) and target.refused:
@@ -351,23 +450,41 @@ class _Builder:
         value = target.text if isinstance(target, Scalar) else (kind_of(target) if target else "")
         if kind == "bad_rule_value":
             allowed = "rule.allowed-value" if field == "value" else "rule.allowed-threshold"
-            return Problem("bad-value", self.file, line, col, path, {
-                "field": field, "value": value, "allowed": render(allowed)})
+            return Problem(
+                "bad-value", self.file, line, col, path, {"field": field, "value": value, "allowed": render(allowed)}
+            )
         if kind == "bad_number":
-            return Problem("bad-number", self.file, line, col, path, {
-                "field": field, "value": value, "reason": render(err["ctx"]["reason"])})
+            return Problem(
+                "bad-number",
+                self.file,
+                line,
+                col,
+                path,
+                {"field": field, "value": value, "reason": render(err["ctx"]["reason"])},
+            )
         if kind == "literal_error":
-            return Problem("bad-value", self.file, line, col, path, {
-                "field": field, "value": value, "allowed": err["ctx"]["expected"].replace("'", "")})
+            return Problem(
+                "bad-value",
+                self.file,
+                line,
+                col,
+                path,
+                {"field": field, "value": value, "allowed": err["ctx"]["expected"].replace("'", "")},
+            )
         if kind == "string_pattern_mismatch" and field == "date":
-            return Problem("bad-value", self.file, line, col, path, {
-                "field": field, "value": value, "allowed": "dd/mm/yyyy, yyyy-mm-dd"})
+            return Problem(
+                "bad-value",
+                self.file,
+                line,
+                col,
+                path,
+                {"field": field, "value": value, "allowed": "dd/mm/yyyy, yyyy-mm-dd"},
+            )
         if kind == "value_error":
             return Problem("missing-field", self.file, line, col, path, {"field": "doc / title / file / url"})
         if len(loc) == 1:
             expected = render(_EXPECTED.get(name, "type.text"))
-        elif (name == "evidence" and len(loc) == 2) or (name == "appraisal" and len(loc) == 4
-                                                         and loc[2] == "evidence"):
+        elif (name == "evidence" and len(loc) == 2) or (name == "appraisal" and len(loc) == 4 and loc[2] == "evidence"):
             expected = render("type.evidence-item")
         elif name == "appraisal" and len(loc) == 2:
             expected = render("type.mapping")
@@ -377,8 +494,14 @@ class _Builder:
             expected = render("type.text")
         if kind in ("greater_than_equal", "less_than_equal"):
             expected = render("type.year")
-        return Problem("wrong-type", self.file, line, col, path, {
-            "field": field, "expected": expected, "got": kind_of(target) if target else ""})
+        return Problem(
+            "wrong-type",
+            self.file,
+            line,
+            col,
+            path,
+            {"field": field, "expected": expected, "got": kind_of(target) if target else ""},
+        )
 
 
 _TAGS = ("text", "ref")

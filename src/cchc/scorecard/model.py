@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -38,8 +38,7 @@ Level = Literal["tinh", "so", "huyen", "xa"]
 LEVELS: tuple[str, ...] = get_args(Level)
 
 #: Labels of the parts of an evidence mapping written as one line (export, import, messages).
-REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang",
-                              "url": "url"}
+REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang", "url": "url"}
 
 #: A date as officers write it (30/12/2020) or as ISO (2020-12-30); kept as written.
 DATE_PATTERN = r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$"
@@ -61,22 +60,26 @@ def _points(value: Any) -> Any:
 Points = Annotated[
     Decimal,
     BeforeValidator(_points),
-    WithJsonSchema({
-        "anyOf": [
-            {"type": "number", "minimum": 0},
-            {"type": "string", "pattern": r"^\s*\d+(?:[.,]\d+)?\s*$"},
-        ],
-        "description": "Điểm: số thập phân, dấu phẩy hoặc dấu chấm (0,5 / 0.5 / 14).",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*\d+(?:[.,]\d+)?\s*$"},
+            ],
+            "description": "Điểm: số thập phân, dấu phẩy hoặc dấu chấm (0,5 / 0.5 / 14).",
+        }
+    ),
 ]
 
 #: A criterion id such as "1", "1.2", "1.2.3"; a "?" segment marks an id lost in the source.
 CriterionId = Annotated[
     str,
-    WithJsonSchema({
-        "anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}],
-        "description": "Mã tiêu chí: \"1\", \"1.2\", 1.2.3; luôn đọc như văn bản (nên đặt trong ngoặc kép).",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}],
+            "description": 'Mã tiêu chí: "1", "1.2", 1.2.3; luôn đọc như văn bản (nên đặt trong ngoặc kép).',
+        }
+    ),
 ]
 
 
@@ -88,12 +91,11 @@ class EvidenceRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Tài liệu kiểm chứng (chi tiết)")
 
-    doc: str | None = Field(None, description="Số, ký hiệu văn bản: \"1280/KH-UBND\" hoặc "
-                            "\"Kế hoạch số 1280/KH-UBND\".")
+    doc: str | None = Field(None, description='Số, ký hiệu văn bản: "1280/KH-UBND" hoặc "Kế hoạch số 1280/KH-UBND".')
     date: DateText | None = Field(None, description="Ngày ban hành: 30/12/2020 hoặc 2020-12-30.")
     title: str | None = Field(None, description="Trích yếu nội dung.")
     file: str | None = Field(None, description="Tệp tài liệu, đường dẫn tính từ thư mục --evidence-dir.")
-    pages: str | None = Field(None, description="Trang dẫn chứng, ví dụ \"3-5\".")
+    pages: str | None = Field(None, description='Trang dẫn chứng, ví dụ "3-5".')
     url: str | None = Field(None, description="Đường dẫn trên mạng.")
 
     @model_validator(mode="after")
@@ -145,7 +147,7 @@ def _evidence_kind(value: Any) -> str:
 
 #: An evidence item: a line of text as written, or a mapping with the document's details.
 Evidence = Annotated[
-    Union[Annotated[str, Tag("text")], Annotated[EvidenceRef, Tag("ref")]],
+    Annotated[str, Tag("text")] | Annotated[EvidenceRef, Tag("ref")],
     Discriminator(_evidence_kind),
 ]
 
@@ -176,11 +178,12 @@ StepFrom = Annotated[
     Threshold,
     BeforeValidator(_threshold),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({
-        "anyOf": [{"type": "number", "minimum": 0},
-                  {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*%?\s*$"}],
-        "description": "Ngưỡng của bậc: phần trăm (\"90%\", so với tỷ lệ) hoặc số (4, so với số lượng).",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*%?\s*$"}],
+            "description": 'Ngưỡng của bậc: phần trăm ("90%", so với tỷ lệ) hoặc số (4, so với số lượng).',
+        }
+    ),
 ]
 
 
@@ -189,7 +192,7 @@ class Step(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Bậc điểm", populate_by_name=True)
 
-    from_: StepFrom = Field(alias="from", description="Giá trị tối thiểu của bậc: \"90%\" hoặc 4.")
+    from_: StepFrom = Field(alias="from", description='Giá trị tối thiểu của bậc: "90%" hoặc 4.')
     points: Points = Field(description="Số điểm của bậc.")
 
 
@@ -210,12 +213,16 @@ def _value(value: Any) -> Any:
 RuleValue = Annotated[
     str,
     BeforeValidator(_value),
-    WithJsonSchema({
-        "anyOf": [{"type": "number"},
-                  {"type": "string", "pattern": rf"^\s*[-+]?{_NUMBER}\s*(?:%|/\s*[-+]?{_NUMBER})?\s*$"}],
-        "description": "Giá trị để tính điểm: số lượng \"4991/5000\", phần trăm \"99,82%\", tỷ lệ 0,9982, "
-        "hoặc số lần (4) với thang bậc theo số lượng.",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": rf"^\s*[-+]?{_NUMBER}\s*(?:%|/\s*[-+]?{_NUMBER})?\s*$"},
+            ],
+            "description": 'Giá trị để tính điểm: số lượng "4991/5000", phần trăm "99,82%", tỷ lệ 0,9982, '
+            "hoặc số lần (4) với thang bậc theo số lượng.",
+        }
+    ),
 ]
 
 
@@ -235,12 +242,15 @@ class Appraisal(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Thẩm định (một lần)")
 
-    score: Points = Field(description="Điểm thẩm định của lần này. Ở tiêu chí lá là điểm được công nhận; ở nút có "
-                          "con là tổng khai của lần này, được kiểm tra.")
+    score: Points = Field(
+        description="Điểm thẩm định của lần này. Ở tiêu chí lá là điểm được công nhận; ở nút có "
+        "con là tổng khai của lần này, được kiểm tra."
+    )
     note: str | None = Field(None, description="Ý kiến thẩm định: lý do trừ hoặc cộng điểm.")
     reply: str | None = Field(None, description="Giải trình của đơn vị.")
     evidence: list[Evidence] = Field(
-        default_factory=list, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng).")
+        default_factory=list, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng)."
+    )
 
 
 class CardAppraisal(Appraisal):
@@ -253,9 +263,11 @@ class CardAppraisal(Appraisal):
 
 
 #: The appraisal rounds of a criterion, oldest first.
-APPRAISAL_DESCRIPTION = ("Các lần thẩm định, lần đầu trước. Ở tiêu chí lá, lần k lấy điểm của mục thứ k (tiêu chí "
-                         "có ít mục hơn giữ điểm của mục cuối); lần cuối là điểm thẩm định cuối cùng. Ở nút có con "
-                         "và ở đầu bảng, mỗi mục khai tổng của lần đó.")
+APPRAISAL_DESCRIPTION = (
+    "Các lần thẩm định, lần đầu trước. Ở tiêu chí lá, lần k lấy điểm của mục thứ k (tiêu chí "
+    "có ít mục hơn giữ điểm của mục cuối); lần cuối là điểm thẩm định cuối cùng. Ở nút có con "
+    "và ở đầu bảng, mỗi mục khai tổng của lần đó."
+)
 
 
 class Criterion(BaseModel):
@@ -263,32 +275,42 @@ class Criterion(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Tiêu chí")
 
-    id: CriterionId = Field(description="Mã tiêu chí, ví dụ \"1\", \"1.1.1\"; đoạn \"?\" là phần mã bị mất.")
-    tt: str | None = Field(None, description="Số thứ tự in ở cột TT của biểu mẫu (\"1\", \"VIII\").")
+    id: CriterionId = Field(description='Mã tiêu chí, ví dụ "1", "1.1.1"; đoạn "?" là phần mã bị mất.')
+    tt: str | None = Field(None, description='Số thứ tự in ở cột TT của biểu mẫu ("1", "VIII").')
     title: str = Field(description="Tên lĩnh vực / tiêu chí / tiêu chí thành phần.")
     max: Points | None = Field(
-        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra.")
-    score: Points | None = Field(
-        None, description="Điểm tự đánh giá. Bỏ trống = chưa chấm (khác 0).")
+        None, description="Điểm chuẩn (tối đa). Bắt buộc ở tiêu chí lá; ở nút có con là số khai, được kiểm tra."
+    )
+    score: Points | None = Field(None, description="Điểm tự đánh giá. Bỏ trống = chưa chấm (khác 0).")
     split_unknown: bool = Field(
-        False, description="Chỉ biết tổng điểm của nhóm (dòng bị mất trong bản gốc): max/score của nút này "
-        "là số thật; các con chỉ có tên và tài liệu, không có điểm.")
+        False,
+        description="Chỉ biết tổng điểm của nhóm (dòng bị mất trong bản gốc): max/score của nút này "
+        "là số thật; các con chỉ có tên và tài liệu, không có điểm.",
+    )
     survey: bool = Field(
-        False, description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
-        "tài liệu kiểm chứng.")
+        False,
+        description="Phần điều tra xã hội học (ĐTXHH): chấm bằng khảo sát, không tự chấm, không cần "
+        "tài liệu kiểm chứng.",
+    )
     rule: Rule | None = Field(
-        None, description="Cách tính điểm (nếu bộ tiêu chí chưa quy định): rate = điểm chuẩn × tỷ lệ, làm tròn "
-        "4 chữ số; steps = theo thang bậc 'steps'.")
+        None,
+        description="Cách tính điểm (nếu bộ tiêu chí chưa quy định): rate = điểm chuẩn × tỷ lệ, làm tròn "
+        "4 chữ số; steps = theo thang bậc 'steps'.",
+    )
     steps: list[Step] = Field(
-        default_factory=list, description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
-        "giá trị cho số điểm của bậc đó.")
+        default_factory=list,
+        description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
+        "giá trị cho số điểm của bậc đó.",
+    )
     value: RuleValue | None = Field(
-        None, description="Giá trị để tính điểm theo cách tính: \"4991/5000\", \"99,82%\", 0,9982 hoặc số lần.")
-    applicable: bool = Field(
-        True, description="false = tiêu chí không áp dụng với đơn vị (ghi lý do ở 'note').")
+        None, description='Giá trị để tính điểm theo cách tính: "4991/5000", "99,82%", 0,9982 hoặc số lần.'
+    )
+    applicable: bool = Field(True, description="false = tiêu chí không áp dụng với đơn vị (ghi lý do ở 'note').")
     evidence: list[Evidence] = Field(
-        default_factory=list, description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
-        "{doc, date, title, file, pages, url}.")
+        default_factory=list,
+        description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
+        "{doc, date, title, file, pages, url}.",
+    )
     note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
     appraisal: list[Appraisal] = Field(default_factory=list, description=APPRAISAL_DESCRIPTION)
     children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
@@ -304,8 +326,7 @@ class Signer(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Người ký")
 
-    title: str = Field(min_length=1, description="Chức danh ký, ví dụ \"CHỦ TỊCH\" hoặc \"KT. CHỦ TỊCH\\nPHÓ CHỦ "
-                       "TỊCH\".")
+    title: str = Field(min_length=1, description='Chức danh ký, ví dụ "CHỦ TỊCH" hoặc "KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH".')
     name: str | None = Field(None, description="Họ và tên người ký.")
 
 
@@ -318,30 +339,34 @@ class Scorecard(BaseModel):
         json_schema_extra={"$id": "https://cchc.invalid/schemas/scorecard.schema.json"},
     )
 
-    unit: str = Field(description="Đơn vị được chấm, ví dụ \"UBND thành phố Thanh Hóa\".")
+    unit: str = Field(description='Đơn vị được chấm, ví dụ "UBND thành phố Thanh Hóa".')
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Năm đánh giá.")
-    level: Level | None = Field(
-        None, description="Cấp: tinh (tỉnh/bộ), so (sở), huyen (huyện), xa (xã).")
+    level: Level | None = Field(None, description="Cấp: tinh (tỉnh/bộ), so (sở), huyen (huyện), xa (xã).")
     title: str | None = Field(None, description="Tiêu đề bảng.")
     report: str | None = Field(None, description="Văn bản mà bảng được ban hành kèm theo.")
     max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
     score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
     appraisal: list[CardAppraisal] = Field(
-        default_factory=list, description="Tổng điểm thẩm định khai của từng lần (phần thẩm định cộng phần điều tra "
-        "xã hội học), kèm cơ quan thẩm định (by) và ngày (date).")
+        default_factory=list,
+        description="Tổng điểm thẩm định khai của từng lần (phần thẩm định cộng phần điều tra "
+        "xã hội học), kèm cơ quan thẩm định (by) và ngày (date).",
+    )
     criteria_set: str | None = Field(
-        None, description="Bộ tiêu chí mà bảng theo, đường dẫn tính từ thư mục của bảng "
-        "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).")
+        None,
+        description="Bộ tiêu chí mà bảng theo, đường dẫn tính từ thư mục của bảng "
+        "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).",
+    )
     bonus: list[Adjustment] = Field(default_factory=list, description="Điểm thưởng (nếu bộ tiêu chí có).")
     penalty: list[Adjustment] = Field(default_factory=list, description="Điểm trừ (nếu bộ tiêu chí có).")
-    place: str | None = Field(None, description="Địa danh ở dòng ký, ví dụ \"Thanh Hóa\".")
+    place: str | None = Field(None, description='Địa danh ở dòng ký, ví dụ "Thanh Hóa".')
     date: DateText | None = Field(None, description="Ngày ký: 25/12/2021 hoặc 2021-12-25.")
     signer: Signer | None = Field(None, description="Người ký dưới bảng: chức danh và họ tên.")
     criteria: list[Criterion] = Field(description="Các lĩnh vực, mỗi lĩnh vực có tiêu chí con.")
 
 
-def iter_criteria(nodes: list[Criterion], depth: int = 1,
-                  parent: Criterion | None = None) -> Iterator[tuple[Criterion, int, Criterion | None]]:
+def iter_criteria(
+    nodes: list[Criterion], depth: int = 1, parent: Criterion | None = None
+) -> Iterator[tuple[Criterion, int, Criterion | None]]:
     """Every criterion below ``nodes`` with its depth and parent, in table order (no recursion)."""
     stack: list[tuple[Criterion, int, Criterion | None]] = [(n, depth, parent) for n in reversed(nodes)]
     while stack:

@@ -13,8 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 _PLAIN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:([.,  ])\d{3})+(?:[.,]\d+)?")
 _EXPONENT = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
-_NOT_NUMBERS = {".nan", "nan", ".inf", "inf", "+.inf", "-.inf", "+inf", "-inf", "infinity",
-                "-infinity", "+infinity"}
+_NOT_NUMBERS = {".nan", "nan", ".inf", "inf", "+.inf", "-.inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}
 
 #: Longest digit string accepted; beyond it a number is a typing accident, not a score.
 MAX_DIGITS = 30

@@ -12,9 +12,9 @@ It builds its tree from the parser's events rather than from PyYAML's constructo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
-from typing import Any, Union
+from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -72,7 +72,7 @@ class Map:
     column: int
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass
@@ -120,15 +120,29 @@ def parse(text: str, file: str) -> Parsed:
         elif pending is None:
             if not isinstance(node, Scalar):
                 line, col = node.line, node.column
-                problems.append(Problem("wrong-type", file, line, col, args={
-                    "field": "key", "expected": render("type.text"), "got": kind_of(node)}))
+                problems.append(
+                    Problem(
+                        "wrong-type",
+                        file,
+                        line,
+                        col,
+                        args={"field": "key", "expected": render("type.text"), "got": kind_of(node)},
+                    )
+                )
                 node = Scalar("?", True, line, col)
             stack[-1] = (container, node)
         else:
             previous = container.entries.get(pending.text)
             if previous is not None:
-                problems.append(Problem("duplicate-key", file, pending.line, pending.column,
-                                        args={"key": pending.text, "first_line": previous[0].line}))
+                problems.append(
+                    Problem(
+                        "duplicate-key",
+                        file,
+                        pending.line,
+                        pending.column,
+                        args={"key": pending.text, "first_line": previous[0].line},
+                    )
+                )
             else:
                 container.entries[pending.text] = (pending, node)
             stack[-1] = (container, None)
@@ -229,7 +243,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         first_colon = here.find(": ")
         if 0 <= first_colon < col - 1:  # a key and its value came first: the colon is inside the text
             key = here[:first_colon].strip().removeprefix("- ").strip()
-            value = here[first_colon + 2:].strip().replace('"', '\\"')
+            value = here[first_colon + 2 :].strip().replace('"', '\\"')
             return made("yaml.colon-in-text", (line, first_colon + 3), key=key, value=value)
         return made("yaml.indent", (line, _indent_col(here)), line=line, other=_previous_line(lines, line))
     if problem.startswith(("did not find expected key", "did not find expected '-'", "expected <block end>")):
@@ -248,7 +262,7 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
         match = _QUOTED_VALUE.match(text)
         if not match:
             continue
-        quote, rest = match.group(1), text[match.end():]
+        quote, rest = match.group(1), text[match.end() :]
         if quote == '"':
             closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
         else:

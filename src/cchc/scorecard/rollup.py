@@ -160,8 +160,16 @@ def _leaf(node: Criterion, depth: int, terms: Terms, applicable: bool) -> Row:
     if not applicable:
         # "full": the criterion counts as met; "exclude": it leaves the maximum and scores nothing.
         full = terms.not_applicable == "full"
-        return Row(node, depth, maximum, maximum if full else None, node.max, node.score,
-                   applicable_max=maximum if full else Decimal(0), applicable=False)
+        return Row(
+            node,
+            depth,
+            maximum,
+            maximum if full else None,
+            node.max,
+            node.score,
+            applicable_max=maximum if full else Decimal(0),
+            applicable=False,
+        )
     row = Row(node, depth, maximum, node.score, node.max, node.score)
     rule, steps = terms.rule_of(node)
     if rule is not None and not node.split_unknown:
@@ -175,8 +183,9 @@ def _leaf(node: Criterion, depth: int, terms: Terms, applicable: bool) -> Row:
     return row
 
 
-def _row(node: Criterion, depth: int, terms: Terms, rounds: int, applicable: bool = True,
-         in_survey: bool = False) -> Row:
+def _row(
+    node: Criterion, depth: int, terms: Terms, rounds: int, applicable: bool = True, in_survey: bool = False
+) -> Row:
     applicable = applicable and node.applicable
     survey = in_survey or node.survey
     declared = [entry.score for entry in node.appraisal]
@@ -190,10 +199,21 @@ def _row(node: Criterion, depth: int, terms: Terms, rounds: int, applicable: boo
             row.appraisal_rounds = [value_in_round(node.appraisal, k) for k in range(1, rounds + 1)]
         return row
     children = [_row(child, depth + 1, terms, rounds, applicable, survey) for child in node.children]
-    return Row(node, depth, sum((c.max for c in children), Decimal(0)), _sum([c.score for c in children]),
-               node.max, node.score, summed=True, children=children,
-               applicable_max=_sum_max(children), applicable=applicable,
-               appraisal_rounds=_sum_rounds(children, rounds), declared_appraisal=declared, in_survey=survey)
+    return Row(
+        node,
+        depth,
+        sum((c.max for c in children), Decimal(0)),
+        _sum([c.score for c in children]),
+        node.max,
+        node.score,
+        summed=True,
+        children=children,
+        applicable_max=_sum_max(children),
+        applicable=applicable,
+        appraisal_rounds=_sum_rounds(children, rounds),
+        declared_appraisal=declared,
+        in_survey=survey,
+    )
 
 
 def _sum_rounds(children: list[Row], rounds: int) -> list[Decimal | None]:
@@ -226,9 +246,19 @@ def rollup(card: Scorecard, terms: Terms | None = None) -> Row:
     terms = terms if terms is not None else Terms()
     rounds = card_rounds(card)
     fields = [_row(node, 1, terms, rounds) for node in card.criteria]
-    return Row(None, 0, sum((f.max for f in fields), Decimal(0)), _sum([f.score for f in fields]),
-               card.max, card.score, summed=True, children=fields, applicable_max=_sum_max(fields),
-               appraisal_rounds=_sum_rounds(fields, rounds), declared_appraisal=[e.score for e in card.appraisal])
+    return Row(
+        None,
+        0,
+        sum((f.max for f in fields), Decimal(0)),
+        _sum([f.score for f in fields]),
+        card.max,
+        card.score,
+        summed=True,
+        children=fields,
+        applicable_max=_sum_max(fields),
+        appraisal_rounds=_sum_rounds(fields, rounds),
+        declared_appraisal=[e.score for e in card.appraisal],
+    )
 
 
 def mismatches(root: Row) -> list[Row]:

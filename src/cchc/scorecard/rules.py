@@ -91,7 +91,7 @@ def divide_half_up(numerator: Decimal, denominator: Decimal, places: int) -> Dec
         raise ValueError("denominator must be positive")
     # Both as integers over one power of ten, then one integer division with the remainder judged.
     scale = max(decimal_places(numerator), decimal_places(denominator))
-    num = int(numerator.scaleb(scale)) * 10 ** places
+    num = int(numerator.scaleb(scale)) * 10**places
     den = int(denominator.scaleb(scale))
     quotient, remainder = divmod(abs(num), den)
     if 2 * remainder >= den:

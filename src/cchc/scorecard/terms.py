@@ -54,9 +54,12 @@ def terms_of(criteria_set: CriteriaSet | None) -> Terms:
         by_id.setdefault(node.id, node)
         stack.extend(node.children)
     zero = Decimal(0)
-    return Terms(criteria_set.not_applicable,
-                 criteria_set.bonus_cap if criteria_set.bonus_cap is not None else zero,
-                 criteria_set.penalty_cap if criteria_set.penalty_cap is not None else zero, by_id)
+    return Terms(
+        criteria_set.not_applicable,
+        criteria_set.bonus_cap if criteria_set.bonus_cap is not None else zero,
+        criteria_set.penalty_cap if criteria_set.penalty_cap is not None else zero,
+        by_id,
+    )
 
 
 @dataclass(frozen=True)

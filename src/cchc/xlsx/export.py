@@ -92,9 +92,27 @@ from cchc.scorecard.model import Criterion, EvidenceRef, Scorecard, evidence_ite
 from cchc.scorecard.numbers import format_points
 from cchc.scorecard.rollup import Row
 from cchc.xlsx import layout, measure
-from cchc.xlsx.layout import (APPRAISAL, APPRAISED, COLUMNS, EVIDENCE, FIRST_ROW, HEADER_ROW, INDEX_COLUMNS,
-                              INDEX_COUNT, INDEX_FILE, MARK, MAX, NAME, NOTE, POINT_COLUMNS, SCORE, TEXT_COLUMNS,
-                              TITLE_ROWS, TT, Column)
+from cchc.xlsx.layout import (
+    APPRAISAL,
+    APPRAISED,
+    COLUMNS,
+    EVIDENCE,
+    FIRST_ROW,
+    HEADER_ROW,
+    INDEX_COLUMNS,
+    INDEX_COUNT,
+    INDEX_FILE,
+    MARK,
+    MAX,
+    NAME,
+    NOTE,
+    POINT_COLUMNS,
+    SCORE,
+    TEXT_COLUMNS,
+    TITLE_ROWS,
+    TT,
+    Column,
+)
 from cchc.xlsx.measure import CELL_LIMIT, FONT, TABLE_SIZE, TITLE_SIZE
 
 __all__ = ["build_xlsx", "clean_text", "write_xlsx"]
@@ -195,8 +213,10 @@ class _Entry:
         parts = self.texts.get(col, [])
         cells = parts + [""] * (self.height - len(parts))
         if col == NAME:
-            cells = [layout.continued_label(self.label) if i in self.labels and not text else text
-                     for i, text in enumerate(cells)]
+            cells = [
+                layout.continued_label(self.label) if i in self.labels and not text else text
+                for i, text in enumerate(cells)
+            ]
         return cells
 
     def row_heights(self) -> list[float]:
@@ -218,8 +238,9 @@ def _name(node: Criterion, depth: int) -> str:
     return layout.name_prefix(node.id) + node.title
 
 
-def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard | None = None,
-           notes: bool = True) -> _Entry:
+def _entry(
+    node: Criterion | None, row: Row | None, depth: int, card: Scorecard | None = None, notes: bool = True
+) -> _Entry:
     """Clean the texts of one row of the form (its notes only when the form has the column);
     ``card``: the card, when it has appraisal (the council's columns are written)."""
     entry = _Entry(node, row, depth, card is not None)
@@ -228,8 +249,12 @@ def _entry(node: Criterion | None, row: Row | None, depth: int, card: Scorecard 
     else:
         # A mapping item is written as its one line (``str(EvidenceRef)``), which model.evidence_item
         # reads back into the mapping.
-        raw = {TT: node.tt or "", NAME: _name(node, depth),
-               EVIDENCE: "\n".join(str(item) for item in node.evidence), NOTE: node.note or ""}
+        raw = {
+            TT: node.tt or "",
+            NAME: _name(node, depth),
+            EVIDENCE: "\n".join(str(item) for item in node.evidence),
+            NOTE: node.note or "",
+        }
     if not notes:
         del raw[NOTE]
     if card is not None:
@@ -262,8 +287,10 @@ def _entries(root: Row, card: Scorecard, columns: tuple[Column, ...]) -> tuple[l
         entries.append(_entry(row.node, row, row.depth, council, notes))
         if row.node.split_unknown:
             # The group's rows are known by name and evidence only; the points stay on the group.
-            entries.extend(_entry(child, None, depth, council, notes)
-                           for child, depth, _ in iter_criteria(row.node.children, row.depth + 1))
+            entries.extend(
+                _entry(child, None, depth, council, notes)
+                for child, depth, _ in iter_criteria(row.node.children, row.depth + 1)
+            )
     entries.append(_entry(None, root, 0, council, notes))
     widths = _widths(entries, columns)
     at = FIRST_ROW
@@ -285,8 +312,9 @@ def _widths(entries: list[_Entry], columns: tuple[Column, ...]) -> dict[int, int
     the others, so the form prints at the same scale; the council's columns come with their own."""
     widths = {COLUMNS.index(column): column.width for column in columns}
     shared = [col for col in widths if COLUMNS[col].shared]
-    free = sum(column.width for column in COLUMNS
-               if column.shared and (column.optional == "notes" or column in columns))
+    free = sum(
+        column.width for column in COLUMNS if column.shared and (column.optional == "notes" or column in columns)
+    )
     if len(shared) == 1:
         widths[shared[0]] = free
         return widths
@@ -339,7 +367,7 @@ def _call(function: str, args: list[str]) -> str:
     """``function(args)`` within Excel's argument limit: longer lists are cut into calls added by SUM."""
     if len(args) <= ARGS_LIMIT:
         return f"{function}({','.join(args)})"
-    return _call("SUM", [_call(function, args[i:i + ARGS_LIMIT]) for i in range(0, len(args), ARGS_LIMIT)])
+    return _call("SUM", [_call(function, args[i : i + ARGS_LIMIT]) for i in range(0, len(args), ARGS_LIMIT)])
 
 
 def sum_formula(rows: list[int], col: int, blank_when_empty: bool = False) -> str:
@@ -367,8 +395,12 @@ def _shown_exactly(text: str, parts: list[str]) -> bool:
     """Whether the cells holding ``parts`` (``text`` as split over rows) read back as ``text``: no
     character removed or changed by clean_text, no empty part (an empty cell reads as no text), and
     no line ending with "…" before one starting with it (read back as a line the export cut)."""
-    return (clean_text(text)[0] == text and (len(parts) == 1 or "" not in parts)
-            and MARK + "\n" + MARK not in text and layout.join_parts(parts) == text)
+    return (
+        clean_text(text)[0] == text
+        and (len(parts) == 1 or "" not in parts)
+        and MARK + "\n" + MARK not in text
+        and layout.join_parts(parts) == text
+    )
 
 
 def _item_reads_back(item: str | EvidenceRef) -> bool:
@@ -395,15 +427,19 @@ def _row_meta(entry: _Entry) -> dict[str, Any]:
         value = getattr(node, attr)
         # None is a blank cell, read back as None; "" is a blank cell too; a note without its column
         # is kept here alone.
-        if value is not None and (value == "" or col not in entry.texts
-                                  or not _shown_exactly(value, entry.texts[col])):
+        if value is not None and (value == "" or col not in entry.texts or not _shown_exactly(value, entry.texts[col])):
             meta[attr] = [value, layout.digest(entry.written(col))]
     if node.evidence:
         joined = "\n".join(str(item) for item in node.evidence)
-        if not (joined and _shown_exactly(joined, entry.texts[EVIDENCE])
-                and all(_item_reads_back(item) for item in node.evidence)):
-            meta["evidence"] = [[_evidence_json(item) for item in node.evidence],
-                                layout.digest(entry.written(EVIDENCE))]
+        if not (
+            joined
+            and _shown_exactly(joined, entry.texts[EVIDENCE])
+            and all(_item_reads_back(item) for item in node.evidence)
+        ):
+            meta["evidence"] = [
+                [_evidence_json(item) for item in node.evidence],
+                layout.digest(entry.written(EVIDENCE)),
+            ]
     for attr in ("max", "score"):
         # The cell shows the rollup's value (a SUM's cached result, or blank for a row of a group
         # known only as a total); the node may declare another value, or the same with more digits.
@@ -453,9 +489,15 @@ def _meta_text(meta: dict[str, Any]) -> str:
 
 def _top_meta(card: Scorecard, root: Row, lines: list[str], total: _Entry) -> dict[str, Any]:
     """The top-level fields, with digests of the two title rows as written (``lines``)."""
-    meta: dict[str, Any] = {"cchc": layout.VERSION, "unit": card.unit, "year": card.year,
-                            "level": card.level, "title": card.title, "report": card.report,
-                            "lines": [layout.digest([line]) for line in lines]}
+    meta: dict[str, Any] = {
+        "cchc": layout.VERSION,
+        "unit": card.unit,
+        "year": card.year,
+        "level": card.level,
+        "title": card.title,
+        "report": card.report,
+        "lines": [layout.digest([line]) for line in lines],
+    }
     if card.criteria_set is not None:  # the form has no cell for it
         meta["criteria_set"] = card.criteria_set
     for name in ("bonus", "penalty"):
@@ -482,14 +524,18 @@ def _meta_sheet(book: Any, meta: dict[str, Any]) -> None:
     text = layout.dumps(meta)
     size = CELL_LIMIT // 2  # characters: even if every one took two UTF-16 units
     for row, start in enumerate(range(0, max(len(text), 1), size)):
-        sheet.write_string(row, 0, text[start:start + size])
+        sheet.write_string(row, 0, text[start : start + size])
 
 
 # --- the problems of a draft ---------------------------------------------------------------------
 
 #: The problems sheet's columns: header message key and width in characters.
 PROBLEM_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("xlsx.col.severity", 10), ("xlsx.col.code", 26), ("xlsx.col.where", 30), ("xlsx.col.message", 92))
+    ("xlsx.col.severity", 10),
+    ("xlsx.col.code", 26),
+    ("xlsx.col.where", 30),
+    ("xlsx.col.message", 92),
+)
 
 
 def _problems_sheet(book: Any, f: _Formats, problems: list[Problem]) -> None:
@@ -516,8 +562,7 @@ def _problems_sheet(book: Any, f: _Formats, problems: list[Problem]) -> None:
         texts = [measure.clip(clean_text(text)[0]) for text in texts]
         for col, text in enumerate(texts):
             sheet.write_string(row, col, text, f.text[0]) if text else sheet.write_blank(row, col, None, f.text[0])
-        heights.append(measure.row_height(max(measure.line_count(text, rooms[col])
-                                              for col, text in enumerate(texts))))
+        heights.append(measure.row_height(max(measure.line_count(text, rooms[col]) for col, text in enumerate(texts))))
         sheet.set_row(row, heights[-1])
     room = _page_room(_scale(width)) - heights[0] - heights[1]
     breaks, _ = _paginate([(row, [height]) for row, height in enumerate(heights[2:], start=2)], room, room)
@@ -535,8 +580,14 @@ class _Formats:
         # font_scheme none: a font tied to the theme's scheme would show as the theme's Calibri.
         font = {"font_name": FONT, "font_scheme": "none"}
         base = {**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True, "border": 1}
-        title = {**font, "font_size": TITLE_SIZE, "bold": True, "align": "center", "valign": "vcenter",
-                 "text_wrap": True}
+        title = {
+            **font,
+            "font_size": TITLE_SIZE,
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
         self.title: Format = book.add_format(title)
         self.header: Format = book.add_format({**base, "bold": True, "align": "center", "valign": "vcenter"})
         # The table's cells, by kind, in regular and bold; see cell().
@@ -558,10 +609,12 @@ class _Formats:
         # The hidden metadata column: plain text, nothing a reader sees.
         self.meta: Format = book.add_format({**font, "font_size": TABLE_SIZE})
         self.plain: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True})
-        self.place: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
-                                              "align": "center", "italic": True})
-        self.signer: Format = book.add_format({**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True,
-                                               "align": "center", "bold": True})
+        self.place: Format = book.add_format(
+            {**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True, "align": "center", "italic": True}
+        )
+        self.signer: Format = book.add_format(
+            {**font, "font_size": TABLE_SIZE, "valign": "top", "text_wrap": True, "align": "center", "bold": True}
+        )
         self._suffixed: dict[tuple[str, bool, bool], Format] = {}
 
     def cell(self, kind: str, bold: bool, top: bool = True, bottom: bool = True) -> Format:
@@ -628,8 +681,9 @@ class _Writer:
             if removed:
                 self.removed.append((cell, removed))
             if measure.excel_length(text) > CELL_LIMIT:
-                self.notices.append(render("export.notice-clipped", cell=cell,
-                                           length=measure.excel_length(text), limit=CELL_LIMIT))
+                self.notices.append(
+                    render("export.notice-clipped", cell=cell, length=measure.excel_length(text), limit=CELL_LIMIT)
+                )
                 text = measure.clip(text)
             self.lines.append(text)
             # merge_range writes through write(); write the text again as a string to be sure.
@@ -681,9 +735,16 @@ class _Writer:
         for col, length in entry.lengths.items():
             if length > CELL_LIMIT:
                 count = len(entry.texts[col])
-                self.notices.append(render(
-                    "export.notice-split", cell=xl_rowcol_to_cell(entry.first, self.at[col]), id=entry.label,
-                    length=length, limit=CELL_LIMIT, rows=f"{entry.first + 2}–{entry.first + count}"))
+                self.notices.append(
+                    render(
+                        "export.notice-split",
+                        cell=xl_rowcol_to_cell(entry.first, self.at[col]),
+                        id=entry.label,
+                        length=length,
+                        limit=CELL_LIMIT,
+                        rows=f"{entry.first + 2}–{entry.first + count}",
+                    )
+                )
 
     def signature(self, at: int, lines: list[tuple[str, str]], heights: list[float]) -> int:
         """The signature block from sheet row ``at`` (a blank row first), centred over the columns
@@ -718,13 +779,13 @@ class _Writer:
             self.sheet.write_number(at, self.at[MAX], float(row.max), fmt)
             if not row.applicable and row.score is None:
                 # Left out of the maximum ("exclude"): text, which the sums above skip.
-                self.sheet.write_string(at, self.at[SCORE], render("total.not-applicable"),
-                                        self.f.cell("text", entry.bold, True, alone))
+                self.sheet.write_string(
+                    at, self.at[SCORE], render("total.not-applicable"), self.f.cell("text", entry.bold, True, alone)
+                )
             elif row.score is None:
                 self.sheet.write_blank(at, self.at[SCORE], None, fmt)  # not scored yet: blank, never 0
             else:
-                self.sheet.write_number(at, self.at[SCORE], float(row.score),
-                                        self._rated(row, entry.bold, fmt, alone))
+                self.sheet.write_number(at, self.at[SCORE], float(row.score), self._rated(row, entry.bold, fmt, alone))
             if APPRAISED in self.at:
                 if row.appraised is None:
                     self.sheet.write_blank(at, self.at[APPRAISED], None, fmt)
@@ -765,8 +826,7 @@ class _Writer:
         self.sheet.write_formula(at, MAX, f"={total}-{minus}", fmt, cached)
         self.sheet.set_row(at, measure.row_height(1))
 
-    def formula(self, entry: _Entry, col: int, children: list[int], value: Decimal | None,
-                fmt: Format) -> None:
+    def formula(self, entry: _Entry, col: int, children: list[int], value: Decimal | None, fmt: Format) -> None:
         """A SUM over the children's cells cached with the engine's value; the value itself (and a
         notice) when the formula would be too long for Excel."""
         at = entry.first
@@ -779,9 +839,16 @@ class _Writer:
         formula = sum_formula(children, col, blank_when_empty=blank)
         if len(formula) > FORMULA_LIMIT:
             self._constant(at, col, cached, fmt)
-            self.notices.append(render(
-                "export.notice-formula", cell=xl_rowcol_to_cell(at, col), id=entry.label,
-                length=len(formula), limit=FORMULA_LIMIT, value=format_points(value)))
+            self.notices.append(
+                render(
+                    "export.notice-formula",
+                    cell=xl_rowcol_to_cell(at, col),
+                    id=entry.label,
+                    length=len(formula),
+                    limit=FORMULA_LIMIT,
+                    value=format_points(value),
+                )
+            )
             return
         self.sheet.write_formula(at, col, formula, fmt, cached)
 
@@ -798,8 +865,7 @@ class _Writer:
             return
         cells = [cell for cell, _ in self.removed]
         shown = ", ".join(cells[:10]) + (", …" if len(cells) > 10 else "")
-        self.notices.append(render("export.notice-control", count=sum(n for _, n in self.removed),
-                                   cells=shown))
+        self.notices.append(render("export.notice-control", count=sum(n for _, n in self.removed), cells=shown))
 
 
 #: A4 landscape and the margins, in points: the printed table's width and height.
@@ -822,8 +888,9 @@ def _page_room(scale: int) -> float:
     return room * 100 / scale * PAGE_FILL
 
 
-def _paginate(groups: list[tuple[int, list[float]]], first_room: float,
-              room: float) -> tuple[list[int], dict[int, set[int]]]:
+def _paginate(
+    groups: list[tuple[int, list[float]]], first_room: float, room: float
+) -> tuple[list[int], dict[int, set[int]]]:
     """Where the printed pages start: the sheet rows before which a page breaks, and for each group
     (by its first row) the offsets of its rows that start a page.
 
@@ -849,8 +916,9 @@ def _paginate(groups: list[tuple[int, list[float]]], first_room: float,
     return breaks, inside
 
 
-def _page(sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: int, width: float,
-          breaks: list[int], pages: int) -> None:
+def _page(
+    sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: int, width: float, breaks: list[int], pages: int
+) -> None:
     """Panes frozen below the header, A4 landscape, the rows ``repeat`` (first, last) on every printed
     page, printed up to ``last_row`` and ``last_col`` (nothing hidden beyond prints), at the scale
     that fits ``width`` points to the page, breaking before ``breaks``, "Trang 1/``pages``".
@@ -871,8 +939,9 @@ def _page(sheet: Worksheet, repeat: tuple[int, int], last_row: int, last_col: in
     sheet.center_horizontally()
     if breaks:
         sheet.set_h_pagebreaks(breaks)
-    sheet.set_footer(f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer", pages=pages)}',
-                     {"margin": FOOTER_MARGIN})
+    sheet.set_footer(
+        f'&C&"{FONT},Regular"&{FOOTER_SIZE}{render("xlsx.footer", pages=pages)}', {"margin": FOOTER_MARGIN}
+    )
 
 
 def _sheet_name(name: str) -> str:
@@ -975,8 +1044,7 @@ def _web_url(name: str) -> str | None:
     return name if "://" in name else "http://" + name
 
 
-def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | None,
-                 workbook_dir: Path | None) -> None:
+def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | None, workbook_dir: Path | None) -> None:
     """The sheet "Tài liệu kiểm chứng": the index of ``cchc evidence``, one row per cited document,
     the most leaned-on first, and the file or address it is cited by (a link where one can work)."""
     sheet = book.add_worksheet(_sheet_name(render(layout.EVIDENCE_SHEET)))
@@ -1003,8 +1071,10 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
         link = _first_link(targets, evidence_dir, workbook_dir)
         # The file column: the linked name, else every file or address cited (as text: no link).
         files = link[1] if link else "\n".join(name for _, name in targets)
-        texts = [measure.clip(clean_text(text)[0])
-                 for text in (doc_type, number, dates, subject, criteria, str(count), files)]
+        texts = [
+            measure.clip(clean_text(text)[0])
+            for text in (doc_type, number, dates, subject, criteria, str(count), files)
+        ]
         for col, text in enumerate(texts):
             if col == INDEX_COUNT:
                 sheet.write_number(row, col, count, f.points[0])
@@ -1014,16 +1084,16 @@ def _index_sheet(book: Any, f: _Formats, card: Scorecard, evidence_dir: Path | N
                 sheet.write_string(row, col, text, f.tt[0] if col < 3 else f.text[0])
             else:
                 sheet.write_blank(row, col, None, f.text[0])
-        heights.append(measure.row_height(max(measure.line_count(text, rooms[col])
-                                              for col, text in enumerate(texts))))
+        heights.append(measure.row_height(max(measure.line_count(text, rooms[col]) for col, text in enumerate(texts))))
         sheet.set_row(row, heights[-1])
     room = _page_room(_scale(width)) - heights[0] - heights[1]
     breaks, _ = _paginate([(row, [height]) for row, height in enumerate(heights[2:], start=2)], room, room)
     _page(sheet, (0, 1), max(1, len(documents) + 1), last_col, width, breaks, len(breaks) + 1)
 
 
-def _first_link(targets: list[tuple[str, str]], evidence_dir: Path | None,
-                workbook_dir: Path | None) -> tuple[str, str] | None:
+def _first_link(
+    targets: list[tuple[str, str]], evidence_dir: Path | None, workbook_dir: Path | None
+) -> tuple[str, str] | None:
     """(URL, name as cited) of the first cited file found in ``evidence_dir`` or web address."""
     for kind, name in targets:
         if kind == "url":
@@ -1050,9 +1120,15 @@ def _link(sheet: Worksheet, row: int, col: int, url: str, text: str, fmt: Format
 # --- the workbook -------------------------------------------------------------------------------
 
 
-def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
-               workbook_dir: Path | None = None, draft: list[Problem] | None = None,
-               notes: bool = True) -> tuple[bytes, list[str]]:
+def build_xlsx(
+    card: Scorecard,
+    root: Row,
+    *,
+    evidence_dir: Path | None = None,
+    workbook_dir: Path | None = None,
+    draft: list[Problem] | None = None,
+    notes: bool = True,
+) -> tuple[bytes, list[str]]:
     """The workbook's bytes and the notices (rendered) about what had to be changed to fit Excel.
 
     ``evidence_dir``: the folder of the evidence files, whose cited files get links in the index
@@ -1062,15 +1138,18 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
     holds any appraisal (see has_appraisal).
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,  # no temporary files of its own: the only file written is ours
-        # Belt and braces: even a stray write() never turns text into a formula, number or link.
-        "strings_to_formulas": False,
-        "strings_to_numbers": False,
-        "strings_to_urls": False,
-        "default_format_properties": {"font_name": FONT, "font_size": TABLE_SIZE},
-        "default_row_height": 21,  # pixels: Times New Roman 12 needs 15,75 pt
-    })
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,  # no temporary files of its own: the only file written is ours
+            # Belt and braces: even a stray write() never turns text into a formula, number or link.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": TABLE_SIZE},
+            "default_row_height": 21,  # pixels: Times New Roman 12 needs 15,75 pt
+        },
+    )
     title = clean_text((card.title or "") or render("xlsx.title", year=card.year))[0][:255]
     book.set_properties({"title": title, "subject": clean_text(card.unit)[0][:255], "creator": layout.CREATOR})
     sheet = book.add_worksheet(_sheet_name(render(layout.FORM_SHEET)))
@@ -1117,18 +1196,24 @@ def build_xlsx(card: Scorecard, root: Row, *, evidence_dir: Path | None = None,
 SUFFIXES = (".xlsx",)
 
 
-def write_xlsx(card: Scorecard, root: Row, out: Path, *, source: Path | None, overwrite: bool,
-               evidence_dir: Path | None = None, draft: list[Problem] | None = None,
-               notes: bool = True) -> list[str]:
+def write_xlsx(
+    card: Scorecard,
+    root: Row,
+    out: Path,
+    *,
+    source: Path | None,
+    overwrite: bool,
+    evidence_dir: Path | None = None,
+    draft: list[Problem] | None = None,
+    notes: bool = True,
+) -> list[str]:
     """Write ``card`` (rolled up as ``root``) to ``out`` as the form; return notices for stderr.
 
     ``evidence_dir``: link the cited files found there from the evidence index sheet. Raises
     cchc.output.OutputError for every user error: see there for what is refused.
     """
     out = Path(out)
-    safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES,
-                           "err.output-suffix")
-    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft,
-                               notes=notes)
+    safewrite.check_target(out, Path(source) if source is not None else None, overwrite, SUFFIXES, "err.output-suffix")
+    data, notices = build_xlsx(card, root, evidence_dir=evidence_dir, workbook_dir=out.parent, draft=draft, notes=notes)
     safewrite.write_atomic(data, out, overwrite)
     return notices

@@ -48,13 +48,57 @@ from typing import Any, NamedTuple
 
 from cchc.messages import render
 
-__all__ = ["APPRAISAL", "APPRAISED", "COLUMNS", "CREATOR", "EVIDENCE", "EVIDENCE_SHEET", "FIRST_ROW", "FORM_SHEET",
-           "HEADER", "HEADER_ROW", "INDEX_COLUMNS", "INDEX_COUNT", "INDEX_FILE", "MARK", "MAX", "META_TEXTS", "NAME",
-           "NOTE", "POINT_COLUMNS", "SCORE", "SHEET", "TEXT_COLUMNS", "TITLE_ROWS", "TT", "VERSION", "Column",
-           "appraisal_text", "cell_decimal", "column_letter", "column_sets", "continued_label", "digest", "dumps",
-           "form_columns", "header_texts", "is_continued", "join_parts", "loads", "meta_col", "name_prefix",
-           "number_pair", "number_text", "positions", "read_appraisal_text", "read_title_lines", "stored_number",
-           "stored_text", "title_lines", "title_merges"]
+__all__ = [
+    "APPRAISAL",
+    "APPRAISED",
+    "COLUMNS",
+    "CREATOR",
+    "EVIDENCE",
+    "EVIDENCE_SHEET",
+    "FIRST_ROW",
+    "FORM_SHEET",
+    "HEADER",
+    "HEADER_ROW",
+    "INDEX_COLUMNS",
+    "INDEX_COUNT",
+    "INDEX_FILE",
+    "MARK",
+    "MAX",
+    "META_TEXTS",
+    "NAME",
+    "NOTE",
+    "POINT_COLUMNS",
+    "SCORE",
+    "SHEET",
+    "TEXT_COLUMNS",
+    "TITLE_ROWS",
+    "TT",
+    "VERSION",
+    "Column",
+    "appraisal_text",
+    "cell_decimal",
+    "column_letter",
+    "column_sets",
+    "continued_label",
+    "digest",
+    "dumps",
+    "form_columns",
+    "header_texts",
+    "is_continued",
+    "join_parts",
+    "loads",
+    "meta_col",
+    "name_prefix",
+    "number_pair",
+    "number_text",
+    "positions",
+    "read_appraisal_text",
+    "read_title_lines",
+    "stored_number",
+    "stored_text",
+    "title_lines",
+    "title_merges",
+]
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -209,15 +253,21 @@ def read_appraisal_text(text: str) -> list[dict[str, Any]] | None:
     for line in text.split("\n"):
         found = _ROUND.match(line)
         if found and int(found.group(1)) == len(entries) + 1:
-            entries.append({"score": Decimal(found.group(2).replace(",", ".")), "note": found.group(3),
-                            "reply": None, "evidence": []})
+            entries.append(
+                {
+                    "score": Decimal(found.group(2).replace(",", ".")),
+                    "note": found.group(3),
+                    "reply": None,
+                    "evidence": [],
+                }
+            )
             last = "note"
         elif not entries:
             return None
         elif line.startswith(reply_head) and entries[-1]["reply"] is None:
-            entries[-1]["reply"], last = line[len(reply_head):], "reply"
+            entries[-1]["reply"], last = line[len(reply_head) :], "reply"
         elif line.startswith(item_head):
-            entries[-1]["evidence"].append(line[len(item_head):])
+            entries[-1]["evidence"].append(line[len(item_head) :])
             last = "evidence"
         elif last == "evidence":
             entries[-1]["evidence"][-1] += "\n" + line
@@ -243,11 +293,11 @@ def read_title_lines(lines: list[str]) -> tuple[str | None, str | None, str | No
     middle, _, end = tail.partition("\1")
     unit_head = render("xlsx.unit", unit="\0").partition("\0")[0]
     if second.startswith(head) and second.endswith(end) and middle in second:
-        inner = second[len(head): len(second) - len(end)]
+        inner = second[len(head) : len(second) - len(end)]
         cut = inner.rfind(middle)
-        report, unit = inner[:cut] or None, inner[cut + len(middle):] or None
+        report, unit = inner[:cut] or None, inner[cut + len(middle) :] or None
     elif second.startswith(unit_head):
-        unit = second[len(unit_head):] or None
+        unit = second[len(unit_head) :] or None
     return title, report, unit
 
 

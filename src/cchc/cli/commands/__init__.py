@@ -10,7 +10,7 @@ functions below, so their messages are ours and follow the language too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -22,14 +22,14 @@ from cchc.messages import render
 E = TypeVar("E", bound=Enum)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How ``total`` and ``evidence`` print their result."""
 
     text = "text"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     """How ``validate`` prints its report."""
 
     text = "text"
@@ -88,10 +88,17 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 # Options and arguments several commands take alike.
 ScorecardFile = Annotated[Path, typer.Argument(help="arg.file", metavar="cli.metavar-file", show_default=False)]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="opt.format", parser=one_of(OutputFormat))]
-EvidenceDir = Annotated[Path | None, typer.Option("--evidence-dir", help="opt.evidence-dir", metavar="cli.metavar-dir",
-                                                  parser=existing_dir, show_default=False)]
+EvidenceDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence-dir", help="opt.evidence-dir", metavar="cli.metavar-dir", parser=existing_dir, show_default=False
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="opt.force")]
-Width = Annotated[int | None, typer.Option("--width", help="opt.width", metavar="cli.metavar-n",
-                                          parser=whole_number(20), show_default=False)]
-CriteriaSetOption = Annotated[Path | None, typer.Option("--criteria-set", help="opt.criteria-set",
-                                                        metavar="cli.metavar-file", show_default=False)]
+Width = Annotated[
+    int | None,
+    typer.Option("--width", help="opt.width", metavar="cli.metavar-n", parser=whole_number(20), show_default=False),
+]
+CriteriaSetOption = Annotated[
+    Path | None, typer.Option("--criteria-set", help="opt.criteria-set", metavar="cli.metavar-file", show_default=False)
+]

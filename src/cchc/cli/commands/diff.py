@@ -11,11 +11,12 @@ from cchc.cli.commands import Format, OutputFormat, Width, fail, whole_number
 
 
 def diff(
-    files: Annotated[list[Path], typer.Argument(help="arg.diff-files", metavar="cli.metavar-file",
-                                                show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="arg.diff-files", metavar="cli.metavar-file", show_default=False)],
     output_format: Format = OutputFormat.text,
-    round_no: Annotated[int | None, typer.Option("--round", help="opt.round", metavar="cli.metavar-n",
-                                                 parser=whole_number(1), show_default=False)] = None,
+    round_no: Annotated[
+        int | None,
+        typer.Option("--round", help="opt.round", metavar="cli.metavar-n", parser=whole_number(1), show_default=False),
+    ] = None,
     width: Width = None,
 ) -> None:
     """Exit 0 when there is no difference, 1 when there is one, 2 when a file cannot be read."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from cchc.cli.commands import Width, EvidenceDir, Format, OutputFormat, ScorecardFile
+from cchc.cli.commands import EvidenceDir, Format, OutputFormat, ScorecardFile, Width
 
 
-def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evidence_dir: EvidenceDir = None,
-             width: Width = None) -> None:
+def evidence(
+    file: ScorecardFile,
+    output_format: Format = OutputFormat.text,
+    evidence_dir: EvidenceDir = None,
+    width: Width = None,
+) -> None:
     """Print the index of cited documents; exit 1 when the scorecard has an error."""
     from cchc.checks import run_checks
     from cchc.cli.reporters import dump_json, evidence_table, print_problems, stdout_console
@@ -23,8 +27,15 @@ def evidence(file: ScorecardFile, output_format: Format = OutputFormat.text, evi
     report = run_checks(loaded, evidence_dir)
     evidence_problems = [p for p in report.problems if p.code.startswith("evidence-")]
     if output_format is OutputFormat.json:
-        print(dump_json({"file": str(file), "documents": [d.to_dict() for d in documents],
-                         "problems": [p.to_dict() for p in evidence_problems]}))
+        print(
+            dump_json(
+                {
+                    "file": str(file),
+                    "documents": [d.to_dict() for d in documents],
+                    "problems": [p.to_dict() for p in evidence_problems],
+                }
+            )
+        )
     else:
         out = stdout_console(width)
         out.print(evidence_table(loaded.card, documents, out.width))

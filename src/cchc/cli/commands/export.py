@@ -14,9 +14,16 @@ def export(
     file: ScorecardFile,
     xlsx: Annotated[Path, typer.Option("--xlsx", help="opt.xlsx", metavar="cli.metavar-file", show_default=False)],
     force: Force = False,
-    evidence_dir: Annotated[Path | None, typer.Option(
-        "--evidence-dir", help="opt.export-evidence-dir", metavar="cli.metavar-dir", parser=existing_dir,
-        show_default=False)] = None,
+    evidence_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence-dir",
+            help="opt.export-evidence-dir",
+            metavar="cli.metavar-dir",
+            parser=existing_dir,
+            show_default=False,
+        ),
+    ] = None,
     draft: Annotated[bool, typer.Option("--draft", help="opt.draft")] = False,
     no_notes: Annotated[bool, typer.Option("--no-notes", help="opt.no-notes")] = False,
 ) -> None:
@@ -45,8 +52,16 @@ def export(
     try:
         # The set's rules and not-applicable convention shape the printed scores and the applicable max.
         root = rollup(loaded.card, terms_of(set_for_card(loaded).criteria_set))
-        notices = write_xlsx(loaded.card, root, xlsx, source=file, overwrite=force, evidence_dir=evidence_dir,
-                             draft=problems, notes=not no_notes)
+        notices = write_xlsx(
+            loaded.card,
+            root,
+            xlsx,
+            source=file,
+            overwrite=force,
+            evidence_dir=evidence_dir,
+            draft=problems,
+            notes=not no_notes,
+        )
     except OutputError as exc:
         raise fail(exc.message) from None
     for notice in notices:  # what had to change to fit Excel (a long cell continued, ...)

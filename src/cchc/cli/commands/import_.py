@@ -13,16 +13,29 @@ from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
 
 def import_table(
     file: Annotated[Path, typer.Argument(help="arg.import-file", metavar="cli.metavar-file", show_default=False)],
-    out: Annotated[Path, typer.Option("--output", "-o", help="opt.import-out", metavar="cli.metavar-file",
-                                      show_default=False)],
-    table: Annotated[int | None, typer.Option("--table", help="opt.table", metavar="cli.metavar-n",
-                                              parser=whole_number(1), show_default=False)] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="opt.sheet", metavar="cli.metavar-name",
-                                              show_default=False)] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="opt.unit", metavar="cli.metavar-name",
-                                             show_default=False)] = None,
-    year: Annotated[int | None, typer.Option("--year", help="opt.year", metavar="cli.metavar-year",
-                                             parser=whole_number(FIRST_YEAR, LAST_YEAR), show_default=False)] = None,
+    out: Annotated[
+        Path, typer.Option("--output", "-o", help="opt.import-out", metavar="cli.metavar-file", show_default=False)
+    ],
+    table: Annotated[
+        int | None,
+        typer.Option("--table", help="opt.table", metavar="cli.metavar-n", parser=whole_number(1), show_default=False),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="opt.sheet", metavar="cli.metavar-name", show_default=False)
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="opt.unit", metavar="cli.metavar-name", show_default=False)
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="opt.year",
+            metavar="cli.metavar-year",
+            parser=whole_number(FIRST_YEAR, LAST_YEAR),
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
     """Write the scorecard, then check it as validate would; exit 0, 1 (errors) or 2 (unreadable)."""
@@ -52,8 +65,11 @@ def import_table(
         # What was read is not the table: a file of its few rows would pass for the scorecard.
         for problem in found:
             print(problem_line(problem))
-        err.print(render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
-                  soft_wrap=True, markup=False)
+        err.print(
+            render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
+            soft_wrap=True,
+            markup=False,
+        )
         err.print(render("import.not-written-dropped", path=out), style="red", soft_wrap=True, markup=False)
         raise typer.Exit(1)
     text = dump_scorecard(imported.card, out)
@@ -70,10 +86,18 @@ def import_table(
     for problem in report.problems():
         print(problem_line(problem))
     if imported.dropped:
-        err.print(render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
-                  soft_wrap=True, markup=False)
+        err.print(
+            render("import.rows-dropped", placed=imported.placed, dropped=imported.dropped),
+            soft_wrap=True,
+            markup=False,
+        )
     count = sum(1 for _ in iter_criteria(imported.card.criteria))
-    err.print(render("import.done", path=out, source=imported.source, count=count,
-                     errors=report.errors, warnings=report.warnings), soft_wrap=True, markup=False)
+    err.print(
+        render(
+            "import.done", path=out, source=imported.source, count=count, errors=report.errors, warnings=report.warnings
+        ),
+        soft_wrap=True,
+        markup=False,
+    )
     # A dropped row is an import-unplaced-row error already; exit 1 stands even if that changes.
     raise typer.Exit(max(report.exit_code(), 1 if imported.dropped else 0))

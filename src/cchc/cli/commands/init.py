@@ -23,12 +23,20 @@ def _relative(target: Path, start: Path) -> str:
 
 def init(
     set_file: SetFile,
-    out: Annotated[Path, typer.Option("--output", "-o", help="opt.init-out", metavar="cli.metavar-file",
-                                      show_default=False)],
-    unit: Annotated[str, typer.Option("--unit", help="opt.init-unit", metavar="cli.metavar-name",
-                                      show_default=False)],
-    year: Annotated[int | None, typer.Option("--year", help="opt.init-year", metavar="cli.metavar-year",
-                                             parser=whole_number(1990, 2100), show_default=False)] = None,
+    out: Annotated[
+        Path, typer.Option("--output", "-o", help="opt.init-out", metavar="cli.metavar-file", show_default=False)
+    ],
+    unit: Annotated[str, typer.Option("--unit", help="opt.init-unit", metavar="cli.metavar-name", show_default=False)],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="opt.init-year",
+            metavar="cli.metavar-year",
+            parser=whole_number(1990, 2100),
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
     """Write the blank card, then check it as validate would; exit 0 (only "unscored" warnings), 1 or 2."""
@@ -73,6 +81,5 @@ def init(
         if problem.code != "unscored":  # a blank card is unscored everywhere: that is no news
             print(problem_line(problem))
     count = sum(1 for _ in iter_criteria(card.criteria))
-    stderr_console().print(render("init.done", path=out, source=set_file, count=count), soft_wrap=True,
-                           markup=False)
+    stderr_console().print(render("init.done", path=out, source=set_file, count=count), soft_wrap=True, markup=False)
     raise typer.Exit(1 if written.errors else 0)

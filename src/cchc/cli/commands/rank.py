@@ -29,12 +29,16 @@ class By(StrEnum):
 # Options ``cchc report`` takes alike.
 Paths = Annotated[list[str], typer.Argument(help="arg.rank-paths", metavar="cli.metavar-path", show_default=False)]
 ByOption = Annotated[By, typer.Option("--by", help="opt.by", parser=one_of(By))]
-Bands = Annotated[str | None, typer.Option("--bands", help="opt.bands", metavar="cli.metavar-bands",
-                                           show_default=False)]
-Previous = Annotated[list[str] | None, typer.Option("--previous", help="opt.previous", metavar="cli.metavar-path",
-                                                    show_default=False)]
-Jobs = Annotated[int | None, typer.Option("--jobs", "-j", help="opt.jobs", metavar="cli.metavar-n",
-                                          parser=whole_number(1), show_default=False)]
+Bands = Annotated[
+    str | None, typer.Option("--bands", help="opt.bands", metavar="cli.metavar-bands", show_default=False)
+]
+Previous = Annotated[
+    list[str] | None, typer.Option("--previous", help="opt.previous", metavar="cli.metavar-path", show_default=False)
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="opt.jobs", metavar="cli.metavar-n", parser=whole_number(1), show_default=False),
+]
 
 
 def rank(
@@ -44,8 +48,9 @@ def rank(
     previous: Previous = None,
     fields: Annotated[bool, typer.Option("--fields", help="opt.fields")] = False,
     output_format: Format = OutputFormat.text,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="opt.rank-xlsx", metavar="cli.metavar-file",
-                                              show_default=False)] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="opt.rank-xlsx", metavar="cli.metavar-file", show_default=False)
+    ] = None,
     force: Force = False,
     jobs: Jobs = None,
     width: Width = None,

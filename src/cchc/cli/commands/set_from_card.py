@@ -12,12 +12,15 @@ from cchc.cli.commands import Force, ScorecardFile, fail
 
 def set_from_card(
     file: ScorecardFile,
-    out: Annotated[Path, typer.Option("--output", "-o", help="opt.set-out", metavar="cli.metavar-file",
-                                      show_default=False)],
-    name: Annotated[str | None, typer.Option("--name", help="opt.set-name", metavar="cli.metavar-name",
-                                             show_default=False)] = None,
-    issued_by: Annotated[str | None, typer.Option("--issued-by", help="opt.issued-by", metavar="cli.metavar-name",
-                                                  show_default=False)] = None,
+    out: Annotated[
+        Path, typer.Option("--output", "-o", help="opt.set-out", metavar="cli.metavar-file", show_default=False)
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="opt.set-name", metavar="cli.metavar-name", show_default=False)
+    ] = None,
+    issued_by: Annotated[
+        str | None, typer.Option("--issued-by", help="opt.issued-by", metavar="cli.metavar-name", show_default=False)
+    ] = None,
     force: Force = False,
 ) -> None:
     """Write the set (scores, values, evidence and notes dropped); exit 0, 1 (the card has errors) or 2."""
@@ -45,8 +48,11 @@ def set_from_card(
         print_problems(loaded.problems, style="red")
         raise typer.Exit(1)
     # The card's structure and maxima become the official ones: they must add up first.
-    structural = [p for p in run_checks(loaded).problems
-                  if p.severity is Severity.ERROR and not p.code.startswith(("set-", "evidence-"))]
+    structural = [
+        p
+        for p in run_checks(loaded).problems
+        if p.severity is Severity.ERROR and not p.code.startswith(("set-", "evidence-"))
+    ]
     if structural:
         print_problems(structural, style="red")
         raise fail(render("err.source-has-errors", path=file), 1)
@@ -57,6 +63,7 @@ def set_from_card(
     except OutputError as exc:
         raise fail(exc.message) from None
     count = sum(1 for _ in iter_criteria(card.criteria))
-    stderr_console().print(render("set-from-card.done", path=out, source=file, count=count), soft_wrap=True,
-                           markup=False)
+    stderr_console().print(
+        render("set-from-card.done", path=out, source=file, count=count), soft_wrap=True, markup=False
+    )
     raise typer.Exit(0)

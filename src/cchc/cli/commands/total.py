@@ -12,10 +12,14 @@ from cchc.cli.commands import CriteriaSetOption, Format, OutputFormat, Scorecard
 def total(
     file: ScorecardFile,
     output_format: Format = OutputFormat.text,
-    depth: Annotated[int | None, typer.Option("--depth", help="opt.depth", metavar="cli.metavar-n",
-                                              parser=whole_number(1), show_default=False)] = None,
-    round_no: Annotated[int | None, typer.Option("--round", help="opt.round", metavar="cli.metavar-n",
-                                                 parser=whole_number(1), show_default=False)] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option("--depth", help="opt.depth", metavar="cli.metavar-n", parser=whole_number(1), show_default=False),
+    ] = None,
+    round_no: Annotated[
+        int | None,
+        typer.Option("--round", help="opt.round", metavar="cli.metavar-n", parser=whole_number(1), show_default=False),
+    ] = None,
     width: Width = None,
     criteria_set: CriteriaSetOption = None,
 ) -> None:
@@ -56,8 +60,14 @@ def total(
         if wrong:
             out.print(render("total.mismatches", count=len(wrong)), style="bold red")
         else:
-            out.print(render("total.ok", score=format_points(root.score, 2), max=format_points(root.max),
-                             index=format_points(root.index, 2)))
+            out.print(
+                render(
+                    "total.ok",
+                    score=format_points(root.score, 2),
+                    max=format_points(root.max),
+                    index=format_points(root.index, 2),
+                )
+            )
         wrong_rounds = appraisal_mismatches(root)
         if wrong_rounds:
             out.print(render("total.appraisal-mismatches", count=len(wrong_rounds)), style="bold red")

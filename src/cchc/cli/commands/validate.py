@@ -15,11 +15,17 @@ from cchc.problems import Report
 
 def validate(
     paths: Annotated[list[str], typer.Argument(help="arg.paths", metavar="cli.metavar-path", show_default=False)],
-    output_format: Annotated[ReportFormat | None, typer.Option(
-        "--format", "-f", help="opt.report-format", parser=one_of(ReportFormat), show_default=False)] = None,
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="opt.report-format", parser=one_of(ReportFormat), show_default=False),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="opt.strict")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="opt.jobs", metavar="cli.metavar-n",
-                                             parser=whole_number(1), show_default=False)] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="opt.jobs", metavar="cli.metavar-n", parser=whole_number(1), show_default=False
+        ),
+    ] = None,
     evidence_dir: EvidenceDir = None,
     criteria_set: CriteriaSetOption = None,
 ) -> None:
@@ -45,8 +51,9 @@ def validate(
     raise typer.Exit(report.exit_code(strict))
 
 
-def check_with_progress(files: list[str], workers: int, evidence_dir: Path | None = None,
-                        criteria_set: str | None = None) -> Report:
+def check_with_progress(
+    files: list[str], workers: int, evidence_dir: Path | None = None, criteria_set: str | None = None
+) -> Report:
     """Check files with a Rich progress bar on stderr (used only when stderr is a terminal)."""
     from rich.progress import Progress
 
@@ -56,5 +63,10 @@ def check_with_progress(files: list[str], workers: int, evidence_dir: Path | Non
 
     with Progress(console=stderr_console(), transient=True) as progress:
         task = progress.add_task(render("progress.checking"), total=len(files))
-        return check_files(files, workers, on_done=lambda _report: progress.advance(task),
-                           evidence_dir=evidence_dir, criteria_set=criteria_set)
+        return check_files(
+            files,
+            workers,
+            on_done=lambda _report: progress.advance(task),
+            evidence_dir=evidence_dir,
+            criteria_set=criteria_set,
+        )
