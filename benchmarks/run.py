@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Benchmark ``cchc`` against bare YAML parsing and check-jsonschema; write ``RESULTS.md``.
+"""Benchmark ``cchc`` against its stack's import floor, a bare YAML parse and its peers.
 
 Generates realistic scorecards (the shipped one plus deterministic synthetic ones), runs every
-command in a fresh child process through a tiny wrapper that reports the child's wall-clock time
-and peak memory, and prints the ratios against a baseline measured in the same run.
+command in a fresh child process through a tiny wrapper that reports the child's wall-clock time,
+CPU time and peak memory, prints the ratios against baselines measured in the same run (yamllint
+and check-jsonschema among them) and writes ``RESULTS.md``.
 
 Run ``python benchmarks/run.py --help``; see ``benchmarks/README.md``. Standard library only.
 """
@@ -22,10 +23,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Sequence
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -33,24 +34,6 @@ SHIPPED = REPO / "scorecards" / "tp-thanh-hoa-2021.yaml"
 SCHEMA = REPO / "schemas" / "scorecard.schema.json"
 DEFAULT_VENV = HERE / ".venv-bench"
 DEFAULT_OUT = HERE / "RESULTS.md"
-
-#: Runs a command in a child, prints "<seconds> <child max RSS in KiB> <exit code>".
-#: Timing here (not around the wrapper) keeps the wrapper's own start-up out of the numbers, and
-#: RUSAGE_CHILDREN of this fresh process covers only the measured command and its descendants.
-WRAPPER = (
-    "import resource, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "t = time.perf_counter() - t\n"
-    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
-)
-
-#: The bare-parse baseline: every file given, in one process, with libyaml's CSafeLoader.
-BARE_PARSE = (
-    "import sys, yaml\n"
-    "for f in sys.argv[1:]:\n"
-    "    yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)\n"
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,8 +197,13 @@ def _count(nodes: list[Node]) -> int:
     return sum(1 + _count(n.children) for n in nodes)
 
 
-def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021) -> str:
-    """A valid scorecard of exactly ``n_criteria`` criteria whose points add up to exactly 100."""
+def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit: str | None = None,
+                    level: str | None = None) -> str:
+    """A valid scorecard of exactly ``n_criteria`` criteria whose points add up to exactly 100.
+
+    ``unit`` and ``level`` override the drawn ones (the draws still happen, so the other files of a
+    seed stay the same); a ranking needs distinct units of one level.
+    """
     n_fields = rng.choice([7, 8])
     rest = n_criteria - n_fields
     weights = [rng.uniform(0.6, 1.4) for _ in range(n_fields)]
@@ -261,8 +249,10 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021) -> st
     sums = [total(f) for f in fields]
     score = Decimal(sum(s[1] for s in sums)) / 10000
     place = rng.choice(PLACES)
-    level = rng.choice(["huyen", "huyen", "xa", "so"])
-    unit = {"huyen": f"UBND huyện {place}", "xa": f"UBND xã {place}", "so": f"Sở Nội vụ tỉnh {place}"}[level]
+    drawn = rng.choice(["huyen", "huyen", "xa", "so"])
+    level = level or drawn
+    unit = unit or {"huyen": f"UBND huyện {place}", "xa": f"UBND xã {place}",
+                    "so": f"Sở Nội vụ tỉnh {place}", "tinh": f"UBND tỉnh {place}"}[level]
     lines = [
         "# yaml-language-server: $schema=../schemas/scorecard.schema.json",
         f"unit: {yaml_text(unit)}",
@@ -299,15 +289,51 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021) -> st
     return "\n".join(lines) + "\n"
 
 
+#: Syllables of commune names, for a ranking set of distinct units ("UBND xã Hoằng Đạo, huyện Nga Sơn").
+NAME_FIRST = ["An", "Bình", "Cẩm", "Đông", "Định", "Hà", "Hải", "Hoằng", "Hợp", "Hưng", "Kiến", "Lam", "Long",
+              "Minh", "Nga", "Nghĩa", "Ngọc", "Nguyên", "Phú", "Phúc", "Quảng", "Tân", "Thạch", "Thái", "Thành",
+              "Thiệu", "Thọ", "Thuận", "Tiến", "Trung", "Triệu", "Trường", "Vân", "Vĩnh", "Xuân", "Yên", "Đại",
+              "Hòa", "Lộc", "Mỹ", "Nam", "Phong", "Sơn"]
+NAME_SECOND = ["An", "Bình", "Châu", "Chính", "Cường", "Đạo", "Đức", "Giang", "Hải", "Hòa", "Hợp", "Hưng",
+               "Khánh", "Lâm", "Lộc", "Lợi", "Long", "Minh", "Nghĩa", "Ninh", "Phát", "Phong", "Phú", "Phúc",
+               "Quang", "Sơn", "Tân", "Thắng", "Thành", "Thịnh", "Thọ", "Thủy", "Tiến", "Trạch", "Trung",
+               "Tường", "Vinh", "Xuân", "Yên", "Định", "Khê", "Lĩnh"]
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents (đ -> d): two names equal under this fold are the same unit to a reader."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def commune_names(rng: random.Random, n: int) -> list[str]:
+    """``n`` distinct commune units, distinct also without accents or case."""
+    names, seen = [], set()
+    for place in PLACES:
+        for first in NAME_FIRST:
+            for second in NAME_SECOND:
+                name = f"UBND xã {first} {second}, huyện {place}"
+                if first != second and _fold(name) not in seen:
+                    seen.add(_fold(name))
+                    names.append(name)
+    if n > len(names):
+        raise ValueError(f"at most {len(names)} distinct units")
+    return rng.sample(names, n)
+
+
 @dataclass
 class Corpus:
-    """The generated files: single-file cases and the bulk set."""
+    """The generated files: single-file cases, the bulk set and the ranking set."""
 
     shipped: Path
     large: Path
     bulk: list[Path]
     sizes: list[int]  # criteria per synthetic bulk file
     total_bytes: int
+    rank: list[Path] = field(default_factory=list)
+    rank_bytes: int = 0
 
 
 def make_corpus(root: Path, n_files: int, seed: int) -> Corpus:
@@ -331,6 +357,20 @@ def make_corpus(root: Path, n_files: int, seed: int) -> Corpus:
     return Corpus(shipped, large, bulk, sizes, sum(p.stat().st_size for p in bulk))
 
 
+def make_rank_set(root: Path, corpus: Corpus, n_files: int, seed: int) -> None:
+    """``n_files`` cards of one year and level with distinct units, as one ranking would take."""
+    rank_dir = root / "rank"
+    rank_dir.mkdir()
+    units = commune_names(random.Random(f"{seed}:units"), n_files)
+    for i, unit in enumerate(units):
+        rng = random.Random(f"{seed}:rank:{i}")
+        n = rng.randint(100, 300)
+        path = rank_dir / f"{i:05d}-xa-{n}.yaml"
+        path.write_text(synth_scorecard(rng, n, unit=unit, level="xa"), encoding="utf-8")
+        corpus.rank.append(path)
+    corpus.rank_bytes = sum(p.stat().st_size for p in corpus.rank)
+
+
 # --------------------------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------------------------
@@ -340,30 +380,44 @@ class Sample:
     """One measured run."""
 
     seconds: float
+    cpu_seconds: float  # user + system of the command and all its descendants
     maxrss_kib: int
     rc: int
 
 
 @dataclass
 class Command:
-    """A command to measure; ``error`` is set when its sanity run failed (reported as n/a)."""
+    """A command to measure; ``error`` is set when it failed (reported as n/a), ``skipped`` when it
+    was not run on purpose (reported with that reason)."""
 
     label: str
     argv: list[str]
     ok_codes: tuple[int, ...] = (0,)
+    warm_up: bool = True  # False: the first measured run is the sanity check (for very slow peers)
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
+    skipped: str | None = None
     output: str = ""
+
+    @property
+    def live(self) -> bool:
+        """Measured (not skipped, not failed)."""
+        return self.error is None and self.skipped is None
 
     @property
     def seconds(self) -> float | None:
         """Median wall-clock seconds."""
-        return statistics.median(s.seconds for s in self.samples) if self.samples and not self.error else None
+        return statistics.median(s.seconds for s in self.samples) if self.samples and self.live else None
+
+    @property
+    def cpu(self) -> float | None:
+        """Median CPU seconds (user + system, all processes of the command)."""
+        return statistics.median(s.cpu_seconds for s in self.samples) if self.samples and self.live else None
 
     @property
     def spread(self) -> tuple[float, float] | None:
         """Fastest and slowest run."""
-        if not self.samples or self.error:
+        if not self.samples or not self.live:
             return None
         times = [s.seconds for s in self.samples]
         return min(times), max(times)
@@ -371,9 +425,33 @@ class Command:
     @property
     def rss_mib(self) -> float | None:
         """Median peak RSS (MiB) of the largest process in the command's tree."""
-        if not self.samples or self.error:
+        if not self.samples or not self.live:
             return None
         return statistics.median(s.maxrss_kib for s in self.samples) / 1024
+
+
+#: Runs a command in a child; prints "<seconds> <cpu seconds> <largest max RSS in KiB> <exit code>".
+#: Timing here (not around the wrapper) keeps the wrapper's own start-up out of the numbers, and
+#: RUSAGE_CHILDREN of this fresh process covers only the measured command and its descendants.
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "t = time.perf_counter() - t\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(t, u.ru_utime + u.ru_stime, u.ru_maxrss, rc)\n"
+)
+
+#: The bare-parse baseline: every file given, in one process, with libyaml's CSafeLoader.
+BARE_PARSE = (
+    "import sys, yaml\n"
+    "for f in sys.argv[1:]:\n"
+    "    with open(f, 'rb') as fh:\n"
+    "        yaml.load(fh, Loader=yaml.CSafeLoader)\n"
+)
+
+#: The import floor of the stack the CLI is built on: nothing of cchc, only its libraries.
+STACK_FLOOR = "import typer, pydantic, rich, yaml"
 
 
 def child_env(pycache: Path) -> dict[str, str]:
@@ -384,7 +462,7 @@ def child_env(pycache: Path) -> dict[str, str]:
     installed package, not a recompile of every module; the warm-up run fills the cache.
     """
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME")}
+           if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME", "CCHC_LANG")}
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 
@@ -396,14 +474,14 @@ def measure_once(argv: Sequence[str], cwd: Path) -> Sample:
     """Run ``argv`` once through the wrapper in a fresh process."""
     done = subprocess.run([sys.executable, "-I", "-c", WRAPPER, *argv], cwd=cwd, capture_output=True,
                           text=True, check=True, env=ENV)
-    seconds, rss, rc = done.stdout.split()
-    return Sample(float(seconds), int(rss), int(rc))
+    seconds, cpu, rss, rc = done.stdout.split()
+    return Sample(float(seconds), float(cpu), int(rss), int(rc))
 
 
 def sanity_run(cmd: Command, cwd: Path) -> None:
     """Run once with output captured (also a warm-up); mark the command n/a if it fails."""
     try:
-        done = subprocess.run(cmd.argv, cwd=cwd, capture_output=True, text=True, timeout=1800, env=ENV)
+        done = subprocess.run(cmd.argv, cwd=cwd, check=False, capture_output=True, text=True, timeout=1800, env=ENV)
     except (OSError, subprocess.TimeoutExpired) as exc:
         cmd.error = str(exc)
         return
@@ -414,19 +492,27 @@ def sanity_run(cmd: Command, cwd: Path) -> None:
 
 
 def measure_all(commands: list[Command], runs: int, cwd: Path) -> None:
-    """Sanity/warm-up run each command, then ``runs`` rounds, interleaved so drift hits all alike."""
+    """Warm up each command once (output checked), then ``runs`` rounds over all of them.
+
+    ``commands`` is ordered so that each measured command sits next to its baseline; the rounds go
+    forwards and backwards in turn, so a slow spell of the shared machine hits both sides of a ratio.
+    """
     for cmd in commands:
-        print(f"  warm-up: {cmd.label}", file=sys.stderr, flush=True)
-        sanity_run(cmd, cwd)
-        if cmd.error:
-            print(f"    n/a: {cmd.error}", file=sys.stderr, flush=True)
-    live = [c for c in commands if not c.error]
+        if cmd.warm_up and cmd.live:
+            print(f"  warm-up: {cmd.label}", file=sys.stderr, flush=True)
+            sanity_run(cmd, cwd)
+            if cmd.error:
+                print(f"    n/a: {cmd.error}", file=sys.stderr, flush=True)
     for r in range(runs):
-        print(f"  round {r + 1}/{runs}", file=sys.stderr, flush=True)
-        for cmd in live:
+        live = [c for c in commands if c.live]
+        print(f"  round {r + 1}/{runs} ({len(live)} commands)", file=sys.stderr, flush=True)
+        for cmd in live if r % 2 == 0 else reversed(live):
+            if not cmd.live:
+                continue
             sample = measure_once(cmd.argv, cwd)
             if sample.rc not in cmd.ok_codes:
                 cmd.error = f"exit {sample.rc} in a measured run"
+                print(f"    n/a: {cmd.label}: {cmd.error}", file=sys.stderr, flush=True)
             cmd.samples.append(sample)
 
 
@@ -436,14 +522,19 @@ def measure_all(commands: list[Command], runs: int, cwd: Path) -> None:
 
 @dataclass
 class Case:
-    """A ratio ``subject / reference`` and its target (``<= target`` or ``>= target``)."""
+    """A ratio ``subject / reference`` and its target.
+
+    ``target`` is a bound on the ratio: at most (``<= target``), or with ``at_least`` at least
+    (``>= target``); with ``above`` the ratio must be strictly more (a peer ÷ cchc > 1: cchc faster).
+    """
 
     key: str
     title: str
     subject: Command
     reference: Command
     target: float | None
-    at_least: bool = False  # True: the ratio must be >= target (x times slower than cchc)
+    at_least: bool = False
+    above: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -452,13 +543,23 @@ class Case:
         return a / b if a is not None and b else None
 
     @property
+    def skipped(self) -> str | None:
+        """Why the case was not measured, if it was skipped on purpose."""
+        return self.subject.skipped or self.reference.skipped
+
+    @property
     def verdict(self) -> str:
-        """PASS / FAIL / n/a / — (no target)."""
+        """PASS / FAIL / skipped / n/a / — (no target)."""
+        if self.skipped:
+            return "skipped"
         if self.ratio is None:
             return "n/a"
         if self.target is None:
             return "—"
-        good = self.ratio >= self.target if self.at_least else self.ratio <= self.target
+        if self.above:
+            good = self.ratio > self.target
+        else:
+            good = self.ratio >= self.target if self.at_least else self.ratio <= self.target
         return "PASS" if good else "FAIL"
 
     @property
@@ -466,6 +567,8 @@ class Case:
         """The target as printed in the table."""
         if self.target is None:
             return "none"
+        if self.above:
+            return f"> {self.target:g}× (cchc faster)"
         return f"≥ {self.target:g}×" if self.at_least else f"≤ {self.target:g}×"
 
 
@@ -485,13 +588,17 @@ def fmt_ratio(value: float | None) -> str:
 
 
 def ratio_table(cases: list[Case]) -> list[str]:
-    """Markdown table of the ratios with the raw medians beside them."""
+    """Markdown table of the ratios with the raw medians and peak memory beside them."""
     rows = [
-        "| case | measured | baseline | ratio | target | result | measured median s (min–max) "
-        "| baseline median s | measured peak MiB | baseline peak MiB |",
+        ("| case | measured | baseline | ratio | target | result | measured median s (min–max) "
+        "| baseline median s | measured peak MiB | baseline peak MiB |"),
         "| --- | --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for c in cases:
+        if c.skipped:
+            rows.append(f"| {c.key} {c.title} | {c.subject.label} | {c.reference.label} | — | {c.target_text} "
+                        f"| skipped: {c.skipped} | — | — | — | — |")
+            continue
         spread = c.subject.spread
         span = f" ({spread[0]:.3f}–{spread[1]:.3f})" if spread else ""
         rows.append(
@@ -502,12 +609,13 @@ def ratio_table(cases: list[Case]) -> list[str]:
 
 
 def memory_table(commands: list[Command]) -> list[str]:
-    """Every command with its median time and peak memory."""
-    rows = ["| command | median s | peak RSS MiB | argv |", "| --- | ---: | ---: | --- |"]
+    """Every command with its median time, CPU time and peak memory."""
+    rows = ["| command | median s | median CPU s | peak RSS MiB | argv |", "| --- | ---: | ---: | ---: | --- |"]
     for cmd in commands:
         shown = " ".join(_short(a) for a in cmd.argv[:6]) + (" …" if len(cmd.argv) > 6 else "")
-        note = f" ({cmd.error})" if cmd.error else ""
-        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_mib(cmd.rss_mib)} | `{shown}` |")
+        note = f" ({cmd.error or cmd.skipped})" if not cmd.live else ""
+        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(cmd.cpu)} | {fmt_mib(cmd.rss_mib)} "
+                    f"| `{shown}` |")
     return rows
 
 
@@ -516,37 +624,45 @@ def breakdown_table(steps: list[Command], base: Command) -> list[str]:
     rows = ["| step | median s | above `python -c pass` s | peak RSS MiB |", "| --- | ---: | ---: | ---: |"]
     for cmd in steps:
         extra = cmd.seconds - base.seconds if cmd.seconds is not None and base.seconds is not None else None
-        rows.append(f"| {cmd.label} | {fmt_s(cmd.seconds)} | {fmt_s(extra)} | {fmt_mib(cmd.rss_mib)} |")
+        note = f" ({cmd.error or cmd.skipped})" if not cmd.live else ""
+        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(extra)} | {fmt_mib(cmd.rss_mib)} |")
     return rows
 
 
-def per_file(cmds: dict[str, Command], n: int) -> list[str]:
-    """Average and marginal (bulk minus one-file cold start, over n - 1) milliseconds per file."""
-    pairs = [("cchc validate (default jobs)", "vb"), ("cchc validate --jobs 1", "vj"), ("bare parse", "pb")]
-    single = {"vb": "v1", "vj": "v1", "pb": "p1"}
-    rows = ["| command | average ms per file | marginal ms per extra file |", "| --- | ---: | ---: |"]
-    for label, key in pairs:
-        cmd = cmds.get(key)
-        if cmd is None or cmd.seconds is None:
+#: A national ranking holds about this many scorecards a year (issue 13).
+NATIONAL_CARDS = 11_000
+
+
+def per_file(rows_in: list[tuple[str, Command, Command | None, int]]) -> list[str]:
+    """Average and marginal ms per file: (many − one-file cold start) ÷ (files − 1), which separates
+    start-up from per-file work; and the time of a national run of 11,000 cards at that rate."""
+    rows = ["| command | files | average ms per file | marginal ms per extra file | 11,000 cards at that rate, s |",
+            "| --- | ---: | ---: | ---: | ---: |"]
+    for label, many, one, n in rows_in:
+        if many.seconds is None:
             continue
-        one = cmds[single[key]].seconds
-        marginal = (cmd.seconds - one) / (n - 1) * 1000 if one is not None else None
-        rows.append(f"| {label} | {cmd.seconds / n * 1000:.1f} | "
-                    f"{'n/a' if marginal is None else f'{marginal:.1f}'} |")
+        one_s = one.seconds if one is not None else None
+        marginal = (many.seconds - one_s) / (n - 1) * 1000 if one_s is not None else None
+        rate = marginal if marginal is not None else many.seconds / n * 1000
+        national = (one_s or 0.0) + rate / 1000 * (NATIONAL_CARDS - (1 if one_s is not None else 0))
+        rows.append(f"| {label} | {n} | {many.seconds / n * 1000:.1f} | "
+                    f"{'n/a' if marginal is None else f'{marginal:.1f}'} | {national:.0f} |")
     return rows
 
 
 def _short(arg: str) -> str:
     if "\n" in arg:
         return "'<script>'"
+    if arg.startswith("{"):
+        return f"'{arg}'"
     return Path(arg).name if arg.startswith("/") else arg
 
 
 def importtime(python: str, file: Path, top: int = 20) -> list[tuple[int, int, int, str]]:
     """(self µs, cumulative µs, nesting level, module) of the heaviest imports of ``cchc validate FILE``."""
     argv = [python, "-X", "importtime", "-m", "cchc", "validate", str(file)]
-    subprocess.run(argv, capture_output=True, env=ENV)  # bytecode cached, as in the measured runs
-    done = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    subprocess.run(argv, check=False, capture_output=True, env=ENV)  # bytecode cached, as in the measured runs
+    done = subprocess.run(argv, check=False, capture_output=True, text=True, env=ENV)
     rows = []
     for line in done.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
@@ -581,19 +697,31 @@ def script_python(script: Path) -> str:
     return sys.executable
 
 
-def ensure_bench_venv(venv: Path) -> tuple[Path | None, str]:
-    """check-jsonschema in the benchmark's own venv (created on first use); (exe, version or error)."""
-    exe = venv / "bin" / "check-jsonschema"
-    if not exe.exists():
-        print(f"  creating {venv} with check-jsonschema (first run only)", file=sys.stderr, flush=True)
+#: The peers, installed in the benchmark's own venv: console script -> package.
+PEERS = {"yamllint": "yamllint", "check-jsonschema": "check-jsonschema"}
+
+
+def ensure_bench_venv(venv: Path) -> dict[str, tuple[Path | None, str]]:
+    """The peers in the benchmark's own venv (created and filled on first use): name -> (exe, version
+    or the reason it is missing)."""
+    exes = {name: venv / "bin" / name for name in PEERS}
+    missing = [PEERS[name] for name, exe in exes.items() if not exe.exists()]
+    failure = ""
+    if missing:
+        print(f"  installing {', '.join(missing)} into {venv} (first run only)", file=sys.stderr, flush=True)
         try:
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "check-jsonschema"],
-                           check=True)
+            if not (venv / "bin" / "python").exists():
+                subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *missing], check=True)
         except (OSError, subprocess.CalledProcessError) as exc:
-            return None, f"could not install check-jsonschema: {exc}"
-    done = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
-    return exe, done.stdout.strip()
+            failure = f"could not install {', '.join(missing)}: {exc}"
+    out: dict[str, tuple[Path | None, str]] = {}
+    for name, exe in exes.items():
+        if exe.exists():
+            out[name] = exe, run_text([str(exe), "--version"]) or "unknown version"
+        else:
+            out[name] = None, failure or f"{exe} is missing"
+    return out
 
 
 def machine() -> dict[str, str]:
@@ -638,18 +766,37 @@ def snapshot_sources(tmp: Path) -> Path:
 def run_text(argv: list[str], cwd: Path = REPO) -> str:
     """stdout of a command, stripped ('' on failure)."""
     try:
-        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV).stdout.strip()
+        return subprocess.run(argv, cwd=cwd, check=False, capture_output=True, text=True, env=ENV).stdout.strip()
     except OSError:
         return ""
 
 
 def versions(python: str) -> str:
     """Versions of the libraries that decide cchc's speed."""
-    code = ("from importlib.metadata import version as v\n"
+    code = ("from importlib.metadata import version as v, PackageNotFoundError\n"
             "import yaml\n"
-            "print(', '.join(f'{n} {v(n)}' for n in ('cchc', 'pyyaml', 'pydantic', 'rich')),"
+            "def w(n):\n"
+            "    try:\n"
+            "        return f'{n} {v(n)}'\n"
+            "    except PackageNotFoundError:\n"
+            "        return f'{n} (not installed)'\n"
+            "print(', '.join(w(n) for n in ('cchc', 'typer', 'pydantic', 'rich', 'pyyaml')),"
             " '(libyaml: ' + str(yaml.__with_libyaml__) + ')')")
     return run_text([python, "-c", code])
+
+
+def has_command(cchc: str, *words: str) -> bool:
+    """Whether ``cchc WORDS --help`` succeeds (the command exists in this version)."""
+    try:
+        done = subprocess.run([cchc, *words, "--help"], check=False, capture_output=True, env=ENV, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def last_line(text: str) -> str:
+    """The last non-empty line of a command's output."""
+    return (text.strip().splitlines() or [""])[-1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -661,19 +808,111 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=None, help="measured runs per command (default 5; --quick: 3)")
     p.add_argument("--files", type=int, default=None, help="files in the bulk set (default 500; --quick: 50)")
-    p.add_argument("--quick", action="store_true", help="3 runs and 50 files, for development")
+    p.add_argument("--rank-files", type=int, default=None,
+                   help="cards in the ranking set (default 2000; --quick: 200)")
+    p.add_argument("--quick", action="store_true", help="3 runs, 50 bulk files, 200 ranking cards, for development")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the results (Markdown)")
     p.add_argument("--seed", type=int, default=2021, help="seed of the synthetic scorecards")
     p.add_argument("--cchc", help="the cchc command (default: beside this Python, else on PATH)")
-    p.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="the benchmark's own venv for check-jsonschema")
-    p.add_argument("--no-jsonschema", action="store_true", help="skip the check-jsonschema comparison")
+    p.add_argument("--venv", type=Path, default=DEFAULT_VENV,
+                   help="the benchmark's own venv for yamllint and check-jsonschema")
+    p.add_argument("--no-peers", action="store_true", help="skip yamllint and check-jsonschema (no venv, no install)")
     p.add_argument("--keep", action="store_true", help="keep the generated files and print where they are")
     args = p.parse_args(argv)
     args.runs = args.runs if args.runs is not None else (3 if args.quick else 5)
     args.files = args.files if args.files is not None else (50 if args.quick else 500)
-    if args.runs < 1 or args.files < 2:
-        p.error("--runs must be >= 1 and --files >= 2")
+    args.rank_files = args.rank_files if args.rank_files is not None else (200 if args.quick else 2000)
+    if args.runs < 1 or args.files < 2 or args.rank_files < 2:
+        p.error("--runs must be >= 1, --files and --rank-files >= 2")
     return args
+
+
+#: yamllint's default rules without line-length: the scorecards' evidence lines are long by nature, and
+#: with it yamllint would time the printing of hundreds of problems, not the lint. Left with one
+#: warning per file (no "---" document start), it exits 0, as cchc does on these files.
+YAMLLINT_CONFIG = "{extends: default, rules: {line-length: disable}}"
+
+
+@dataclass
+class Plan:
+    """Every command of the run, in measuring order (each beside its baseline), and the cases."""
+
+    commands: list[Command]
+    cases: list[Case]
+    steps: list[Command]  # the start-up breakdown, in display order
+    per_file: list[tuple[str, Command, Command | None, int]]
+
+
+def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tuple[Path | None, str]],
+         has_jobs: bool, rank_note: str | None) -> Plan:
+    """The commands and the cases comparing them."""
+    n = len(corpus.bulk)
+    bulk = [str(p) for p in corpus.bulk]
+    shipped, large = str(corpus.shipped), str(corpus.large)
+    validate = [cchc, "validate"]
+    bare = [python, "-c", BARE_PARSE]
+
+    def peer(name: str, label: str, args: list[str], ok: tuple[int, ...] = (0,), warm: bool = True) -> Command:
+        exe, why = peers.get(name, (None, "--no-peers was given"))
+        cmd = Command(label, [str(exe or name), *args], ok, warm_up=warm)
+        if exe is None:
+            cmd.skipped = why
+        return cmd
+
+    floor = Command(f"stack import floor `{STACK_FLOOR}`", [python, "-c", STACK_FLOOR])
+    v1 = Command("cchc validate (shipped)", [*validate, shipped])
+    yl1 = peer("yamllint", "yamllint (shipped)", ["-f", "parsable", "-d", YAMLLINT_CONFIG, shipped])
+    js1 = peer("check-jsonschema", "check-jsonschema (shipped)", ["--schemafile", str(SCHEMA), shipped])
+    p1 = Command("bare parse (shipped)", [*bare, shipped])
+    v2 = Command("cchc validate (synthetic, 300 criteria)", [*validate, large])
+    pb = Command(f"bare parse ({n} files, one process)", [*bare, *bulk])
+    vj = Command(f"cchc validate --jobs 1 ({n} files)", [*validate, "--jobs", "1", *bulk])
+    if not has_jobs:
+        vj.skipped = "this cchc validate has no --jobs option"
+    vb = Command(f"cchc validate ({n} files, default jobs)", [*validate, *bulk])
+    # check-jsonschema on the bulk set is by far the slowest command: its single-file run above has
+    # already compiled its bytecode, so it goes without a warm-up and its first measured run is checked.
+    js = peer("check-jsonschema", f"check-jsonschema ({n} files)", ["--schemafile", str(SCHEMA), *bulk], warm=False)
+    m = len(corpus.rank) or 0
+    rank_files = [str(p) for p in corpus.rank]
+    pr = Command(f"bare parse ({m} ranking cards, one process)", [*bare, *rank_files])
+    rk = Command(f"cchc rank ({m} cards, default jobs)", [cchc, "rank", *rank_files])
+    if rank_note:
+        pr.skipped = rk.skipped = rank_note
+        pr.label, rk.label = "bare parse (ranking cards, one process)", "cchc rank (ranking cards, default jobs)"
+    x1 = Command("cchc export --xlsx (shipped)", [cchc, "export", shipped, "--xlsx", str(tmp / "out.xlsx"), "--force"])
+
+    steps = [
+        Command("python -c pass", [python, "-c", "pass"]),
+        Command("import yaml", [python, "-c", "import yaml"]),
+        Command("import pydantic", [python, "-c", "import pydantic"]),
+        Command("import rich.console", [python, "-c", "import rich.console"]),
+        Command("import typer", [python, "-c", "import typer"]),
+        floor,
+        Command("import cchc.cli.app", [python, "-c", "import cchc.cli.app"]),
+        Command("cchc --version", [cchc, "--version"]),
+        v1,
+    ]
+    # Measuring order: each measured command next to its baseline.
+    commands = [floor, v1, yl1, js1, p1, v2, pb, vj, vb, js, pr, rk, x1]
+    commands += [s for s in steps if s not in commands]
+    cases = [
+        Case("a1", "one file, cold start, vs the stack's import floor", v1, floor, 2.0),
+        Case("a2", "one file: yamllint ÷ cchc", yl1, v1, 1.0, above=True),
+        Case("a3", "one file: check-jsonschema ÷ cchc", js1, v1, 1.0, above=True),
+        Case("a4", "one file of 300 criteria vs the import floor (info)", v2, floor, None),
+        Case("b1", f"{n} files in one call, --jobs 1", vj, pb, 1.5),
+        Case("b2", f"{n} files in one call, default jobs", vb, pb, 0.9),
+        Case("c1", f"{n} files: check-jsonschema ÷ cchc (default jobs)", js, vb, 15.0, at_least=True),
+        Case("c2", f"{n} files: check-jsonschema ÷ cchc --jobs 1 (info)", js, vj, None),
+        Case("r", f"rank {m or 'the'} cards, default jobs", rk, pr, 1.5),
+        Case("d", "export --xlsx (shipped) vs bare parse (info)", x1, p1, None),
+    ]
+    rows = [("bare parse (one process)", pb, p1, n), ("cchc validate --jobs 1", vj, v1, n),
+            ("cchc validate (default jobs)", vb, v1, n), ("check-jsonschema", js, js1, n)]
+    if not rank_note:
+        rows += [("bare parse, ranking cards (one process)", pr, p1, m), ("cchc rank (default jobs)", rk, None, m)]
+    return Plan(commands, cases, steps, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -688,16 +927,23 @@ def main(argv: list[str] | None = None) -> int:
     src = snapshot_sources(tmp)
     ENV["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)
     load_before = os.getloadavg()
+    started = dt.datetime.now(dt.UTC)
     try:
         print(f"generating {args.files} files in {tmp} (seed {args.seed})", file=sys.stderr, flush=True)
         corpus = make_corpus(tmp, args.files, args.seed)
-        bulk = [str(p) for p in corpus.bulk]
+        rank_note = None if has_command(cchc_s, "rank") else \
+            "`cchc rank` is not available in this version (issue 13)"
+        if rank_note is None:
+            print(f"generating {args.rank_files} ranking cards", file=sys.stderr, flush=True)
+            make_rank_set(tmp, corpus, args.rank_files, args.seed)
 
         # The synthetic files must be clean (no errors, no warnings) and the shipped one free of errors:
         # otherwise we would time error reporting instead of the normal path.
-        check = subprocess.run([cchc_s, "validate", "--strict", str(corpus.large), *bulk[1:]], capture_output=True,
+        synthetic = [str(corpus.large), *(str(p) for p in corpus.bulk[1:]), *(str(p) for p in corpus.rank)]
+        check = subprocess.run([cchc_s, "validate", "--strict", *synthetic], check=False, capture_output=True,
                                text=True, env=ENV)
-        shipped = subprocess.run([cchc_s, "validate", str(corpus.shipped)], capture_output=True, text=True, env=ENV)
+        shipped = subprocess.run([cchc_s, "validate", str(corpus.shipped)], check=False, capture_output=True,
+                                 text=True, env=ENV)
         for done, what in ((check, "the synthetic scorecards are not clean (errors or warnings)"),
                            (shipped, "the shipped scorecard has errors")):
             if done.returncode != 0:
@@ -706,65 +952,13 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
 
         has_jobs = "--jobs" in run_text([cchc_s, "validate", "--help"])
-        validate_cmd = [cchc_s, "validate"]
-        bare = [python, "-c", BARE_PARSE]
-        cmds = {
-            "v1": Command("cchc validate (shipped)", [*validate_cmd, str(corpus.shipped)]),
-            "p1": Command("bare parse (shipped)", [*bare, str(corpus.shipped)]),
-            "v2": Command("cchc validate (synthetic, 300 criteria)", [*validate_cmd, str(corpus.large)]),
-            "p2": Command("bare parse (synthetic, 300 criteria)", [*bare, str(corpus.large)]),
-            "vb": Command(f"cchc validate ({len(bulk)} files)", [*validate_cmd, *bulk]),
-            "pb": Command(f"bare parse ({len(bulk)} files, one process)", [*bare, *bulk]),
-            "x1": Command("cchc export --xlsx (shipped)",
-                          [cchc_s, "export", str(corpus.shipped), "--xlsx", str(tmp / "out.xlsx"), "--force"]),
-            "x2": Command("cchc export --xlsx (synthetic, 300 criteria)",
-                          [cchc_s, "export", str(corpus.large), "--xlsx", str(tmp / "out-300.xlsx"), "--force"]),
-        }
-        if has_jobs:
-            cmds["vj"] = Command(f"cchc validate --jobs 1 ({len(bulk)} files)", [*validate_cmd, "--jobs", "1", *bulk])
-        jsonschema_version = "skipped (--no-jsonschema)"
-        if not args.no_jsonschema:
-            exe, jsonschema_version = ensure_bench_venv(args.venv)
-            cmds["js"] = Command(f"check-jsonschema ({len(bulk)} files)",
-                                 [str(exe or "check-jsonschema"), "--schemafile", str(SCHEMA), *bulk])
-            if exe is None:
-                cmds["js"].error = jsonschema_version
-
-        # Start-up breakdown: what a cold ``cchc validate`` pays before and around the work.
-        steps = {
-            "s0": Command("python -c pass", [python, "-c", "pass"]),
-            "s1": Command("import yaml", [python, "-c", "import yaml"]),
-            # What validate avoids on a clean file: Pydantic, and Rich when its output is not a terminal.
-            "s2": Command("import pydantic (not by validate of a clean file)", [python, "-c", "import pydantic"]),
-            "s3": Command("import rich.console (not when piped)", [python, "-c", "import rich.console"]),
-            "s4": Command("import cchc.cli.app", [python, "-c", "import cchc.cli.app"]),
-            "s5": Command("import cchc.cli.app, checks, render",
-                          [python, "-c", "import cchc.cli.app, cchc.checks, cchc.cli.reporters"]),
-            "s6": Command("cchc --version", [cchc_s, "--version"]),
-        }
-        commands = list(cmds.values()) + list(steps.values())
-        print(f"measuring {len(commands)} commands, {args.runs} runs each", file=sys.stderr, flush=True)
-        measure_all([c for c in commands if not c.error], args.runs, tmp)
-
-        cases = [
-            Case("a1", "one file, cold start (shipped)", cmds["v1"], cmds["p1"], 3.0),
-            Case("a2", "one file, cold start (300 criteria)", cmds["v2"], cmds["p2"], 3.0),
-            Case("b", f"{len(bulk)} files in one call", cmds["vb"], cmds["pb"], 1.5),
-        ]
-        if "vj" in cmds:
-            cases.append(Case("b1", f"{len(bulk)} files, --jobs 1 (info)", cmds["vj"], cmds["pb"], None))
-        if "js" in cmds:
-            cases.append(Case("c", f"{len(bulk)} files, check-jsonschema ÷ cchc", cmds["js"], cmds["vb"], 5.0,
-                              at_least=True))
-        cases += [
-            Case("d1", "export --xlsx (shipped) vs bare parse", cmds["x1"], cmds["p1"], None),
-            Case("d2", "export --xlsx (300 criteria) vs bare parse", cmds["x2"], cmds["p2"], None),
-        ]
+        peers = {} if args.no_peers else ensure_bench_venv(args.venv)
+        work = plan(cchc_s, python, corpus, tmp, peers, has_jobs, rank_note)
+        live = [c for c in work.commands if c.live]
+        print(f"measuring {len(live)} commands, {args.runs} runs each", file=sys.stderr, flush=True)
+        measure_all(work.commands, args.runs, tmp)
 
         imports = importtime(python, corpus.shipped)
-        steps["s7"] = cmds["v1"]
-        breakdown = breakdown_table(list(steps.values()), steps["s0"])
-        marginal = per_file(cmds, len(bulk))
         info = machine()
         commit = run_text(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
         if run_text(["git", "status", "--porcelain", "--untracked-files=no"]):
@@ -774,18 +968,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run.py: cchc was imported from {imported}, not from the snapshot {src}", file=sys.stderr)
         commit += (f"; measured a snapshot of src/ taken at the start "
                    f"(sha256 of its .py files: {source_fingerprint(src)})")
+        minutes = (dt.datetime.now(dt.UTC) - started).total_seconds() / 60
         meta = {
-            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "date": started.strftime("%Y-%m-%d %H:%M UTC") + f", the run took {minutes:.0f} min",
             "commit": commit,
             "python": run_text([python, "-c", "import sys; print(sys.version.split()[0])"]),
             "libs": versions(python),
-            "check-jsonschema": jsonschema_version,
-            "load": "1-minute load average {:.2f} before, {:.2f} after".format(load_before[0], os.getloadavg()[0]),
-            "summary": (check.stdout.strip().splitlines() or [""])[-1],
-            "shipped": (shipped.stdout.strip().splitlines() or [""])[-1],
-            "jobs": "yes (default: all cores)" if has_jobs else "no: cchc validate has no --jobs yet, run without it",
+            "peers": "; ".join(f"{name}: {why}" for name, (_, why) in peers.items()) or "not run (--no-peers)",
+            "load": f"1-minute load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after",
+            "summary": last_line(check.stdout),
+            "shipped": last_line(shipped.stdout),
+            "jobs": "yes" if has_jobs else "no: the --jobs 1 case is skipped",
+            "rank": rank_note or "yes",
         }
-        table = ratio_table(cases)
+        table = ratio_table(work.cases)
+        breakdown = breakdown_table(work.steps, work.steps[0])
+        marginal = per_file(work.per_file)
         print()
         print("\n".join(table))
         print()
@@ -793,11 +991,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(marginal))
         print()
-        for c in cases:
+        for c in work.cases:
             if c.verdict == "FAIL":
                 print(f"FAIL {c.key}: {c.subject.label} is {fmt_ratio(c.ratio)} {c.reference.label} "
                       f"(target {c.target_text})")
-        write_results(args, info, meta, corpus, cases, commands, imports, table, breakdown, marginal)
+            elif c.verdict in ("n/a", "skipped"):
+                print(f"{c.verdict.upper()} {c.key}: {c.skipped or c.subject.error or c.reference.error}")
+        write_results(args, info, meta, corpus, work, imports, table, breakdown, marginal)
         print(f"\nwrote {args.out}", file=sys.stderr)
         return 0
     finally:
@@ -808,16 +1008,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str, str], corpus: Corpus,
-                  cases: list[Case], commands: list[Command], imports: list[tuple[int, int, int, str]],
-                  table: list[str], breakdown: list[str], marginal: list[str]) -> None:
+                  work: Plan, imports: list[tuple[int, int, int, str]], table: list[str], breakdown: list[str],
+                  marginal: list[str]) -> None:
     """Write the Markdown report."""
     sizes = corpus.sizes
+    rank_set = (f"{len(corpus.rank)} synthetic cards of 100–300 criteria, {corpus.rank_bytes / 1024 / 1024:.1f} MiB, "
+                "one year and level (xã), distinct units" if corpus.rank else f"not generated: {meta['rank']}")
     lines = [
         "# Benchmark results",
         "",
         "Written by `python benchmarks/run.py"
-        + (" --quick" if args.quick else "") + f" --runs {args.runs} --files {args.files}`; "
-        "see [README.md](README.md) for what is measured and how.",
+        + (" --quick" if args.quick else "") + f" --runs {args.runs} --files {args.files}"
+        f" --rank-files {args.rank_files}`; see [README.md](README.md) for what is measured and how.",
         "",
         "## Machine and run",
         "",
@@ -825,24 +1027,26 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         f"- commit: {meta['commit']}",
         f"- CPU: {info['cpu']}, nproc {info['nproc']}; memory {info['memory']}; {info['os']}",
         f"- Python {meta['python']}; {meta['libs']}",
-        f"- check-jsonschema: {meta['check-jsonschema']}",
-        f"- `cchc validate --jobs`: {meta['jobs']}",
-        f"- runs per command: {args.runs} (median reported), after one warm-up run; {meta['load']}",
-        f"- bulk set: {len(corpus.bulk)} files, {corpus.total_bytes / 1024 / 1024:.1f} MiB: the shipped scorecard "
+        f"- peers (in the benchmark's own venv): {meta['peers']}",
+        f"- `cchc validate --jobs`: {meta['jobs']}; `cchc rank`: {meta['rank']}",
+        f"- runs per command: {args.runs} (median reported), interleaved, after one warm-up run; {meta['load']}",
+        (f"- bulk set: {len(corpus.bulk)} files, {corpus.total_bytes / 1024 / 1024:.1f} MiB: the shipped scorecard "
         f"and {len(sizes)} synthetic ones of {min(sizes)}–{max(sizes)} criteria "
-        f"(median {statistics.median(sizes):.0f}), seed {args.seed}",
-        f"- `cchc validate --strict` on the synthetic files (bulk and 300-criteria): `{meta['summary']}`; "
-        f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`",
+        f"(median {statistics.median(sizes):.0f}), seed {args.seed}"),
+        f"- ranking set: {rank_set}",
+        (f"- `cchc validate --strict` on every synthetic file: `{meta['summary']}`; "
+        f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`"),
         "",
         "## Ratios",
         "",
-        "Ratio = measured median ÷ baseline median (for c: check-jsonschema ÷ cchc, i.e. how many times "
-        "faster cchc is). Peak memory is the largest single process of the command's tree "
-        "(`ru_maxrss` of the children), so parallel workers are not added up.",
+        ("Ratio = measured median ÷ baseline median, both from this run. For a peer (yamllint, "
+        "check-jsonschema) the ratio is peer ÷ cchc: how many times faster cchc is. Peak memory is the "
+        "largest single process of the command's tree (`ru_maxrss` of the children), so parallel "
+        "workers are not added up."),
         "",
         *table,
         "",
-        "## Per file in the bulk call",
+        "## Per file",
         "",
         *marginal,
         "",
@@ -852,7 +1056,7 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         "",
         "## Every command",
         "",
-        *memory_table(commands),
+        *memory_table(work.commands),
         "",
         "## Where the time goes: heaviest imports of `cchc validate` (shipped scorecard)",
         "",
