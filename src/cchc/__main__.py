@@ -1,5 +1,5 @@
 """Allow ``python -m cchc``."""
 
-from cchc.cli.app import main
+from cchc.cli.start import main
 
 main()

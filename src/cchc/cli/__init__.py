@@ -1,6 +1,8 @@
 """The command line, ``cchc COMMAND ...``, on Typer. It only parses options, calls the core, renders
 and picks the exit code (0 ok, 1 problems, 2 bad input or usage, 3 internal error).
 
+- ``start.py``: the console-script entry point: process settings made before the heavy imports
+  (cycle collector thresholds, no Pydantic plugin scan), then ``app.main``.
 - ``app.py``: the Typer app, the global options (``--lang``, ``--version``), the ``COMMANDS`` list,
   and ``main``, the console-script entry point with its exit codes.
 - ``commands/``: one module per command, each one function whose parameters are its options; the

@@ -6,7 +6,6 @@ Help texts are message keys: ``cchc.cli.language`` renders them in the user's la
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from cchc.cli.commands import (
     validate,
 )
 from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup
+from cchc.cli.start import tune_process
 from cchc.messages import LANGUAGES, render, set_language
 
 # name, help (a message key), function: in the order ``cchc --help`` lists them.
@@ -91,13 +91,10 @@ for _name, _help, _function in COMMANDS:
 
 
 def main() -> NoReturn:
-    """Console-script entry point: the command's exit code; a bug is one line and exit code 3, no traceback."""
-    # cchc uses no pydantic plugins; looking for them costs a package-metadata scan on every start.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # A scorecard is read into tens of thousands of small objects that reference counting frees; at
-    # the default thresholds the cycle collector keeps rescanning them, ~12% of a bulk validation.
-    # (mypy raises its thresholds for the same reason.) Workers inherit this when they fork.
-    gc.set_threshold(200_000, 30, 30)
+    """Run the app: the command's exit code; a bug is one line and exit code 3, no traceback."""
+    # Already done by the console script (cchc.cli.start) before the imports; again here for callers
+    # that import this module first.
+    tune_process()
     try:
         app()
     except Exception as exc:  # the last line of defence for users
