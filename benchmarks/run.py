@@ -450,6 +450,114 @@ BARE_PARSE = (
     "        yaml.load(fh, Loader=yaml.CSafeLoader)\n"
 )
 
+#: Where the per-file time goes, in one process (cchc's internal functions, so each step is n/a
+#: when a refactoring renames it): best of 3 CPU times over the files given, after the process
+#: settings of the console script. Prints JSON {step: ms per file, or an error text}.
+PHASES = r"""
+import gc, json, sys, time
+files = sys.argv[1:]
+try:
+    from cchc.cli.start import tune_process
+    tune_process()
+except ImportError:
+    gc.set_threshold(200_000, 30, 30)
+import yaml
+out = {}
+
+def best(name, make):
+    try:
+        step = make()
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {exc}"
+        return
+    times = []
+    for _ in range(3):
+        clear()
+        t = time.process_time()
+        step()
+        times.append(time.process_time() - t)
+    out[name] = min(times) / len(files) * 1000
+
+def clear():
+    try:
+        from cchc.evidence.citations import _parse_line
+        _parse_line.cache_clear()  # cached across files: each run starts as cold as the first
+    except (ImportError, AttributeError):
+        pass
+
+def bare():
+    def run():
+        for f in files:
+            with open(f, "rb") as fh:
+                yaml.load(fh, Loader=yaml.CSafeLoader)
+    return run
+
+def reader():
+    from cchc.scorecard.reader import parse
+    texts = [(open(f, encoding="utf-8").read(), f) for f in files]
+    return lambda: [parse(text, f) for text, f in texts]
+
+def load():
+    from cchc.scorecard.load import load_file
+    return lambda: [load_file(f) for f in files]
+
+loaded = []
+def citations():
+    from cchc.evidence.cited import all_cited
+    from cchc.scorecard.load import load_file
+    loaded[:] = [load_file(f) for f in files]
+    return lambda: [all_cited(x.card, x.locations) for x in loaded]
+
+def checks():
+    from cchc.checks import run_checks
+    return lambda: [run_checks(x) for x in loaded]
+
+def whole():
+    from cchc.checks import check_file
+    return lambda: [check_file(f) for f in files]
+
+for name, make in (("bare", bare), ("reader", reader), ("load", load), ("citations", citations),
+                   ("checks", checks), ("check_file", whole)):
+    best(name, make)
+print(json.dumps(out))
+"""
+
+#: The steps of PHASES as the report names them.
+PHASE_LABELS = {
+    "bare": "bare parse: `yaml.load(f, Loader=CSafeLoader)`",
+    "reader": "the located YAML reader (`scorecard.reader.parse`): every node with its line and column",
+    "load": "load (`scorecard.load.load_file`): reader + Pydantic models node by node + locations",
+    "citations": "the citation grammar over all evidence (`evidence.cited.all_cited`), of the loaded file",
+    "checks": "every check (`checks.run_checks`), of the loaded file, citations included",
+    "check_file": "load + checks (`checks.check_file`): the per-file work of `validate --jobs 1`",
+}
+
+
+def phases(python: str, files: list[str]) -> dict[str, float | str]:
+    """Per-file milliseconds of each step of PHASES (or why a step could not run)."""
+    done = subprocess.run([python, "-c", PHASES, *files], check=False, capture_output=True, text=True, env=ENV)
+    try:
+        data: dict[str, float | str] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"bare": f"the script failed: {last_line(done.stderr)}"}
+    return data
+
+
+def phase_table(data: dict[str, float | str], n: int) -> list[str]:
+    """Markdown table of the per-file steps, each also as a multiple of the bare parse."""
+    bare = data.get("bare")
+    rows = [f"| step (CPU time, best of 3, over {n} files) | ms per file | × bare parse |",
+            "| --- | ---: | ---: |"]
+    for key, label in PHASE_LABELS.items():
+        value = data.get(key, "not run")
+        if isinstance(value, float):
+            times = f"{value / bare:.2f}×" if isinstance(bare, float) and bare else "n/a"
+            rows.append(f"| {label} | {value:.2f} | {times} |")
+        else:
+            rows.append(f"| {label} | n/a ({value}) | — |")
+    return rows
+
+
 #: The import floor of the stack the CLI is built on: nothing of cchc, only its libraries.
 STACK_FLOOR = "import typer, pydantic, rich, yaml"
 
@@ -638,6 +746,9 @@ def breakdown_table(steps: list[Command], base: Command) -> list[str]:
                     f"| {fmt_mib(cmd.rss_mib)} |")
     return rows
 
+
+#: Files of the bulk set that the per-file step breakdown runs over.
+PHASE_FILES = 60
 
 #: A national ranking holds about this many scorecards a year (issue 13).
 NATIONAL_CARDS = 11_000
@@ -974,6 +1085,9 @@ def main(argv: list[str] | None = None) -> int:
         measure_all(work.commands, args.runs, tmp)
 
         imports = importtime(python, corpus.shipped)
+        sample = [str(p) for p in corpus.bulk[1:][:PHASE_FILES]]
+        print(f"  per-file steps over {len(sample)} files", file=sys.stderr, flush=True)
+        steps_table = phase_table(phases(python, sample), len(sample))
         info = machine()
         commit = run_text(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
         if run_text(["git", "status", "--porcelain", "--untracked-files=no"]):
@@ -1006,13 +1120,15 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(marginal))
         print()
+        print("\n".join(steps_table))
+        print()
         for c in work.cases:
             if c.verdict == "FAIL":
                 print(f"FAIL {c.key}: {c.subject.label} is {fmt_ratio(c.ratio)} {c.reference.label} "
                       f"(target {c.target_text})")
             elif c.verdict in ("n/a", "skipped"):
                 print(f"{c.verdict.upper()} {c.key}: {c.skipped or c.subject.error or c.reference.error}")
-        write_results(args, info, meta, corpus, work, imports, table, breakdown, marginal)
+        write_results(args, info, meta, corpus, work, imports, table, breakdown, marginal, steps_table)
         print(f"\nwrote {args.out}", file=sys.stderr)
         return 0
     finally:
@@ -1024,7 +1140,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str, str], corpus: Corpus,
                   work: Plan, imports: list[tuple[int, int, int, str]], table: list[str], breakdown: list[str],
-                  marginal: list[str]) -> None:
+                  marginal: list[str], steps_table: list[str]) -> None:
     """Write the Markdown report."""
     sizes = corpus.sizes
     rank_set = (f"{len(corpus.rank)} synthetic cards of 100–300 criteria, {corpus.rank_bytes / 1024 / 1024:.1f} MiB, "
@@ -1065,6 +1181,13 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         "## Per file",
         "",
         *marginal,
+        "",
+        "## Where the per-file time goes (one process, synthetic files of the bulk set)",
+        "",
+        ("Each step timed on its own in one process, after the console script's process settings: what "
+        "`validate --jobs 1` spends per file beyond its start, next to the bare parse it is held to."),
+        "",
+        *steps_table,
         "",
         "## Start-up breakdown (cold processes, medians)",
         "",
