@@ -747,6 +747,37 @@ def breakdown_table(steps: list[Command], base: Command) -> list[str]:
     return rows
 
 
+def side_by_side(work: Plan) -> list[str]:
+    """The targets in one table: cchc, what it is held to, and the peers on the same files."""
+    c = work.named
+    verdict = {case.key: case for case in work.cases}
+
+    def cell(cmd: Command) -> str:
+        if not cmd.live:
+            return "—"
+        return f"{fmt_s(cmd.seconds)} s, {fmt_mib(cmd.rss_mib)} MiB"
+
+    def target(*keys: str) -> str:
+        shown = []
+        for key in keys:
+            case = verdict[key]
+            result = case.verdict if not case.skipped else "skipped"
+            shown.append(f"{key}: {fmt_ratio(case.ratio) if case.ratio else '—'} ({case.target_text}) {result}")
+        return "; ".join(shown)
+
+    rows = ["| task | cchc | held to | yamllint | check-jsonschema | targets |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+            (f"| one file (shipped), cold start | {cell(c['v1'])} | import floor {cell(c['floor'])} "
+            f"| {cell(c['yl1'])} | {cell(c['js1'])} | {target('a1', 'a2', 'a3')} |"),
+            (f"| {len(work.named['pb'].argv) - 3} files in one call, `--jobs 1` | {cell(c['vj'])} "
+            f"| bare parse {cell(c['pb'])} | — | {cell(c['js'])} | {target('b1')} |"),
+            (f"| the same, default jobs | {cell(c['vb'])} | bare parse {cell(c['pb'])} | — | {cell(c['js'])} "
+            f"| {target('b2', 'c1')} |"),
+            (f"| `cchc rank`, ranking set, default jobs | {cell(c['rk'])} | bare parse {cell(c['pr'])} | — | — "
+            f"| {target('r')} |")]
+    return rows
+
+
 #: Files of the bulk set that the per-file step breakdown runs over.
 PHASE_FILES = 60
 
@@ -962,6 +993,7 @@ class Plan:
     cases: list[Case]
     steps: list[Command]  # the start-up breakdown, in display order
     per_file: list[tuple[str, Command, Command | None, int]]
+    named: dict[str, Command] = field(default_factory=dict)  # by short key, for the side-by-side table
 
 
 def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tuple[Path | None, str]],
@@ -1038,7 +1070,9 @@ def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tup
             ("cchc validate (default jobs)", vb, v1, n), ("check-jsonschema", js, js1, n)]
     if not rank_note:
         rows += [("bare parse, ranking cards (one process)", pr, p1, m), ("cchc rank (default jobs)", rk, None, m)]
-    return Plan(commands, cases, steps, rows)
+    named = {"floor": floor, "v1": v1, "yl1": yl1, "js1": js1, "pb": pb, "vj": vj, "vb": vb, "js": js, "pr": pr,
+             "rk": rk}
+    return Plan(commands, cases, steps, rows, named)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1167,6 +1201,12 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         f"- ranking set: {rank_set}",
         (f"- `cchc validate --strict` on every synthetic file: `{meta['summary']}`; "
         f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`"),
+        "",
+        "## The targets side by side with the peers",
+        "",
+        "Median wall-clock time and peak memory of each command (peak: the largest single process).",
+        "",
+        *side_by_side(work),
         "",
         "## Ratios",
         "",
