@@ -51,37 +51,94 @@ FIELDS = [
     "Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - xã hội",
 ]
 VERBS = [
-    "Ban hành", "Tổ chức thực hiện", "Mức độ hoàn thành", "Kiểm tra, đánh giá", "Rà soát, đánh giá",
-    "Công khai", "Theo dõi, đôn đốc", "Tuyên truyền", "Thực hiện", "Báo cáo định kỳ về",
-    "Cập nhật, công bố", "Xử lý", "Tỷ lệ hoàn thành", "Triển khai", "Đánh giá kết quả",
+    "Ban hành",
+    "Tổ chức thực hiện",
+    "Mức độ hoàn thành",
+    "Kiểm tra, đánh giá",
+    "Rà soát, đánh giá",
+    "Công khai",
+    "Theo dõi, đôn đốc",
+    "Tuyên truyền",
+    "Thực hiện",
+    "Báo cáo định kỳ về",
+    "Cập nhật, công bố",
+    "Xử lý",
+    "Tỷ lệ hoàn thành",
+    "Triển khai",
+    "Đánh giá kết quả",
 ]
 OBJECTS = [
-    "kế hoạch cải cách hành chính năm", "kế hoạch kiểm tra công tác CCHC",
-    "văn bản quy phạm pháp luật của địa phương", "thủ tục hành chính thuộc thẩm quyền",
-    "kết quả giải quyết hồ sơ TTHC đúng hạn", "cơ chế một cửa, một cửa liên thông",
-    "phản ánh, kiến nghị của cá nhân, tổ chức", "vị trí việc làm và cơ cấu ngạch công chức",
-    "quy chế làm việc của cơ quan", "chế độ tự chủ tài chính của đơn vị sự nghiệp công lập",
-    "dịch vụ công trực tuyến mức độ 3, 4", "hệ thống quản lý văn bản và điều hành",
-    "chữ ký số trong gửi nhận văn bản điện tử", "hệ thống quản lý chất lượng ISO 9001:2015",
-    "công tác thi đua, khen thưởng gắn với CCHC", "kỷ luật, kỷ cương hành chính",
-    "sáng kiến mới trong cải cách hành chính", "công tác đào tạo, bồi dưỡng công chức",
-    "thanh toán trực tuyến phí, lệ phí", "số hóa hồ sơ, kết quả giải quyết TTHC",
-    "thu hút đầu tư, phát triển kinh tế - xã hội", "chỉ số hài lòng của người dân (SIPAS)",
+    "kế hoạch cải cách hành chính năm",
+    "kế hoạch kiểm tra công tác CCHC",
+    "văn bản quy phạm pháp luật của địa phương",
+    "thủ tục hành chính thuộc thẩm quyền",
+    "kết quả giải quyết hồ sơ TTHC đúng hạn",
+    "cơ chế một cửa, một cửa liên thông",
+    "phản ánh, kiến nghị của cá nhân, tổ chức",
+    "vị trí việc làm và cơ cấu ngạch công chức",
+    "quy chế làm việc của cơ quan",
+    "chế độ tự chủ tài chính của đơn vị sự nghiệp công lập",
+    "dịch vụ công trực tuyến mức độ 3, 4",
+    "hệ thống quản lý văn bản và điều hành",
+    "chữ ký số trong gửi nhận văn bản điện tử",
+    "hệ thống quản lý chất lượng ISO 9001:2015",
+    "công tác thi đua, khen thưởng gắn với CCHC",
+    "kỷ luật, kỷ cương hành chính",
+    "sáng kiến mới trong cải cách hành chính",
+    "công tác đào tạo, bồi dưỡng công chức",
+    "thanh toán trực tuyến phí, lệ phí",
+    "số hóa hồ sơ, kết quả giải quyết TTHC",
+    "thu hút đầu tư, phát triển kinh tế - xã hội",
+    "chỉ số hài lòng của người dân (SIPAS)",
 ]
 TOPICS = [
-    "kết quả thực hiện kế hoạch CCHC", "tự kiểm tra, rà soát văn bản", "ứng dụng công nghệ thông tin",
-    "công tác kiểm soát thủ tục hành chính quý I", "kiểm soát TTHC quý II", "thu chi ngân sách địa phương",
-    "kết quả tuyên truyền CCHC", "tình hình thi hành pháp luật", "kỷ cương hành chính",
-    "đầu tư công", "sắp xếp tổ chức bộ máy", "tinh giản biên chế", "chuyển đổi số",
-    "giải quyết hồ sơ trên Cổng dịch vụ công", "đánh giá, xếp loại công chức",
+    "kết quả thực hiện kế hoạch CCHC",
+    "tự kiểm tra, rà soát văn bản",
+    "ứng dụng công nghệ thông tin",
+    "công tác kiểm soát thủ tục hành chính quý I",
+    "kiểm soát TTHC quý II",
+    "thu chi ngân sách địa phương",
+    "kết quả tuyên truyền CCHC",
+    "tình hình thi hành pháp luật",
+    "kỷ cương hành chính",
+    "đầu tư công",
+    "sắp xếp tổ chức bộ máy",
+    "tinh giản biên chế",
+    "chuyển đổi số",
+    "giải quyết hồ sơ trên Cổng dịch vụ công",
+    "đánh giá, xếp loại công chức",
 ]
 #: Document kinds: type word, code in the symbol, and the abbreviations officers write.
-KINDS = [("Báo cáo", "BC-UBND", ["bc", "BC"]), ("Kế hoạch", "KH-UBND", ["kh", "KH"]),
-         ("Quyết định", "QĐ-UBND", ["QĐ", "qđ"]), ("Công văn", "UBND-VP", ["CV", "cv"]),
-         ("Thông báo", "TB-UBND", ["TB"]), ("Tờ trình", "TTr-UBND", ["TTr"])]
-PLACES = ["Thanh Hóa", "Sầm Sơn", "Bỉm Sơn", "Nghi Sơn", "Đông Sơn", "Quảng Xương", "Hoằng Hóa",
-          "Hậu Lộc", "Nga Sơn", "Thiệu Hóa", "Yên Định", "Vĩnh Lộc", "Thọ Xuân", "Triệu Sơn",
-          "Nông Cống", "Như Thanh", "Ngọc Lặc", "Cẩm Thủy", "Thạch Thành", "Lang Chánh"]
+KINDS = [
+    ("Báo cáo", "BC-UBND", ["bc", "BC"]),
+    ("Kế hoạch", "KH-UBND", ["kh", "KH"]),
+    ("Quyết định", "QĐ-UBND", ["QĐ", "qđ"]),
+    ("Công văn", "UBND-VP", ["CV", "cv"]),
+    ("Thông báo", "TB-UBND", ["TB"]),
+    ("Tờ trình", "TTr-UBND", ["TTr"]),
+]
+PLACES = [
+    "Thanh Hóa",
+    "Sầm Sơn",
+    "Bỉm Sơn",
+    "Nghi Sơn",
+    "Đông Sơn",
+    "Quảng Xương",
+    "Hoằng Hóa",
+    "Hậu Lộc",
+    "Nga Sơn",
+    "Thiệu Hóa",
+    "Yên Định",
+    "Vĩnh Lộc",
+    "Thọ Xuân",
+    "Triệu Sơn",
+    "Nông Cống",
+    "Như Thanh",
+    "Ngọc Lặc",
+    "Cẩm Thủy",
+    "Thạch Thành",
+    "Lang Chánh",
+]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
 
@@ -107,8 +164,13 @@ def points(value: Decimal) -> str:
 
 def yaml_text(text: str) -> str:
     """A YAML scalar for ``text``: plain where that is safe, else double-quoted (JSON escaping)."""
-    if (text and text[0] not in "-?:,[]{}#&*!|>'\"%@` " and ": " not in text and " #" not in text
-            and not text.endswith((":", " "))):
+    if (
+        text
+        and text[0] not in "-?:,[]{}#&*!|>'\"%@` "
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith((":", " "))
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -131,8 +193,15 @@ def document_pool(rng: random.Random, size: int, year: int) -> list[Doc]:
     for number in numbers:
         kind, code, short = rng.choice(KINDS)
         when = year if rng.random() < 0.8 else year - 1
-        docs.append(Doc(kind, code, tuple(short), number,
-                        f"{rng.randint(1, 28):02d}/{rng.randint(1, 12 if when < year else 11):02d}/{when}"))
+        docs.append(
+            Doc(
+                kind,
+                code,
+                tuple(short),
+                number,
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12 if when < year else 11):02d}/{when}",
+            )
+        )
     return docs
 
 
@@ -145,8 +214,10 @@ def citation(rng: random.Random, doc: Doc, full: bool = False) -> str:
     if style < 0.75:
         return f"{rng.randint(1, 9)}. {rng.choice(doc.short)} {doc.number} {topic};"
     if style < 0.9:
-        return f"{doc.kind} số {doc.number}/{doc.code} ngày {doc.date}; ({topic}, " \
-               f"gắn với tình hình thực tế của địa phương)"
+        return (
+            f"{doc.kind} số {doc.number}/{doc.code} ngày {doc.date}; ({topic}, "
+            f"gắn với tình hình thực tế của địa phương)"
+        )
     slug = "-".join(topic.split()[:4]).lower()
     return f"(http://{rng.choice(['tp', 'ubnd', 'cchc'])}.thanhhoa.gov.vn/web/trang-chu/{slug}.html)"
 
@@ -197,8 +268,9 @@ def _count(nodes: list[Node]) -> int:
     return sum(1 + _count(n.children) for n in nodes)
 
 
-def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit: str | None = None,
-                    level: str | None = None) -> str:
+def synth_scorecard(
+    rng: random.Random, n_criteria: int, year: int = 2021, unit: str | None = None, level: str | None = None
+) -> str:
     """A valid scorecard of exactly ``n_criteria`` criteria whose points add up to exactly 100.
 
     ``unit`` and ``level`` override the drawn ones (the draws still happen, so the other files of a
@@ -222,7 +294,7 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit:
     quarters = [1] * len(leaves)
     for _ in range(400 - len(leaves)):  # 100 points in quarter points, at least 0,25 per leaf
         quarters[rng.randrange(len(leaves))] += 1
-    for leaf, q in zip(leaves, quarters):
+    for leaf, q in zip(leaves, quarters, strict=True):
         leaf.max_q = q
         roll = rng.random()
         if roll < 0.65:
@@ -237,8 +309,10 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit:
         leaf.evidence = [citation(rng, rng.choice(docs), full=i == 0) for i in range(rng.randint(1, 10))]
         if rng.random() < 0.1:
             doc = rng.choice(docs)
-            leaf.note = f"Giải trình: {rng.choice(TOPICS)} đã thực hiện theo {doc.kind.lower()} " \
-                        f"số {doc.number}/{doc.code} ngày {doc.date}"
+            leaf.note = (
+                f"Giải trình: {rng.choice(TOPICS)} đã thực hiện theo {doc.kind.lower()} "
+                f"số {doc.number}/{doc.code} ngày {doc.date}"
+            )
 
     def total(node: Node) -> tuple[int, int]:
         if node.children:
@@ -251,8 +325,15 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit:
     place = rng.choice(PLACES)
     drawn = rng.choice(["huyen", "huyen", "xa", "so"])
     level = level or drawn
-    unit = unit or {"huyen": f"UBND huyện {place}", "xa": f"UBND xã {place}",
-                    "so": f"Sở Nội vụ tỉnh {place}", "tinh": f"UBND tỉnh {place}"}[level]
+    unit = (
+        unit
+        or {
+            "huyen": f"UBND huyện {place}",
+            "xa": f"UBND xã {place}",
+            "so": f"Sở Nội vụ tỉnh {place}",
+            "tinh": f"UBND tỉnh {place}",
+        }[level]
+    )
     lines = [
         "# yaml-language-server: $schema=../schemas/scorecard.schema.json",
         f"unit: {yaml_text(unit)}",
@@ -290,14 +371,95 @@ def synth_scorecard(rng: random.Random, n_criteria: int, year: int = 2021, unit:
 
 
 #: Syllables of commune names, for a ranking set of distinct units ("UBND xã Hoằng Đạo, huyện Nga Sơn").
-NAME_FIRST = ["An", "Bình", "Cẩm", "Đông", "Định", "Hà", "Hải", "Hoằng", "Hợp", "Hưng", "Kiến", "Lam", "Long",
-              "Minh", "Nga", "Nghĩa", "Ngọc", "Nguyên", "Phú", "Phúc", "Quảng", "Tân", "Thạch", "Thái", "Thành",
-              "Thiệu", "Thọ", "Thuận", "Tiến", "Trung", "Triệu", "Trường", "Vân", "Vĩnh", "Xuân", "Yên", "Đại",
-              "Hòa", "Lộc", "Mỹ", "Nam", "Phong", "Sơn"]
-NAME_SECOND = ["An", "Bình", "Châu", "Chính", "Cường", "Đạo", "Đức", "Giang", "Hải", "Hòa", "Hợp", "Hưng",
-               "Khánh", "Lâm", "Lộc", "Lợi", "Long", "Minh", "Nghĩa", "Ninh", "Phát", "Phong", "Phú", "Phúc",
-               "Quang", "Sơn", "Tân", "Thắng", "Thành", "Thịnh", "Thọ", "Thủy", "Tiến", "Trạch", "Trung",
-               "Tường", "Vinh", "Xuân", "Yên", "Định", "Khê", "Lĩnh"]
+NAME_FIRST = [
+    "An",
+    "Bình",
+    "Cẩm",
+    "Đông",
+    "Định",
+    "Hà",
+    "Hải",
+    "Hoằng",
+    "Hợp",
+    "Hưng",
+    "Kiến",
+    "Lam",
+    "Long",
+    "Minh",
+    "Nga",
+    "Nghĩa",
+    "Ngọc",
+    "Nguyên",
+    "Phú",
+    "Phúc",
+    "Quảng",
+    "Tân",
+    "Thạch",
+    "Thái",
+    "Thành",
+    "Thiệu",
+    "Thọ",
+    "Thuận",
+    "Tiến",
+    "Trung",
+    "Triệu",
+    "Trường",
+    "Vân",
+    "Vĩnh",
+    "Xuân",
+    "Yên",
+    "Đại",
+    "Hòa",
+    "Lộc",
+    "Mỹ",
+    "Nam",
+    "Phong",
+    "Sơn",
+]
+NAME_SECOND = [
+    "An",
+    "Bình",
+    "Châu",
+    "Chính",
+    "Cường",
+    "Đạo",
+    "Đức",
+    "Giang",
+    "Hải",
+    "Hòa",
+    "Hợp",
+    "Hưng",
+    "Khánh",
+    "Lâm",
+    "Lộc",
+    "Lợi",
+    "Long",
+    "Minh",
+    "Nghĩa",
+    "Ninh",
+    "Phát",
+    "Phong",
+    "Phú",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tân",
+    "Thắng",
+    "Thành",
+    "Thịnh",
+    "Thọ",
+    "Thủy",
+    "Tiến",
+    "Trạch",
+    "Trung",
+    "Tường",
+    "Vinh",
+    "Xuân",
+    "Yên",
+    "Định",
+    "Khê",
+    "Lĩnh",
+]
 
 
 def _fold(text: str) -> str:
@@ -374,6 +536,7 @@ def make_rank_set(root: Path, corpus: Corpus, n_files: int, seed: int) -> None:
 # --------------------------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -546,8 +709,7 @@ def phases(python: str, files: list[str]) -> dict[str, float | str]:
 def phase_table(data: dict[str, float | str], n: int) -> list[str]:
     """Markdown table of the per-file steps, each also as a multiple of the bare parse."""
     bare = data.get("bare")
-    rows = [f"| step (CPU time, best of 3, over {n} files) | ms per file | × bare parse |",
-            "| --- | ---: | ---: |"]
+    rows = [f"| step (CPU time, best of 3, over {n} files) | ms per file | × bare parse |", "| --- | ---: | ---: |"]
     for key, label in PHASE_LABELS.items():
         value = data.get(key, "not run")
         if isinstance(value, float):
@@ -569,8 +731,11 @@ def child_env(pycache: Path) -> dict[str, str]:
     PYTHONDONTWRITEBYTECODE, so a cold start is a new interpreter with compiled modules, as for an
     installed package, not a recompile of every module; the warm-up run fills the cache.
     """
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME", "CCHC_LANG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS", "PYTHONPROFILEIMPORTTIME", "CCHC_LANG")
+    }
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 
@@ -580,8 +745,9 @@ ENV: dict[str, str] = dict(os.environ)  # replaced by child_env() in main()
 
 def measure_once(argv: Sequence[str], cwd: Path) -> Sample:
     """Run ``argv`` once through the wrapper in a fresh process."""
-    done = subprocess.run([sys.executable, "-I", "-c", WRAPPER, *argv], cwd=cwd, capture_output=True,
-                          text=True, check=True, env=ENV)
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", WRAPPER, *argv], cwd=cwd, capture_output=True, text=True, check=True, env=ENV
+    )
     seconds, cpu, rss, rc = done.stdout.split()
     return Sample(float(seconds), float(cpu), int(rss), int(rc))
 
@@ -627,6 +793,7 @@ def measure_all(commands: list[Command], runs: int, cwd: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # Cases and report
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Case:
@@ -705,14 +872,18 @@ def fmt_ratio(value: float | None) -> str:
 def ratio_table(cases: list[Case]) -> list[str]:
     """Markdown table of the ratios with the raw medians and peak memory beside them."""
     rows = [
-        ("| case | measured | baseline | ratio | target | result | measured median s (min–max) "
-        "| baseline median s | CPU-time ratio | measured peak MiB | baseline peak MiB |"),
+        (
+            "| case | measured | baseline | ratio | target | result | measured median s (min–max) "
+            "| baseline median s | CPU-time ratio | measured peak MiB | baseline peak MiB |"
+        ),
         "| --- | --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in cases:
         if c.skipped:
-            rows.append(f"| {c.key} {c.title} | {c.subject.label} | {c.reference.label} | — | {c.target_text} "
-                        f"| skipped: {c.skipped} | — | — | — | — | — |")
+            rows.append(
+                f"| {c.key} {c.title} | {c.subject.label} | {c.reference.label} | — | {c.target_text} "
+                f"| skipped: {c.skipped} | — | — | — | — | — |"
+            )
             continue
         spread = c.subject.spread
         span = f" ({spread[0]:.3f}–{spread[1]:.3f})" if spread else ""
@@ -720,7 +891,8 @@ def ratio_table(cases: list[Case]) -> list[str]:
             f"| {c.key} {c.title} | {c.subject.label} | {c.reference.label} | {fmt_ratio(c.ratio)} "
             f"| {c.target_text} | {c.verdict} | {fmt_s(c.subject.seconds)}{span} "
             f"| {fmt_s(c.reference.seconds)} | {fmt_ratio(c.cpu_ratio)} | {fmt_mib(c.subject.rss_mib)} "
-            f"| {fmt_mib(c.reference.rss_mib)} |")
+            f"| {fmt_mib(c.reference.rss_mib)} |"
+        )
     return rows
 
 
@@ -730,20 +902,24 @@ def memory_table(commands: list[Command]) -> list[str]:
     for cmd in commands:
         shown = " ".join(_short(a) for a in cmd.argv[:6]) + (" …" if len(cmd.argv) > 6 else "")
         note = f" ({cmd.error or cmd.skipped})" if not cmd.live else ""
-        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(cmd.cpu)} | {fmt_mib(cmd.rss_mib)} "
-                    f"| `{shown}` |")
+        rows.append(
+            f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(cmd.cpu)} | {fmt_mib(cmd.rss_mib)} | `{shown}` |"
+        )
     return rows
 
 
 def breakdown_table(steps: list[Command], base: Command) -> list[str]:
     """Median of each start-up step and its cost above a bare ``python -c pass``."""
-    rows = ["| step | median s | above `python -c pass` s | median CPU s | peak RSS MiB |",
-            "| --- | ---: | ---: | ---: | ---: |"]
+    rows = [
+        "| step | median s | above `python -c pass` s | median CPU s | peak RSS MiB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for cmd in steps:
         extra = cmd.seconds - base.seconds if cmd.seconds is not None and base.seconds is not None else None
         note = f" ({cmd.error or cmd.skipped})" if not cmd.live else ""
-        rows.append(f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(extra)} | {fmt_s(cmd.cpu)} "
-                    f"| {fmt_mib(cmd.rss_mib)} |")
+        rows.append(
+            f"| {cmd.label}{note} | {fmt_s(cmd.seconds)} | {fmt_s(extra)} | {fmt_s(cmd.cpu)} | {fmt_mib(cmd.rss_mib)} |"
+        )
     return rows
 
 
@@ -765,16 +941,26 @@ def side_by_side(work: Plan) -> list[str]:
             shown.append(f"{key}: {fmt_ratio(case.ratio) if case.ratio else '—'} ({case.target_text}) {result}")
         return "; ".join(shown)
 
-    rows = ["| task | cchc | held to | yamllint | check-jsonschema | targets |",
-            "| --- | ---: | ---: | ---: | ---: | --- |",
-            (f"| one file (shipped), cold start | {cell(c['v1'])} | import floor {cell(c['floor'])} "
-            f"| {cell(c['yl1'])} | {cell(c['js1'])} | {target('a1', 'a2', 'a3')} |"),
-            (f"| {len(work.named['pb'].argv) - 3} files in one call, `--jobs 1` | {cell(c['vj'])} "
-            f"| bare parse {cell(c['pb'])} | — | {cell(c['js'])} | {target('b1')} |"),
-            (f"| the same, default jobs | {cell(c['vb'])} | bare parse {cell(c['pb'])} | — | {cell(c['js'])} "
-            f"| {target('b2', 'c1')} |"),
-            (f"| `cchc rank`, ranking set, default jobs | {cell(c['rk'])} | bare parse {cell(c['pr'])} | — | — "
-            f"| {target('r')} |")]
+    rows = [
+        "| task | cchc | held to | yamllint | check-jsonschema | targets |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        (
+            f"| one file (shipped), cold start | {cell(c['v1'])} | import floor {cell(c['floor'])} "
+            f"| {cell(c['yl1'])} | {cell(c['js1'])} | {target('a1', 'a2', 'a3')} |"
+        ),
+        (
+            f"| {len(work.named['pb'].argv) - 3} files in one call, `--jobs 1` | {cell(c['vj'])} "
+            f"| bare parse {cell(c['pb'])} | — | {cell(c['js'])} | {target('b1')} |"
+        ),
+        (
+            f"| the same, default jobs | {cell(c['vb'])} | bare parse {cell(c['pb'])} | — | {cell(c['js'])} "
+            f"| {target('b2', 'c1')} |"
+        ),
+        (
+            f"| `cchc rank`, ranking set, default jobs | {cell(c['rk'])} | bare parse {cell(c['pr'])} | — | — "
+            f"| {target('r')} |"
+        ),
+    ]
     return rows
 
 
@@ -788,8 +974,10 @@ NATIONAL_CARDS = 11_000
 def per_file(rows_in: list[tuple[str, Command, Command | None, int]]) -> list[str]:
     """Average and marginal ms per file: (many − one-file cold start) ÷ (files − 1), which separates
     start-up from per-file work; and the time of a national run of 11,000 cards at that rate."""
-    rows = ["| command | files | average ms per file | marginal ms per extra file | 11,000 cards at that rate, s |",
-            "| --- | ---: | ---: | ---: | ---: |"]
+    rows = [
+        "| command | files | average ms per file | marginal ms per extra file | 11,000 cards at that rate, s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for label, many, one, n in rows_in:
         if many.seconds is None:
             continue
@@ -797,8 +985,10 @@ def per_file(rows_in: list[tuple[str, Command, Command | None, int]]) -> list[st
         marginal = (many.seconds - one_s) / (n - 1) * 1000 if one_s is not None else None
         rate = marginal if marginal is not None else many.seconds / n * 1000
         national = (one_s or 0.0) + rate / 1000 * (NATIONAL_CARDS - (1 if one_s is not None else 0))
-        rows.append(f"| {label} | {n} | {many.seconds / n * 1000:.1f} | "
-                    f"{'n/a' if marginal is None else f'{marginal:.1f}'} | {national:.0f} |")
+        rows.append(
+            f"| {label} | {n} | {many.seconds / n * 1000:.1f} | "
+            f"{'n/a' if marginal is None else f'{marginal:.1f}'} | {national:.0f} |"
+        )
     return rows
 
 
@@ -827,6 +1017,7 @@ def importtime(python: str, file: Path, top: int = 20) -> list[tuple[int, int, i
 # --------------------------------------------------------------------------------------------
 # Environment
 # --------------------------------------------------------------------------------------------
+
 
 def find_cchc(explicit: str | None) -> Path:
     """The cchc console script: --cchc, next to this interpreter, or on PATH."""
@@ -893,8 +1084,12 @@ def machine() -> dict[str, str]:
         mem = f"{kib / 1024 / 1024:.1f} GiB"
     except (OSError, AttributeError):
         pass
-    return {"nproc": str(len(os.sched_getaffinity(0))), "cpu": cpu, "memory": mem,
-            "os": f"{platform.system()} {platform.release()}"}
+    return {
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+    }
 
 
 def source_fingerprint(src: Path) -> str:
@@ -925,15 +1120,17 @@ def run_text(argv: list[str], cwd: Path = REPO) -> str:
 
 def versions(python: str) -> str:
     """Versions of the libraries that decide cchc's speed."""
-    code = ("from importlib.metadata import version as v, PackageNotFoundError\n"
-            "import yaml\n"
-            "def w(n):\n"
-            "    try:\n"
-            "        return f'{n} {v(n)}'\n"
-            "    except PackageNotFoundError:\n"
-            "        return f'{n} (not installed)'\n"
-            "print(', '.join(w(n) for n in ('cchc', 'typer', 'pydantic', 'rich', 'pyyaml')),"
-            " '(libyaml: ' + str(yaml.__with_libyaml__) + ')')")
+    code = (
+        "from importlib.metadata import version as v, PackageNotFoundError\n"
+        "import yaml\n"
+        "def w(n):\n"
+        "    try:\n"
+        "        return f'{n} {v(n)}'\n"
+        "    except PackageNotFoundError:\n"
+        "        return f'{n} (not installed)'\n"
+        "print(', '.join(w(n) for n in ('cchc', 'typer', 'pydantic', 'rich', 'pyyaml')),"
+        " '(libyaml: ' + str(yaml.__with_libyaml__) + ')')"
+    )
     return run_text([python, "-c", code])
 
 
@@ -955,19 +1152,20 @@ def last_line(text: str) -> str:
 # Main
 # --------------------------------------------------------------------------------------------
 
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=None, help="measured runs per command (default 5; --quick: 3)")
     p.add_argument("--files", type=int, default=None, help="files in the bulk set (default 500; --quick: 50)")
-    p.add_argument("--rank-files", type=int, default=None,
-                   help="cards in the ranking set (default 2000; --quick: 200)")
+    p.add_argument("--rank-files", type=int, default=None, help="cards in the ranking set (default 2000; --quick: 200)")
     p.add_argument("--quick", action="store_true", help="3 runs, 50 bulk files, 200 ranking cards, for development")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the results (Markdown)")
     p.add_argument("--seed", type=int, default=2021, help="seed of the synthetic scorecards")
     p.add_argument("--cchc", help="the cchc command (default: beside this Python, else on PATH)")
-    p.add_argument("--venv", type=Path, default=DEFAULT_VENV,
-                   help="the benchmark's own venv for yamllint and check-jsonschema")
+    p.add_argument(
+        "--venv", type=Path, default=DEFAULT_VENV, help="the benchmark's own venv for yamllint and check-jsonschema"
+    )
     p.add_argument("--no-peers", action="store_true", help="skip yamllint and check-jsonschema (no venv, no install)")
     p.add_argument("--keep", action="store_true", help="keep the generated files and print where they are")
     args = p.parse_args(argv)
@@ -996,8 +1194,15 @@ class Plan:
     named: dict[str, Command] = field(default_factory=dict)  # by short key, for the side-by-side table
 
 
-def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tuple[Path | None, str]],
-         has_jobs: bool, rank_note: str | None) -> Plan:
+def plan(
+    cchc: str,
+    python: str,
+    corpus: Corpus,
+    tmp: Path,
+    peers: dict[str, tuple[Path | None, str]],
+    has_jobs: bool,
+    rank_note: str | None,
+) -> Plan:
     """The commands and the cases comparing them."""
     n = len(corpus.bulk)
     bulk = [str(p) for p in corpus.bulk]
@@ -1043,10 +1248,14 @@ def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tup
         Command("import typer", [python, "-c", "import typer"]),
         floor,
         # What the floor leaves out: `import pydantic` is lazy; a model needs its machinery.
-        Command("the floor + `from pydantic import BaseModel`",
-                [python, "-c", f"{STACK_FLOOR}; from pydantic import BaseModel"]),
-        Command("the floor + `import importlib.metadata` (Pydantic's plugin loader imports it)",
-                [python, "-c", f"{STACK_FLOOR}; import importlib.metadata"]),
+        Command(
+            "the floor + `from pydantic import BaseModel`",
+            [python, "-c", f"{STACK_FLOOR}; from pydantic import BaseModel"],
+        ),
+        Command(
+            "the floor + `import importlib.metadata` (Pydantic's plugin loader imports it)",
+            [python, "-c", f"{STACK_FLOOR}; import importlib.metadata"],
+        ),
         Command("import cchc.cli.app", [python, "-c", "import cchc.cli.app"]),
         Command("cchc --version", [cchc, "--version"]),
         v1,
@@ -1066,12 +1275,26 @@ def plan(cchc: str, python: str, corpus: Corpus, tmp: Path, peers: dict[str, tup
         Case("r", f"rank {m or 'the'} cards, default jobs", rk, pr, 1.5),
         Case("d", "export --xlsx (shipped) vs bare parse (info)", x1, p1, None),
     ]
-    rows = [("bare parse (one process)", pb, p1, n), ("cchc validate --jobs 1", vj, v1, n),
-            ("cchc validate (default jobs)", vb, v1, n), ("check-jsonschema", js, js1, n)]
+    rows = [
+        ("bare parse (one process)", pb, p1, n),
+        ("cchc validate --jobs 1", vj, v1, n),
+        ("cchc validate (default jobs)", vb, v1, n),
+        ("check-jsonschema", js, js1, n),
+    ]
     if not rank_note:
         rows += [("bare parse, ranking cards (one process)", pr, p1, m), ("cchc rank (default jobs)", rk, None, m)]
-    named = {"floor": floor, "v1": v1, "yl1": yl1, "js1": js1, "pb": pb, "vj": vj, "vb": vb, "js": js, "pr": pr,
-             "rk": rk}
+    named = {
+        "floor": floor,
+        "v1": v1,
+        "yl1": yl1,
+        "js1": js1,
+        "pb": pb,
+        "vj": vj,
+        "vb": vb,
+        "js": js,
+        "pr": pr,
+        "rk": rk,
+    }
     return Plan(commands, cases, steps, rows, named)
 
 
@@ -1091,8 +1314,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"generating {args.files} files in {tmp} (seed {args.seed})", file=sys.stderr, flush=True)
         corpus = make_corpus(tmp, args.files, args.seed)
-        rank_note = None if has_command(cchc_s, "rank") else \
-            "`cchc rank` is not available in this version (issue 13)"
+        rank_note = None if has_command(cchc_s, "rank") else "`cchc rank` is not available in this version (issue 13)"
         if rank_note is None:
             print(f"generating {args.rank_files} ranking cards", file=sys.stderr, flush=True)
             make_rank_set(tmp, corpus, args.rank_files, args.seed)
@@ -1100,12 +1322,16 @@ def main(argv: list[str] | None = None) -> int:
         # The synthetic files must be clean (no errors, no warnings) and the shipped one free of errors:
         # otherwise we would time error reporting instead of the normal path.
         synthetic = [str(corpus.large), *(str(p) for p in corpus.bulk[1:]), *(str(p) for p in corpus.rank)]
-        check = subprocess.run([cchc_s, "validate", "--strict", *synthetic], check=False, capture_output=True,
-                               text=True, env=ENV)
-        shipped = subprocess.run([cchc_s, "validate", str(corpus.shipped)], check=False, capture_output=True,
-                                 text=True, env=ENV)
-        for done, what in ((check, "the synthetic scorecards are not clean (errors or warnings)"),
-                           (shipped, "the shipped scorecard has errors")):
+        check = subprocess.run(
+            [cchc_s, "validate", "--strict", *synthetic], check=False, capture_output=True, text=True, env=ENV
+        )
+        shipped = subprocess.run(
+            [cchc_s, "validate", str(corpus.shipped)], check=False, capture_output=True, text=True, env=ENV
+        )
+        for done, what in (
+            (check, "the synthetic scorecards are not clean (errors or warnings)"),
+            (shipped, "the shipped scorecard has errors"),
+        ):
             if done.returncode != 0:
                 print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
                 print(f"run.py: {what} (see above)", file=sys.stderr)
@@ -1129,8 +1355,9 @@ def main(argv: list[str] | None = None) -> int:
         imported = run_text([python, "-c", "import cchc; print(cchc.__file__)"])
         if not imported.startswith(str(src)):
             print(f"run.py: cchc was imported from {imported}, not from the snapshot {src}", file=sys.stderr)
-        commit += (f"; measured a snapshot of src/ taken at the start "
-                   f"(sha256 of its .py files: {source_fingerprint(src)})")
+        commit += (
+            f"; measured a snapshot of src/ taken at the start (sha256 of its .py files: {source_fingerprint(src)})"
+        )
         minutes = (dt.datetime.now(dt.UTC) - started).total_seconds() / 60
         meta = {
             "date": started.strftime("%Y-%m-%d %H:%M UTC") + f", the run took {minutes:.0f} min",
@@ -1158,8 +1385,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for c in work.cases:
             if c.verdict == "FAIL":
-                print(f"FAIL {c.key}: {c.subject.label} is {fmt_ratio(c.ratio)} {c.reference.label} "
-                      f"(target {c.target_text})")
+                print(
+                    f"FAIL {c.key}: {c.subject.label} is {fmt_ratio(c.ratio)} {c.reference.label} "
+                    f"(target {c.target_text})"
+                )
             elif c.verdict in ("n/a", "skipped"):
                 print(f"{c.verdict.upper()} {c.key}: {c.skipped or c.subject.error or c.reference.error}")
         write_results(args, info, meta, corpus, work, imports, table, breakdown, marginal, steps_table)
@@ -1172,18 +1401,32 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str, str], corpus: Corpus,
-                  work: Plan, imports: list[tuple[int, int, int, str]], table: list[str], breakdown: list[str],
-                  marginal: list[str], steps_table: list[str]) -> None:
+def write_results(
+    args: argparse.Namespace,
+    info: dict[str, str],
+    meta: dict[str, str],
+    corpus: Corpus,
+    work: Plan,
+    imports: list[tuple[int, int, int, str]],
+    table: list[str],
+    breakdown: list[str],
+    marginal: list[str],
+    steps_table: list[str],
+) -> None:
     """Write the Markdown report."""
     sizes = corpus.sizes
-    rank_set = (f"{len(corpus.rank)} synthetic cards of 100–300 criteria, {corpus.rank_bytes / 1024 / 1024:.1f} MiB, "
-                "one year and level (xã), distinct units" if corpus.rank else f"not generated: {meta['rank']}")
+    rank_set = (
+        f"{len(corpus.rank)} synthetic cards of 100–300 criteria, {corpus.rank_bytes / 1024 / 1024:.1f} MiB, "
+        "one year and level (xã), distinct units"
+        if corpus.rank
+        else f"not generated: {meta['rank']}"
+    )
     lines = [
         "# Benchmark results",
         "",
         "Written by `python benchmarks/run.py"
-        + (" --quick" if args.quick else "") + f" --runs {args.runs} --files {args.files}"
+        + (" --quick" if args.quick else "")
+        + f" --runs {args.runs} --files {args.files}"
         f" --rank-files {args.rank_files}`; see [README.md](README.md) for what is measured and how.",
         "",
         "## Machine and run",
@@ -1195,12 +1438,16 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         f"- peers (in the benchmark's own venv): {meta['peers']}",
         f"- `cchc validate --jobs`: {meta['jobs']}; `cchc rank`: {meta['rank']}",
         f"- runs per command: {args.runs} (median reported), interleaved, after one warm-up run; {meta['load']}",
-        (f"- bulk set: {len(corpus.bulk)} files, {corpus.total_bytes / 1024 / 1024:.1f} MiB: the shipped scorecard "
-        f"and {len(sizes)} synthetic ones of {min(sizes)}–{max(sizes)} criteria "
-        f"(median {statistics.median(sizes):.0f}), seed {args.seed}"),
+        (
+            f"- bulk set: {len(corpus.bulk)} files, {corpus.total_bytes / 1024 / 1024:.1f} MiB: the shipped scorecard "
+            f"and {len(sizes)} synthetic ones of {min(sizes)}–{max(sizes)} criteria "
+            f"(median {statistics.median(sizes):.0f}), seed {args.seed}"
+        ),
         f"- ranking set: {rank_set}",
-        (f"- `cchc validate --strict` on every synthetic file: `{meta['summary']}`; "
-        f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`"),
+        (
+            f"- `cchc validate --strict` on every synthetic file: `{meta['summary']}`; "
+            f"`cchc validate` on the shipped scorecard: `{meta['shipped']}`"
+        ),
         "",
         "## The targets side by side with the peers",
         "",
@@ -1210,11 +1457,13 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         "",
         "## Ratios",
         "",
-        ("Ratio = measured median ÷ baseline median, both from this run. For a peer (yamllint, "
-        "check-jsonschema) the ratio is peer ÷ cchc: how many times faster cchc is. The CPU-time ratio "
-        "(user + system of every process of each side) is less disturbed by other work on the machine, "
-        "but counts every worker of a parallel run. Peak memory is the largest single process of the "
-        "command's tree (`ru_maxrss` of the children), so parallel workers are not added up."),
+        (
+            "Ratio = measured median ÷ baseline median, both from this run. For a peer (yamllint, "
+            "check-jsonschema) the ratio is peer ÷ cchc: how many times faster cchc is. The CPU-time ratio "
+            "(user + system of every process of each side) is less disturbed by other work on the machine, "
+            "but counts every worker of a parallel run. Peak memory is the largest single process of the "
+            "command's tree (`ru_maxrss` of the children), so parallel workers are not added up."
+        ),
         "",
         *table,
         "",
@@ -1224,8 +1473,10 @@ def write_results(args: argparse.Namespace, info: dict[str, str], meta: dict[str
         "",
         "## Where the per-file time goes (one process, synthetic files of the bulk set)",
         "",
-        ("Each step timed on its own in one process, after the console script's process settings: what "
-        "`validate --jobs 1` spends per file beyond its start, next to the bare parse it is held to."),
+        (
+            "Each step timed on its own in one process, after the console script's process settings: what "
+            "`validate --jobs 1` spends per file beyond its start, next to the bare parse it is held to."
+        ),
         "",
         *steps_table,
         "",
