@@ -499,10 +499,17 @@ class Corpus:
 
 
 def make_corpus(root: Path, n_files: int, seed: int) -> Corpus:
-    """The shipped scorecard, a 300-criteria synthetic one, and ``n_files`` bulk files."""
-    shipped = root / "tp-thanh-hoa-2021.yaml"
+    """The shipped scorecard, a 300-criteria synthetic one, and ``n_files`` bulk files.
+
+    The copies of the shipped scorecard sit one folder below ``root`` beside a copy of the
+    repository's ``criteria/``, so the criteria set it names (``../criteria/...``) is found."""
+    if (REPO / "criteria").is_dir():
+        shutil.copytree(REPO / "criteria", root / "criteria")
+    single = root / "single"
+    single.mkdir()
+    shipped = single / "tp-thanh-hoa-2021.yaml"
     shutil.copyfile(SHIPPED, shipped)
-    large = root / "synth-300.yaml"
+    large = single / "synth-300.yaml"
     large.write_text(synth_scorecard(random.Random(f"{seed}:large"), 300), encoding="utf-8")
     bulk_dir = root / "bulk"
     bulk_dir.mkdir()
