@@ -218,18 +218,20 @@ def test_main_raises_the_cycle_collector_thresholds() -> None:
 def test_console_script_tunes_the_process_before_pydantic_is_imported() -> None:
     """The console script's settings must precede the imports: building the models at import would
     otherwise scan the installed packages for Pydantic plugins, under the default collector."""
-    code = ("import builtins, gc, os, sys\n"
-            "sys.argv = ['cchc', '--version']\n"
-            "seen = []\n"
-            "real_import = builtins.__import__\n"
-            "def spy(name, *args, **kwargs):\n"
-            "    if name.startswith('pydantic') and not seen:\n"
-            "        seen.append((gc.get_threshold(), os.environ.get('PYDANTIC_DISABLE_PLUGINS')))\n"
-            "    return real_import(name, *args, **kwargs)\n"
-            "builtins.__import__ = spy\n"
-            "from cchc.cli.start import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(seen, file=sys.stderr)")
+    code = (
+        "import builtins, gc, os, sys\n"
+        "sys.argv = ['cchc', '--version']\n"
+        "seen = []\n"
+        "real_import = builtins.__import__\n"
+        "def spy(name, *args, **kwargs):\n"
+        "    if name.startswith('pydantic') and not seen:\n"
+        "        seen.append((gc.get_threshold(), os.environ.get('PYDANTIC_DISABLE_PLUGINS')))\n"
+        "    return real_import(name, *args, **kwargs)\n"
+        "builtins.__import__ = spy\n"
+        "from cchc.cli.start import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(seen, file=sys.stderr)"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stderr.strip() == "[((200000, 30, 30), '__all__')]"
@@ -237,8 +239,10 @@ def test_console_script_tunes_the_process_before_pydantic_is_imported() -> None:
 
 
 def test_console_script_keeps_the_users_plugin_setting() -> None:
-    code = ("import os\nfrom cchc.cli.start import tune_process\ntune_process()\n"
-            "print(os.environ['PYDANTIC_DISABLE_PLUGINS'])")
+    code = (
+        "import os\nfrom cchc.cli.start import tune_process\ntune_process()\n"
+        "print(os.environ['PYDANTIC_DISABLE_PLUGINS'])"
+    )
     env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "logfire"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.strip() == "logfire"
