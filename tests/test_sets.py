@@ -12,6 +12,7 @@ import pytest
 from cchc.checks import check_file, run_checks
 from cchc.checks.scoring import fold_title
 from cchc.checks.sets import set_for_card
+from cchc.scorecard.dump import dump_scorecard
 from cchc.scorecard.final import final
 from cchc.scorecard.load import Loaded, load_file, load_text
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
@@ -476,3 +477,42 @@ def test_a_set_from_the_shipped_card_is_the_shipped_set_without_its_notes() -> N
     shipped.note = None
     assert dump_set(made) == dump_set(shipped)
     assert load_text(dump_set(made)).criteria_set == made
+
+
+APPRAISED_BONUS = BONUS.replace(
+    '  - {points: "1,5", reason: Sáng kiến}\n',
+    '  - points: "1,5"\n'
+    "    reason: Sáng kiến\n"
+    "    appraisal:\n"
+    "      - score: 0,5\n"
+    "        note: Sáng kiến chưa được công nhận cấp tỉnh\n"
+    "        reply: Đã bổ sung Quyết định công nhận\n"
+    "      - score: 1\n"
+    "        note: Chấp nhận một phần\n",
+)
+
+
+def test_a_bonus_counts_its_last_appraisal_round(tmp_path: Path) -> None:
+    loaded = load_text(APPRAISED_BONUS, "x.yaml")
+    assert loaded.card is not None and not [p for p in loaded.problems if p.code != "total-not-100"]
+    (entry, _) = loaded.card.bonus
+    assert [a.score for a in entry.appraisal] == [D("0.5"), D(1)] and entry.counted == D(1)
+    result = final(loaded.card, rollup(loaded.card))
+    assert (result.bonus, result.penalty) == (D(2), D("1.5"))  # 1 (appraised) + 1; the penalty as written
+    assert result.points == D("99.02")  # 80,52 + 18 + 2 − 1,5
+    # the writer keeps the rounds, and so does the workbook's hidden metadata
+    again = load_text(dump_scorecard(loaded.card), "y.yaml").card
+    assert again == loaded.card
+    from cchc.importers import import_file
+    from cchc.xlsx.export import write_xlsx
+
+    out = tmp_path / "bang.xlsx"
+    write_xlsx(loaded.card, rollup(loaded.card), out, source=None, overwrite=False)
+    back = import_file(out)
+    assert back.card is not None and back.card.bonus == loaded.card.bonus
+
+
+def test_an_unknown_key_in_a_bonus_round_is_located() -> None:
+    text = APPRAISED_BONUS.replace("        note: Chấp nhận một phần\n", "        ghi_chu: Chấp nhận một phần\n")
+    problems = [(p.line, p.column, p.code) for p in load_text(text, "x.yaml").problems]
+    assert problems == [(11, 9, "unknown-field")]

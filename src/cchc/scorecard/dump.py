@@ -271,6 +271,7 @@ def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
                     _evidence(cited, INDENT * 3, out)
             if entry.note is not None:
                 out.append(f"{INDENT}{INDENT}note: {scalar(entry.note, INDENT + INDENT)}")
+            _appraisal(entry.appraisal, INDENT + INDENT, out)
     for key, value in (("place", card.place), ("date", card.date)):
         if value is not None:
             out.append(f"{key}: {scalar(value, '')}")

@@ -1,7 +1,8 @@
 """A card's final points and index: the one computation that validation, `total` and the ranking use.
 
 Final points = points of the appraised part + survey points + min(bonus, bonus cap) − min(penalty,
-penalty cap); index = final points / applicable maximum × 100 (it may pass 100 with bonus points).
+penalty cap), a bonus or penalty entry counting its last appraisal round when it has one; index =
+final points / applicable maximum × 100 (it may pass 100 with bonus points).
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def final(card: Scorecard, root: Row, terms: Terms | None = None) -> Final:
     scored = [row.score for row in survey_rows if row.score is not None]
     survey = sum(scored, Decimal(0)) if scored else None
     appraised = appraised_points(root, survey)
-    bonus = sum((entry.points for entry in card.bonus), Decimal(0))
-    penalty = sum((entry.points for entry in card.penalty), Decimal(0))
+    bonus = sum((entry.counted for entry in card.bonus), Decimal(0))
+    penalty = sum((entry.counted for entry in card.penalty), Decimal(0))
     bonus_counted, penalty_counted = capped(bonus, terms.bonus_cap), capped(penalty, terms.penalty_cap)
     if appraised is None and survey is None:
         points = None

@@ -226,17 +226,6 @@ RuleValue = Annotated[
 ]
 
 
-class Adjustment(BaseModel):
-    """A bonus or penalty entry: its points, why, and the documents that prove it."""
-
-    model_config = ConfigDict(extra="forbid", title="Điểm thưởng / điểm trừ")
-
-    points: Points = Field(description="Số điểm thưởng (hoặc điểm trừ), số dương.")
-    reason: str = Field(description="Lý do thưởng / trừ điểm.")
-    evidence: list[Evidence] = Field(default_factory=list, description="Tài liệu kiểm chứng.")
-    note: str | None = Field(None, description="Ghi chú / giải trình.")
-
-
 class Appraisal(BaseModel):
     """One round of the appraisal council's scoring of a criterion (thẩm định), and the unit's answer."""
 
@@ -251,6 +240,26 @@ class Appraisal(BaseModel):
     evidence: list[Evidence] = Field(
         default_factory=list, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng)."
     )
+
+
+class Adjustment(BaseModel):
+    """A bonus or penalty entry: its points, why, and the documents that prove it."""
+
+    model_config = ConfigDict(extra="forbid", title="Điểm thưởng / điểm trừ")
+
+    points: Points = Field(description="Số điểm thưởng (hoặc điểm trừ), số dương.")
+    reason: str = Field(description="Lý do thưởng / trừ điểm.")
+    evidence: list[Evidence] = Field(default_factory=list, description="Tài liệu kiểm chứng.")
+    note: str | None = Field(None, description="Ghi chú / giải trình.")
+    appraisal: list[Appraisal] = Field(
+        default_factory=list,
+        description="Các lần thẩm định điểm thưởng / điểm trừ này, như ở tiêu chí: lần cuối là số điểm được tính.",
+    )
+
+    @property
+    def counted(self) -> Decimal:
+        """The points that count: the last appraisal round's, else the points as written."""
+        return self.appraisal[-1].score if self.appraisal else self.points
 
 
 class CardAppraisal(Appraisal):
