@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc.checks.rules import rule_shape
+from cchc.checks.structure import duplicate_ids, ids_not_under_parent
 from cchc.messages import render
 from cchc.problems import Problem, Severity
 from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
@@ -60,26 +61,12 @@ def check_set_leaf_max(ctx: SetContext) -> Iterator[Problem]:
 
 def check_set_duplicate_ids(ctx: SetContext) -> Iterator[Problem]:
     """Every id once in the whole set."""
-    first: dict[str, SetCriterion] = {}
-    for node, _, _ in ctx.nodes():
-        if node.id in first:
-            yield ctx.where(node).problem(
-                "duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0]
-            )
-        else:
-            first[node.id] = node
+    return duplicate_ids(ctx.nodes(), ctx.where)
 
 
 def check_set_ids_under_parent(ctx: SetContext) -> Iterator[Problem]:
-    """A child's id starts with its parent's known id ("1.2.3" under "1.2"; anything under "1.?" of "1")."""
-    for node, _, parent in ctx.nodes():
-        if parent is None:
-            continue
-        parts = parent.id.split(".")
-        known = [part for part in parts[: next((i for i, p in enumerate(parts) if p.strip() == "?"), len(parts))]]
-        prefix = ".".join(known)
-        if prefix and not node.id.startswith(prefix + "."):
-            yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+    """A child's id starts with its parent's known id."""
+    return ids_not_under_parent(ctx.nodes(), ctx.where)
 
 
 def check_set_ranges(ctx: SetContext) -> Iterator[Problem]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from cchc.checks.context import Context
 from cchc.messages import render
 from cchc.problems import Problem
+from cchc.scorecard.criteria_set import SetCriterion
+from cchc.scorecard.load import Where
 from cchc.scorecard.model import Criterion, Scorecard
 from cchc.scorecard.numbers import format_points
 
@@ -28,26 +31,39 @@ def check_leaf_max(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(node).problem("missing-max", None, id=node.id)
 
 
-def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
-    """Every id once in the whole table."""
-    first: dict[str, Criterion] = {}
-    for node, _, _ in ctx.nodes():
+#: A node of a card or of a criteria set, as the id checks see it, and how to locate one.
+AnyNode = Criterion | SetCriterion
+Locate = Callable[[Any], Where]
+
+
+def duplicate_ids(nodes: Iterable[tuple[AnyNode, int, AnyNode | None]], where: Locate) -> Iterator[Problem]:
+    """Every id once in the whole tree (of a card or of a set)."""
+    first: dict[str, AnyNode] = {}
+    for node, _, _ in nodes:
         if node.id in first:
-            yield ctx.where(node).problem(
-                "duplicate-id", "id", id=node.id, first_line=ctx.where(first[node.id]).at("id")[0]
-            )
+            yield where(node).problem("duplicate-id", "id", id=node.id, first_line=where(first[node.id]).at("id")[0])
         else:
             first[node.id] = node
 
 
-def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
-    """A child's id starts with its parent's id ("1.2.3" under "1.2" or "1")."""
-    for node, _, parent in ctx.nodes():
+def ids_not_under_parent(nodes: Iterable[tuple[AnyNode, int, AnyNode | None]], where: Locate) -> Iterator[Problem]:
+    """A child's id starts with its parent's known id ("1.2.3" under "1.2"; anything under "1.?" of "1")."""
+    for node, _, parent in nodes:
         if parent is None:
             continue
         prefix = _known_prefix(parent.id)
         if prefix and not node.id.startswith(prefix + "."):
-            yield ctx.where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+            yield where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
+
+
+def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    """Every id once in the whole table."""
+    return duplicate_ids(ctx.nodes(), ctx.where)
+
+
+def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
+    """A child's id starts with its parent's id."""
+    return ids_not_under_parent(ctx.nodes(), ctx.where)
 
 
 def check_ranges(ctx: Context) -> Iterator[Problem]:
