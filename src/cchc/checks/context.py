@@ -48,9 +48,14 @@ class Context:
         """Every citation in the evidence, parsed once for all the evidence checks."""
         return all_cited(self.card, self.where)
 
+    @cached_property
+    def _nodes(self) -> list[tuple[Criterion, int, Criterion | None]]:
+        # Walked once: every check walks the whole tree, some of them several times.
+        return list(iter_criteria(self.card.criteria))
+
     def nodes(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
-        """Every criterion with its depth and parent."""
-        return iter_criteria(self.card.criteria)
+        """Every criterion with its depth and parent, in table order."""
+        return iter(self._nodes)
 
     def unreadable(self, node: Criterion | Scorecard, name: str) -> bool:
         """True when ``name`` was written on ``node`` but could not be read (already reported)."""
