@@ -236,6 +236,10 @@ def test_a_scorecard_field_inside_a_criterion_is_unknown_there() -> None:
         ("criteria:\n  - id: '1'\n    title: a\n   max: 1\n", (4, 4), "dòng 4 không khớp với dòng 3"),
         ("unit: X\n  year: 2021\n", (2, 3), "dòng 2 không khớp với dòng 1"),
         ("evidence: [a, b\nx: 1\n", (1, 11), "thiếu dấu ']'"),
+        ("unit: X\nevidence: [\n", (2, 11), "thiếu dấu ']'"),  # the file ends inside the list
+        ("unit: X\nnote: {a: 1\n", (2, 7), "thiếu dấu '}'"),
+        ("unit: X\ntitle: a\x07\n", (2, 9), "ký tự điều khiển U+0007"),
+        ("%YAML 1.1\n%YAML 1.1\n---\na: 1\n", (2, 1), "cấu trúc YAML không hợp lệ ở đây (bộ đọc YAML báo: found"),
     ],
 )
 def test_yaml_syntax_errors_name_their_cause(text: str, where: tuple[int, int], says: str) -> None:

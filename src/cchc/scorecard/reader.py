@@ -200,8 +200,16 @@ def parse(text: str, file: str) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, file))
         return Parsed(None, problems)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by its position
+        position = min(exc.position, len(text))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        detail = render("yaml.bad-character", code=f"{code:04X}")
+        problems.append(Problem("yaml-syntax", file, line, column, args={"detail": detail}))
+        return Parsed(None, problems)
     except yaml.YAMLError as exc:
-        problems.append(Problem("yaml-syntax", file, None, None, args={"detail": str(exc)}))
+        problems.append(Problem("yaml-syntax", file, None, None, args={"detail": render("yaml.other", detail=exc)}))
         return Parsed(None, problems)
     finally:
         loader.dispose()
@@ -238,6 +246,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     if "flow sequence" in context or "flow mapping" in context:
         closer = "]" if "sequence" in context else "}"
         return made("yaml.unclosed-flow", _pos(exc.context_mark), closer=closer)
+    if "flow node" in context:  # the file ended (or a key came) inside an open [ or {
+        opener = _unclosed_bracket(lines, line or len(lines))
+        if opener is not None:
+            closer = "]" if source(opener[0])[opener[1] - 1] == "[" else "}"
+            return made("yaml.unclosed-flow", opener, closer=closer)
     if "mapping values are not allowed" in problem and line is not None and col is not None:
         here = source(line)
         first_colon = here.find(": ")
@@ -270,6 +283,26 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
         if not closed:
             return number, match.start(1) + 1
     return None
+
+
+def _unclosed_bracket(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """Line and column of the last ``[`` or ``{`` left open in the first ``upto`` lines (quotes and
+    comments skipped)."""
+    open_at: list[tuple[int, int]] = []
+    for number, text in enumerate(lines[:upto], start=1):
+        quote = ""
+        for column, ch in enumerate(text, start=1):
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (column == 1 or text[column - 2] in " \t"):
+                break
+            elif ch in "[{":
+                open_at.append((number, column))
+            elif ch in "]}" and open_at:
+                open_at.pop()
+    return open_at[-1] if open_at else None
 
 
 def _indent_col(line: str) -> int:
