@@ -5,22 +5,17 @@ from __future__ import annotations
 from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion
 from cchc.scorecard.model import Criterion, Scorecard
 
+#: What a card's row and a set's criterion both hold: the structure, the maxima and the rules.
+_SHARED = ("id", "tt", "title", "max", "split_unknown", "survey", "rule", "steps")
+
+
+def _shared(node: SetCriterion | Criterion) -> dict[str, object]:
+    return {name: getattr(node, name) for name in _SHARED}
+
 
 def _blank(node: SetCriterion) -> Criterion:
     """A card's row for a set's criterion: structure, title, max, rule, survey flag; nothing scored."""
-    return Criterion.model_validate(
-        {
-            "id": node.id,
-            "tt": node.tt,
-            "title": node.title,
-            "max": node.max,
-            "split_unknown": node.split_unknown,
-            "survey": node.survey,
-            "rule": node.rule,
-            "steps": list(node.steps),
-            "children": [_blank(child) for child in node.children],
-        }
-    )
+    return Criterion.model_validate({**_shared(node), "children": [_blank(child) for child in node.children]})
 
 
 def card_from_set(found: CriteriaSet, set_path: str, unit: str, year: int | None = None) -> Scorecard:
@@ -45,19 +40,7 @@ def card_from_set(found: CriteriaSet, set_path: str, unit: str, year: int | None
 
 def _rule_only(node: Criterion) -> SetCriterion:
     """A set's criterion from a card's row: scores, values, evidence, notes and applicability dropped."""
-    return SetCriterion.model_validate(
-        {
-            "id": node.id,
-            "tt": node.tt,
-            "title": node.title,
-            "max": node.max,
-            "split_unknown": node.split_unknown,
-            "survey": node.survey,
-            "rule": node.rule,
-            "steps": list(node.steps),
-            "children": [_rule_only(child) for child in node.children],
-        }
-    )
+    return SetCriterion.model_validate({**_shared(node), "children": [_rule_only(child) for child in node.children]})
 
 
 def set_from_card(card: Scorecard, name: str, issued_by: str | None = None) -> CriteriaSet:
