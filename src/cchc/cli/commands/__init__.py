@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 
-from cchc.cli.reporters import stderr_console
+from cchc.cli.reporters import print_problems, stderr_console
 from cchc.messages import render
+
+if TYPE_CHECKING:
+    from cchc.scorecard.load import Loaded
 
 E = TypeVar("E", bound=Enum)
 
@@ -83,6 +86,30 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Say what is wrong on stderr (``cchc: ...``) and return the exit to raise."""
     stderr_console().print(f"cchc: {message}", style="red", soft_wrap=True, markup=False)
     return typer.Exit(code)
+
+
+def read_source(path: Path, out: Path, force: bool, want: Literal["set", "card"]) -> Loaded:
+    """The file a command makes ``out`` from: the output refused first (before any work), then the
+    source read; exit 2 when it cannot be read, 1 when it is not a ``want`` (a set or a card)."""
+    from cchc.output import OutputError
+    from cchc.scorecard.dump import check_target
+    from cchc.scorecard.load import load_file
+
+    try:
+        check_target(out, path, force)
+    except OutputError as exc:
+        raise fail(exc.message) from None
+    loaded = load_file(path)
+    if not loaded.readable:
+        print_problems(loaded.problems, style="red")
+        raise typer.Exit(2)
+    got, other = (loaded.criteria_set, loaded.card) if want == "set" else (loaded.card, loaded.criteria_set)
+    if got is None:
+        if other is not None:
+            raise fail(render(f"err.not-a-{want}", path=path), 1)
+        print_problems(loaded.problems, style="red")
+        raise typer.Exit(1)
+    return loaded
 
 
 # Options and arguments several commands take alike.

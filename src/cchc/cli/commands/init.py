@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import Force, fail, whole_number
+from cchc.cli.commands import Force, fail, read_source, whole_number
+from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
 
 SetFile = Annotated[Path, typer.Argument(help="arg.set-file", metavar="cli.metavar-file", show_default=False)]
 
@@ -33,7 +34,7 @@ def init(
             "--year",
             help="opt.init-year",
             metavar="cli.metavar-year",
-            parser=whole_number(1990, 2100),
+            parser=whole_number(FIRST_YEAR, LAST_YEAR),
             show_default=False,
         ),
     ] = None,
@@ -42,30 +43,19 @@ def init(
     """Write the blank card, then check it as validate would; exit 0 (only "unscored" warnings), 1 or 2."""
     from cchc.checks import run_checks
     from cchc.checks.sets import check_set_loaded
-    from cchc.cli.reporters import print_problems, problem_line, stderr_console
+    from cchc.cli.reporters import problem_line, stderr_console
     from cchc.messages import render
     from cchc.output import OutputError
     from cchc.problems import Severity
     from cchc.scorecard.derive import card_from_set
-    from cchc.scorecard.dump import check_target, dump_scorecard, write_text_atomic
-    from cchc.scorecard.load import load_file, load_text
+    from cchc.scorecard.dump import dump_scorecard, write_text_atomic
+    from cchc.scorecard.load import load_text
     from cchc.scorecard.model import iter_criteria
 
     if not unit.strip():
         raise fail(render("cli.empty-unit"))
-    try:
-        check_target(out, set_file, force)  # before the work: an existing output is refused at once
-    except OutputError as exc:
-        raise fail(exc.message) from None
-    loaded = load_file(set_file)
-    if not loaded.readable:
-        print_problems(loaded.problems, style="red")
-        raise typer.Exit(2)
-    if loaded.criteria_set is None:
-        if loaded.card is not None:
-            raise fail(render("err.not-a-set", path=set_file), 1)
-        print_problems(loaded.problems, style="red")
-        raise typer.Exit(1)
+    loaded = read_source(set_file, out, force, "set")
+    assert loaded.criteria_set is not None
     if any(p.severity is Severity.ERROR for p in check_set_loaded(loaded)):
         raise fail(render("err.source-has-errors", path=set_file), 1)
     if year is None and loaded.criteria_set.year is None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.cli.commands import Force, ScorecardFile, fail
+from cchc.cli.commands import Force, ScorecardFile, fail, read_source
 
 
 def set_from_card(
@@ -30,23 +30,11 @@ def set_from_card(
     from cchc.output import OutputError
     from cchc.problems import Severity
     from cchc.scorecard.derive import set_from_card as derive
-    from cchc.scorecard.dump import check_target, dump_set, write_text_atomic
-    from cchc.scorecard.load import load_file
+    from cchc.scorecard.dump import dump_set, write_text_atomic
     from cchc.scorecard.model import iter_criteria
 
-    try:
-        check_target(out, file, force)
-    except OutputError as exc:
-        raise fail(exc.message) from None
-    loaded = load_file(file)
-    if not loaded.readable:
-        print_problems(loaded.problems, style="red")
-        raise typer.Exit(2)
-    if loaded.card is None:
-        if loaded.criteria_set is not None:
-            raise fail(render("err.not-a-card", path=file), 1)
-        print_problems(loaded.problems, style="red")
-        raise typer.Exit(1)
+    loaded = read_source(file, out, force, "card")
+    assert loaded.card is not None
     # The card's structure and maxima become the official ones: they must add up first.
     structural = [
         p
