@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cchc.checks.context import Context
+from cchc.checks.context import Context, label
 from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.appraisal import revisions
@@ -28,10 +28,6 @@ def _entry_problem(here: Where, index: int, code: str, /, **args: object) -> Pro
             value = item.entries["score"][1]
             line, column = value.line, value.column
     return Problem(code, here.file, line, column, path, dict(args))
-
-
-def _label(node: Criterion | Scorecard) -> str:
-    return render("label.criterion", id=node.id) if isinstance(node, Criterion) else render("label.total")
 
 
 def _survey_nodes(ctx: Context) -> set[int]:
@@ -60,7 +56,7 @@ def check_appraisal_ranges(ctx: Context) -> Iterator[Problem]:
                     ctx.where(node),
                     index,
                     "score-negative",
-                    id=_label(node),
+                    id=label(node),
                     field=render("appraisal.field-round", round=index + 1),
                     value=format_points(entry.score),
                 )
@@ -70,7 +66,7 @@ def check_appraisal_ranges(ctx: Context) -> Iterator[Problem]:
                     index,
                     "appraisal-above-max",
                     round=index + 1,
-                    id=_label(node),
+                    id=label(node),
                     score=format_points(entry.score),
                     max=format_points(node.max),
                 )
@@ -86,7 +82,7 @@ def check_appraisal_sums(ctx: Context) -> Iterator[Problem]:
                 index,
                 "appraisal-mismatch",
                 round=index + 1,
-                id=_label(target),
+                id=label(target),
                 declared=format_points(row.declared_appraisal[index]),
                 computed=format_points(row.appraisal_rounds[index]) or "0",
             )
@@ -111,7 +107,7 @@ def check_appraisal_reasons(ctx: Context) -> Iterator[Problem]:
                 round_no - 1,
                 "appraisal-no-reason",
                 round=round_no,
-                id=_label(node),
+                id=label(node),
                 score=format_points(entry.score),
                 revised=revised,
                 previous=format_points(previous) or "0",
@@ -125,7 +121,7 @@ def check_appraisal_incomplete(ctx: Context) -> Iterator[Problem]:
     missing = [node for node in scored if not node.appraisal]
     if missing and len(missing) < len(scored):
         yield ctx.where(missing[0]).problem(
-            "appraisal-incomplete", "score", missing=len(missing), scored=len(scored), first=_label(missing[0])
+            "appraisal-incomplete", "score", missing=len(missing), scored=len(scored), first=label(missing[0])
         )
 
 

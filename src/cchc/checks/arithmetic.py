@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cchc.checks.context import Context
-from cchc.messages import render
+from cchc.checks.context import Context, label
 from cchc.problems import Problem
 from cchc.scorecard.model import Criterion, Scorecard
 from cchc.scorecard.numbers import decimal_places, format_points
@@ -15,14 +14,15 @@ from cchc.scorecard.numbers import decimal_places, format_points
 def check_sums(ctx: Context) -> Iterator[Problem]:
     """Declared totals of fields, criteria and the whole table equal the sums of their children."""
     for row in ctx.root.walk():
+        if row.max_ok and row.score_ok:
+            continue
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
-        label = render("label.criterion", id=row.node.id) if row.node is not None else render("label.total")
         unknown = ctx.unreadable_below
         if not row.max_ok and id(target) not in unknown["max"]:
             yield ctx.where(target).problem(
                 "max-mismatch",
                 "max",
-                id=label,
+                id=label(target),
                 declared=format_points(row.declared_max),
                 computed=format_points(row.max),
             )
@@ -30,7 +30,7 @@ def check_sums(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(target).problem(
                 "score-mismatch",
                 "score",
-                id=label,
+                id=label(target),
                 declared=format_points(row.declared_score),
                 computed=format_points(row.score) or "0",
             )

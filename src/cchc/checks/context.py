@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from cchc.evidence.cited import Cited, all_cited
+from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations
 from cchc.scorecard.model import Criterion, Scorecard, iter_criteria
@@ -82,6 +83,11 @@ class Context:
     def in_split_group(self, parent: Criterion | None) -> bool:
         """True for the children of a ``split_unknown`` group (they carry no points)."""
         return parent is not None and parent.split_unknown
+
+
+def label(node: Criterion | Scorecard) -> str:
+    """How a message names a criterion, or the whole table."""
+    return render("label.criterion", id=node.id) if isinstance(node, Criterion) else render("label.total")
 
 
 #: A check: yields the problems it finds, located through ``ctx.where``.

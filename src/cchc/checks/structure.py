@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from cchc.checks.context import Context
-from cchc.messages import render
+from cchc.checks.context import Context, label
 from cchc.problems import Problem
 from cchc.scorecard.criteria_set import SetCriterion
 from cchc.scorecard.load import Where
@@ -68,16 +67,17 @@ def check_ids_under_parent(ctx: Context) -> Iterator[Problem]:
 
 def check_ranges(ctx: Context) -> Iterator[Problem]:
     """No negative points; no self score above its max."""
-    items: list[tuple[Criterion | Scorecard, str]] = [(ctx.card, render("label.total"))]
-    items.extend((node, render("label.criterion", id=node.id)) for node, _, _ in ctx.nodes())
-    for node, label in items:
+    items: list[Criterion | Scorecard] = [ctx.card, *(node for node, _, _ in ctx.nodes())]
+    for node in items:
         for name in ("max", "score"):
             value = getattr(node, name)
             if value is not None and value < 0:
-                yield ctx.where(node).problem("score-negative", name, field=name, id=label, value=format_points(value))
+                yield ctx.where(node).problem(
+                    "score-negative", name, field=name, id=label(node), value=format_points(value)
+                )
         if node.max is not None and node.score is not None and node.score > node.max >= 0:
             yield ctx.where(node).problem(
-                "score-above-max", "score", id=label, score=format_points(node.score), max=format_points(node.max)
+                "score-above-max", "score", id=label(node), score=format_points(node.score), max=format_points(node.max)
             )
 
 
