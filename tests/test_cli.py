@@ -220,7 +220,7 @@ def test_console_script_tunes_the_process_before_pydantic_is_imported() -> None:
     otherwise scan the installed packages for Pydantic plugins, under the default collector."""
     code = (
         "import builtins, gc, os, sys\n"
-        "sys.argv = ['cchc', '--version']\n"
+        f"sys.argv = ['cchc', 'validate', {str(SHIPPED)!r}]\n"
         "seen = []\n"
         "real_import = builtins.__import__\n"
         "def spy(name, *args, **kwargs):\n"
@@ -235,7 +235,24 @@ def test_console_script_tunes_the_process_before_pydantic_is_imported() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stderr.strip() == "[((200000, 30, 30), '__all__')]"
-    assert done.stdout.startswith("cchc ")
+    assert done.stdout.splitlines()[-1].startswith("1 tệp, 0 lỗi")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"], ["--lang", "en", "total", "-h"]])
+def test_help_and_version_load_no_scorecard_machinery(args: list[str]) -> None:
+    """Help and --version need neither our models nor the YAML reader, the checks or openpyxl: the
+    commands import what they use when they run."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['cchc', *{args!r}]\n"
+        "from cchc.cli.start import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "heavy = ('yaml', 'openpyxl', 'cchc.scorecard.model', 'cchc.scorecard.load', 'cchc.evidence', 'cchc.checks')\n"
+        "print(sorted(name for name in sys.modules if name.startswith(heavy)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "[]"
+    assert done.stdout
 
 
 def test_console_script_keeps_the_users_plugin_setting() -> None:

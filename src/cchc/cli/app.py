@@ -4,8 +4,6 @@ To add a command, write ``commands/NAME.py`` with one function and add one line 
 Help texts are message keys: ``cchc.cli.language`` renders them in the user's language.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable

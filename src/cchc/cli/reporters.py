@@ -5,20 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cchc.evidence.cited import Document, index_row
 from cchc.messages import render
 from cchc.problems import Problem, Report, Severity
-from cchc.scorecard.final import Final
-from cchc.scorecard.model import Scorecard
 from cchc.scorecard.numbers import format_points
-from cchc.scorecard.rollup import Row
 
-if TYPE_CHECKING:  # rich is imported only where it draws, so piped output starts fast
+# Rich is imported only where it draws, so piped output starts fast; the models only for the types,
+# so that commands which load no card (``--help``, ``schema``) do not build them.
+if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from cchc.diff import AppraisalDiff, CardDiff, FieldDelta
+    from cchc.evidence.cited import Document
+    from cchc.scorecard.final import Final
+    from cchc.scorecard.model import Scorecard
+    from cchc.scorecard.rollup import Row
 
 
 #: Piped or redirected output is as wide as its widest line: nothing is cropped for an 80-column guess.
@@ -221,6 +223,8 @@ def _whole(value: Decimal) -> bool:
 def evidence_table(card: Scorecard, documents: list[Document], width: int = UNLIMITED) -> Table:
     """One row per cited document, the most leaned-on first, with the criteria citing it."""
     from rich.table import Table
+
+    from cchc.evidence.cited import index_row
 
     table = Table(
         title=render("evidence.title", unit=card.unit, year=card.year),

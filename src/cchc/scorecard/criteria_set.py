@@ -5,21 +5,12 @@ scoring rules, the not-applicable convention, the caps on bonus and penalty. It 
 (id, tt, title, max, survey, split_unknown, note, children) but no score, evidence or appraisal.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cchc.scorecard.model import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    CriterionId,
-    Level,
-    Points,
-    Rule,
-    Step,
-)
+from cchc.scorecard.limits import FIRST_YEAR, LAST_YEAR, Level
+from cchc.scorecard.model import CriterionId, Points, Rule, Step, no_items
 
 
 class SetCriterion(BaseModel):
@@ -42,12 +33,12 @@ class SetCriterion(BaseModel):
         description="Cách tính điểm: rate = điểm chuẩn × tỷ lệ (làm tròn 4 chữ số); steps = theo thang bậc 'steps'.",
     )
     steps: list[Step] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
         "giá trị cho số điểm của bậc đó.",
     )
     note: str | None = Field(None, description="Ghi chú (ví dụ: điều đã khôi phục từ bản gốc).")
-    children: list[SetCriterion] = Field(default_factory=list, description="Tiêu chí con.")
+    children: list["SetCriterion"] = Field(default_factory=no_items, description="Tiêu chí con.")
 
     @property
     def is_leaf(self) -> bool:

@@ -9,11 +9,9 @@ A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) an
 thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,13 +27,19 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cchc.scorecard.limits import FIRST_YEAR, LAST_YEAR, Level
 from cchc.scorecard.numbers import NumberError, parse_decimal
 from cchc.scorecard.rules import RuleError, Threshold, parse_rate, parse_threshold
 
-#: The years a scorecard may be for, and the levels of unit, as the format defines them.
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-Level = Literal["tinh", "so", "huyen", "xa"]
-LEVELS: tuple[str, ...] = get_args(Level)
+
+def no_items() -> list[Any]:
+    """The default of a list field, a new empty list.
+
+    A function rather than the builtin ``list``: Pydantic reads the signature of every default
+    factory, and a builtin's is parsed from its text with ``tokenize`` when the models are built.
+    """
+    return []
+
 
 #: Labels of the parts of an evidence mapping written as one line (export, import, messages).
 REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": "tệp", "pages": "trang", "url": "url"}
@@ -99,7 +103,7 @@ class EvidenceRef(BaseModel):
     url: str | None = Field(None, description="Đường dẫn trên mạng.")
 
     @model_validator(mode="after")
-    def _says_something(self) -> EvidenceRef:
+    def _says_something(self) -> "EvidenceRef":
         if not (self.doc or self.title or self.file or self.url):
             raise ValueError("empty evidence mapping")
         return self
@@ -238,7 +242,7 @@ class Appraisal(BaseModel):
     note: str | None = Field(None, description="Ý kiến thẩm định: lý do trừ hoặc cộng điểm.")
     reply: str | None = Field(None, description="Giải trình của đơn vị.")
     evidence: list[Evidence] = Field(
-        default_factory=list, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng)."
+        default_factory=no_items, description="Tài liệu bổ sung gửi kèm giải trình (cùng dạng với tài liệu kiểm chứng)."
     )
 
 
@@ -249,10 +253,10 @@ class Adjustment(BaseModel):
 
     points: Points = Field(description="Số điểm thưởng (hoặc điểm trừ), số dương.")
     reason: str = Field(description="Lý do thưởng / trừ điểm.")
-    evidence: list[Evidence] = Field(default_factory=list, description="Tài liệu kiểm chứng.")
+    evidence: list[Evidence] = Field(default_factory=no_items, description="Tài liệu kiểm chứng.")
     note: str | None = Field(None, description="Ghi chú / giải trình.")
     appraisal: list[Appraisal] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Các lần thẩm định điểm thưởng / điểm trừ này, như ở tiêu chí: lần cuối là số điểm được tính.",
     )
 
@@ -307,7 +311,7 @@ class Criterion(BaseModel):
         "4 chữ số; steps = theo thang bậc 'steps'.",
     )
     steps: list[Step] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Thang bậc, bậc cao nhất trước: bậc đầu tiên có 'from' không lớn hơn "
         "giá trị cho số điểm của bậc đó.",
     )
@@ -316,13 +320,13 @@ class Criterion(BaseModel):
     )
     applicable: bool = Field(True, description="false = tiêu chí không áp dụng với đơn vị (ghi lý do ở 'note').")
     evidence: list[Evidence] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Tài liệu kiểm chứng: mỗi trích dẫn một dòng văn bản, hoặc một bảng "
         "{doc, date, title, file, pages, url}.",
     )
     note: str | None = Field(None, description="Ghi chú / giải trình / điều đã khôi phục.")
-    appraisal: list[Appraisal] = Field(default_factory=list, description=APPRAISAL_DESCRIPTION)
-    children: list[Criterion] = Field(default_factory=list, description="Tiêu chí con.")
+    appraisal: list[Appraisal] = Field(default_factory=no_items, description=APPRAISAL_DESCRIPTION)
+    children: list["Criterion"] = Field(default_factory=no_items, description="Tiêu chí con.")
 
     @property
     def is_leaf(self) -> bool:
@@ -356,7 +360,7 @@ class Scorecard(BaseModel):
     max: Points | None = Field(None, description="Tổng điểm chuẩn khai trong bảng (thường là 100).")
     score: Points | None = Field(None, description="Tổng điểm tự đánh giá khai trong bảng.")
     appraisal: list[CardAppraisal] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Tổng điểm thẩm định khai của từng lần (phần thẩm định cộng phần điều tra "
         "xã hội học), kèm cơ quan thẩm định (by) và ngày (date).",
     )
@@ -365,8 +369,8 @@ class Scorecard(BaseModel):
         description="Bộ tiêu chí mà bảng theo, đường dẫn tính từ thư mục của bảng "
         "(ví dụ ../criteria/thanh-hoa-huyen-2021.yaml).",
     )
-    bonus: list[Adjustment] = Field(default_factory=list, description="Điểm thưởng (nếu bộ tiêu chí có).")
-    penalty: list[Adjustment] = Field(default_factory=list, description="Điểm trừ (nếu bộ tiêu chí có).")
+    bonus: list[Adjustment] = Field(default_factory=no_items, description="Điểm thưởng (nếu bộ tiêu chí có).")
+    penalty: list[Adjustment] = Field(default_factory=no_items, description="Điểm trừ (nếu bộ tiêu chí có).")
     place: str | None = Field(None, description='Địa danh ở dòng ký, ví dụ "Thanh Hóa".')
     date: DateText | None = Field(None, description="Ngày ký: 25/12/2021 hoặc 2021-12-25.")
     signer: Signer | None = Field(None, description="Người ký dưới bảng: chức danh và họ tên.")

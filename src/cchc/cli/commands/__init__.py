@@ -7,8 +7,6 @@ the user's language before Typer parses the command line. Values are checked by 
 functions below, so their messages are ours and follow the language too.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -88,7 +86,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def read_source(path: Path, out: Path, force: bool, want: Literal["set", "card"]) -> Loaded:
+def read_source(path: Path, out: Path, force: bool, want: Literal["set", "card"]) -> "Loaded":
     """The file a command makes ``out`` from: the output refused first (before any work), then the
     source read; exit 2 when it cannot be read, 1 when it is not a ``want`` (a set or a card)."""
     from cchc.output import OutputError

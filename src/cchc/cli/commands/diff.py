@@ -1,7 +1,5 @@
 """``cchc diff FILE`` / ``cchc diff OLD NEW``: what the council changed, or what changed between two cards."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

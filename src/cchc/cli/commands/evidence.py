@@ -1,7 +1,5 @@
 """``cchc evidence FILE``: the table of cited documents, with the citation warnings."""
 
-from __future__ import annotations
-
 import typer
 
 from cchc.cli.commands import EvidenceDir, Format, OutputFormat, ScorecardFile, Width

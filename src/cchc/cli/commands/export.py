@@ -1,7 +1,5 @@
 """``cchc export FILE --xlsx OUT``: write the official Excel workbook."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,14 +1,12 @@
 """``cchc import FILE -o OUT``: read a Word/Excel scoring table into a YAML scorecard."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cchc.cli.commands import Force, fail, whole_number
-from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
+from cchc.scorecard.limits import FIRST_YEAR, LAST_YEAR
 
 
 def import_table(

@@ -1,7 +1,5 @@
 """``cchc init SET -o CARD --unit …``: a blank scorecard from a criteria set."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cchc.cli.commands import Force, fail, read_source, whole_number
-from cchc.scorecard.model import FIRST_YEAR, LAST_YEAR
+from cchc.scorecard.limits import FIRST_YEAR, LAST_YEAR
 
 SetFile = Annotated[Path, typer.Argument(help="arg.set-file", metavar="cli.metavar-file", show_default=False)]
 

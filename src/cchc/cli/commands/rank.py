@@ -1,7 +1,5 @@
 """``cchc rank PATH...``: rank the units of many scorecards by index, with bands and last year's change."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``cchc report PATH... --html OUT``: one scorecard's page, or the ranking page of many, as one HTML file."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``cchc schema [--set]``: print the JSON Schema of the scorecard format (or of the criteria-set format)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

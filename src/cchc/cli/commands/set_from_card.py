@@ -1,7 +1,5 @@
 """``cchc set-from-card CARD -o SET``: a criteria set with an existing card's structure, maxima and rules."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``cchc total FILE``: recompute every sum and compare with the declared ones."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,16 +1,16 @@
 """``cchc validate PATH...``: check files and folders, every problem in one pass."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cchc.cli.commands import CriteriaSetOption, EvidenceDir, ReportFormat, one_of, whole_number
-from cchc.problems import Report
+
+if TYPE_CHECKING:
+    from cchc.problems import Report
 
 
 def validate(
@@ -53,7 +53,7 @@ def validate(
 
 def check_with_progress(
     files: list[str], workers: int, evidence_dir: Path | None = None, criteria_set: str | None = None
-) -> Report:
+) -> "Report":
     """Check files with a Rich progress bar on stderr (used only when stderr is a terminal)."""
     from rich.progress import Progress
 
