@@ -154,6 +154,27 @@ def test_python_dash_m_and_console_script() -> None:
     assert version.stdout.startswith("cchc ")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--help"],
+        ["--lang", "en", "total", "-h"],
+        ["validate", "--jobs", "0", str(SHIPPED)],
+        ["validate", str(SHIPPED), "--lang", "en", "--format", "json"],
+        ["export", str(SHIPPED)],
+        ["valdate", str(SHIPPED)],
+        ["--help"],
+    ],
+)
+def test_console_script_says_what_the_whole_program_says(runner: CliRunner, args: list[str]) -> None:
+    """The console script makes only the command its command line names (or the whole program when
+    it names none): output and exit code are those of the program with every command."""
+    code = f"import sys\nsys.argv = ['cchc', *{args!r}]\nfrom cchc.cli.start import main\nmain()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **WIDE})
+    whole = runner.invoke(app, args, env=WIDE)
+    assert (done.returncode, done.stdout, done.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+
+
 def teardown_module() -> None:
     set_language("vi")
 

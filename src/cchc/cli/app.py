@@ -25,7 +25,7 @@ from cchc.cli.commands import (
     total,
     validate,
 )
-from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup
+from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup, named_command
 from cchc.cli.start import tune_process
 from cchc.messages import LANGUAGES, render, set_language
 
@@ -73,19 +73,26 @@ def _options(
     """The program's own options; the callbacks do the work."""
 
 
-app = typer.Typer(
-    name="cchc",
-    cls=CchcGroup,
-    help="app.help",
-    subcommand_metavar="cli.metavar-command",
-    options_metavar="cli.metavar-options",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.callback()(_options)
-for _name, _help, _function in COMMANDS:
-    app.command(_name, help=_help, cls=CchcCommand, options_metavar="cli.metavar-options")(_function)
+def make_app(commands: list[tuple[str, str, Callable[..., None]]]) -> typer.Typer:
+    """The Typer app: the program's options and ``commands`` (lines of ``COMMANDS``)."""
+    made = typer.Typer(
+        name="cchc",
+        cls=CchcGroup,
+        help="app.help",
+        subcommand_metavar="cli.metavar-command",
+        options_metavar="cli.metavar-options",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    made.callback()(_options)
+    for name, help_key, function in commands:
+        made.command(name, help=help_key, cls=CchcCommand, options_metavar="cli.metavar-options")(function)
+    return made
+
+
+#: The program with every command.
+app = make_app(COMMANDS)
 
 
 def main() -> NoReturn:
@@ -93,8 +100,14 @@ def main() -> NoReturn:
     # Already done by the console script (cchc.cli.start) before the imports; again here for callers
     # that import this module first.
     tune_process()
+    # At each start Typer turns every command's function into a click command, reading its signature
+    # and options. A command line that starts with a command's name runs only that one, so only that
+    # one is made; anything else (the program's help, --version, a mistyped name, shell completion)
+    # gets the whole program.
+    name = named_command(sys.argv[1:])
+    chosen = [line for line in COMMANDS if line[0] == name]
     try:
-        app()
+        (make_app(chosen) if chosen else app)()
     except Exception as exc:  # the last line of defence for users
         if os.environ.get("CCHC_DEBUG"):
             raise

@@ -55,6 +55,15 @@ def _lang_first(args: Sequence[str]) -> tuple[str | None, list[str]]:
     return given, moved + rest
 
 
+def named_command(args: Sequence[str]) -> str | None:
+    """The word a command line starts with once its ``--lang`` options are set aside (the command's
+    name, if it is one); None when it starts with another option, with ``--`` or is empty."""
+    _given, ordered = _lang_first(args)
+    # The moved options lead, each as --lang=VALUE; the user's words follow in their order.
+    first = next((token for token in ordered if not token.startswith("--lang=")), None)
+    return first if first is not None and not first.startswith("-") else None
+
+
 # Typer's completion options, which it adds with English help.
 _TYPER_OPTION_HELP = {"install_completion": "opt.install-completion", "show_completion": "opt.show-completion"}
 
