@@ -1,9 +1,7 @@
 """The scorecard format: these Pydantic models are its single source.
 
-The JSON Schema is generated from them (`cchc schema`); the loader asks them about every value its
-quick look does not accept, so their errors are what users see; and the importer builds with them.
-What was read is then held in the plain classes of `cchc.scorecard.model`, which mirror these fields (a
-test compares them) and start without importing Pydantic.
+The JSON Schema is generated from them (`cchc schema`); the loader (`cchc.scorecard.load`) builds
+them node by node, so their errors are what users see; checks, rollup, export and import read them.
 
 A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
 thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
