@@ -4,7 +4,8 @@ and picks the exit code (0 ok, 1 problems, 2 bad input or usage, 3 internal erro
 - ``start.py``: the console-script entry point: process settings made before the heavy imports
   (cycle collector thresholds, no Pydantic plugin scan), then ``app.main``.
 - ``app.py``: the Typer app, the global options (``--lang``, ``--version``), the ``COMMANDS`` list,
-  and ``main``, the console-script entry point with its exit codes.
+  and ``main``, the console-script entry point with its exit codes (it makes only the command its
+  command line names, which is all a run needs).
 - ``commands/``: one module per command, each one function whose parameters are its options; the
   package holds what several share (output formats, value parsers, common options).
 - ``language.py``: Typer in the user's language (help texts, usage line, usage errors).
