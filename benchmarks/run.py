@@ -730,6 +730,35 @@ def phase_table(data: dict[str, float | str], n: int) -> list[str]:
 #: The import floor of the stack the CLI is built on: nothing of cchc, only its libraries.
 STACK_FLOOR = "import typer, pydantic, rich, yaml"
 
+#: What any Typer command with validate's kinds of options costs before it does anything: Typer
+#: converts every option through Pydantic, so this floor already holds most of Pydantic's machinery
+#: that the models need. Information beside the import floor, not a target.
+TYPER_COMMAND = """\
+import enum, sys
+from pathlib import Path
+from typing import Annotated
+import typer, pydantic, rich, yaml
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+def validate(
+    paths: Annotated[list[str], typer.Argument()],
+    output_format: Annotated[Format | None, typer.Option("--format", "-f")] = None,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j")] = None,
+    evidence_dir: Annotated[Path | None, typer.Option("--evidence-dir")] = None,
+    criteria_set: Annotated[Path | None, typer.Option("--criteria-set")] = None,
+) -> None:
+    pass
+
+app = typer.Typer()
+app.command()(validate)
+app.command("other")(validate)
+app(sys.argv[1:])
+"""
+
 
 def child_env(pycache: Path) -> dict[str, str]:
     """The environment of measured commands.
@@ -1262,6 +1291,10 @@ def plan(
         Command(
             "the floor + `import importlib.metadata` (Pydantic's plugin loader imports it)",
             [python, "-c", f"{STACK_FLOOR}; import importlib.metadata"],
+        ),
+        Command(
+            "an empty Typer command with validate's options (the import floor + Typer's option conversion)",
+            [python, "-c", TYPER_COMMAND, "validate", shipped],
         ),
         Command("import cchc.cli.app", [python, "-c", "import cchc.cli.app"]),
         Command("cchc --version", [cchc, "--version"]),
