@@ -798,6 +798,7 @@ def test_shortcuts_are_taken_for_the_common_forms() -> None:
 
     assert _prescribed_line("Kế hoạch số 1280/KH-UBND ngày 30/12/2020 về cải cách hành chính năm 2021;")
     assert _prescribed_line("Công văn số 886/UBND-VP ngày 10/01/2020 thu chi ngân sách")
+    assert _prescribed_line("Công văn số 807/UBND-VP ngày 08/03/2021; (chuyển đổi số, gắn với thực tế)")
     assert _short_line("7. cv 1475 đầu tư công;") and _short_line("CV 397")
     # Left to the general parser: a quantity, a date after the number, a type word before a number
     # in the subject, a second clause.
@@ -915,6 +916,48 @@ def test_shortcuts_agree_with_the_general_parser(
 ) -> None:
     """Lines at and around the two common forms read the same with and without the shortcuts."""
     text = f"{bullet}{word} {so}{symbol} {date}{glue}{' '.join(tail)}{end}".replace("  ", " ")
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        quick, general = _both_ways(text, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert quick == general
+
+
+_NEAR_CLAUSES = [
+    "",
+    " ",
+    " (ghi chú)",
+    "(ghi chú, gắn với thực tế)",
+    " - BC-giam-chi-TX",
+    " bc thực hiện",
+    " Báo cáo kết quả",
+    " (phụ lục).pdf",
+    " www.a.vn",
+    " 12",
+    " (kèm 2 phụ lục)",
+    " _x",
+    " •",
+    " •x",
+    ".",
+    " – a",
+    " ²-a-b",
+    " ,",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    subject=st.sampled_from(["", " về CCHC", ", thu chi ngân sách", " năm 2021", " thay KH 12", " (phụ lục)"]),
+    clauses=st.lists(st.sampled_from(_NEAR_CLAUSES), max_size=3),
+    end=st.sampled_from(["", ".", ";", " ."]),
+    after=st.sampled_from(["500 cchc 2", "12", "x"]),
+)
+def test_clauses_after_a_prescribed_citation(subject: str, clauses: list[str], end: str, after: str) -> None:
+    """Further clauses after a prescribed citation (its subject, or citations of their own) read the
+    same with and without the shortcuts, and so does the type a bare number on the next line inherits."""
+    rest = ";".join(["", *clauses]) if clauses else ""
+    text = f"Công văn số 807/UBND-VP ngày 08/03/2021{subject}{rest}{end}\n{after}"
     monkeypatch = pytest.MonkeyPatch()
     try:
         quick, general = _both_ways(text, monkeypatch)

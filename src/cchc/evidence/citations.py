@@ -798,11 +798,11 @@ def _clause_heads(line: _Line, cs: int, ce: int, urls: list[tuple[int, int]], pr
 def _trimmed(line: str, a: int, b: int) -> tuple[int, int]:
     """Shrink [a, b) past surrounding punctuation, and a ')' that closes nothing."""
     while True:
-        while a < b and line[a] in _TRIM:
-            a += 1
-        while b > a and line[b - 1] in _TRIM:
-            b -= 1
         text = line[a:b]
+        inner = text.lstrip(_TRIM)
+        a += len(text) - len(inner)
+        text = inner.rstrip(_TRIM)
+        b = a + len(text)
         if text.endswith(")") and text.count(")") > text.count("("):
             b -= 1
         elif text.startswith("(") and text.count("(") > text.count(")"):
@@ -838,7 +838,10 @@ def parse_items(items: list[str]) -> list[tuple[int, Citation]]:
             continue
         if "\n" not in item and "\r" not in item:
             found, prev_type = _parse_line(item, prev_type)
-            out.extend((index, c) for c in found)
+            if len(found) == 1:  # the common case, without a generator
+                out.append((index, found[0]))
+            else:
+                out.extend((index, c) for c in found)
             continue
         for lm in _LINES.finditer(item):
             found, prev_type = _parse_line(lm.group(), prev_type)
@@ -857,9 +860,10 @@ def _shifted(c: Citation, base: int) -> Citation:
 
 
 def _new_citation(fields: dict[str, object]) -> Citation:
-    """A Citation from its fields, all given (in declaration order), without running `__init__`."""
+    """A Citation from its fields, all given (in declaration order), without running `__init__`,
+    which sets each field through `object.__setattr__`. The citation keeps `fields` as its own."""
     c = object.__new__(Citation)
-    c.__dict__.update(fields)
+    object.__setattr__(c, "__dict__", fields)
     return c
 
 
@@ -940,33 +944,87 @@ def _prescribed_fields(m: re.Match[str]) -> _Fields:
     }
 
 
-# A whole line that is one prescribed citation and its subject (words, numbers and commas, and a
-# last ";", "." or ","): no clause break, URL, file name, or symbol can follow, and the subject holds
-# no short form if no type word stands before a number in it.
+# A line that starts with a prescribed citation (after a list number or dash), matched up to its
+# date, then as far as the rest obviously holds no other citation (all of it, on most lines): no
+# digit, "/" or "."; further clauses start with no letter or digit after their leaders; a last ".".
+# `_quick_rest` decides for the other lines.
 _PRESCRIBED_LINE = re.compile(
-    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern + r"(?:,? (?P<subject>[^\W_]+(?:,? [^\W_]+)*))?[;.,]?"
+    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
 )
+# The type words and codes the shortcuts take, with their codes (see `_is_type`).
+_QUICK_WORDS = {w: code for word, code in _WORDS.items() for w in (word, word.lower())}
+_QUICK_CODES = {s.upper(): code for code, sps in _CODES.items() for s in sps}
+# Leaders the general parser skips at a clause start when the clause holds no digit (`_PREFIX`).
+_LEADERS = " \t-–—+•*·."
 
 
 def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
-    """`_parse_line`'s answer for a line that is one prescribed citation, or None for other lines."""
-    m = _PRESCRIBED_LINE.fullmatch(line)
-    if m is None or not _is_type(m.group("type")):
+    """`_parse_line`'s answer for a line that is one prescribed citation and its subject, or None
+    for other lines.
+
+    The subject may run on over further clauses ("...ngày 08/03/2021; (chuyển đổi số, ...)") when
+    the general parser could find nothing in them: they hold no digit and no "/" (no number, symbol,
+    date or URL) and start with no letter or digit after their leaders (no type word, file name or
+    slug); and a "." only ends the line (no clause break, file extension or "www.").
+    """
+    m = _PRESCRIBED_LINE.match(line)
+    if m is None:
         return None
-    subject = m.group("subject")
-    if subject and _DIGIT.search(subject) and _TYPE_START.search(line.translate(_PLAIN_TABLE), m.end("date")):
+    written, number, year, code, issuer, cissuer, unit, date_text, d, mo, y = m.groups()
+    doc_type = _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
+    if doc_type is None:
         return None
-    fields = _prescribed_fields(m)
-    citation = _new_citation(
-        {
-            **fields,
-            "subject": subject or "",
+    after = m.end(8)  # the date's
+    prev_type: str | None = doc_type
+    if m.end() < len(line) and not _quick_rest(line, after):
+        return None
+    if line.find(";", after) >= 0:
+        prev_type = _rest_type(line, after, doc_type)
+    subject = line[after:].strip(_TRIM)
+    if subject[:1] == "(" or subject[-1:] == ")":
+        sa, sb = _trimmed(line, after, len(line))
+        subject, end = line[sa:sb], sb if sb > sa else after
+    else:
+        end = len(line.rstrip(_TRIM)) if subject else after  # the date ends with a digit: kept
+    c = _new_citation(
+        {  # Citation(...), faster
+            "doc_type": doc_type,
+            "type_word": written,
+            "number": number,
+            "year": int(year) if year else None,
+            "code_type": _CODE_OF[code.upper()] if code else None,
+            "issuer": issuer or cissuer,
+            "unit": unit,
+            "date": (int(d), int(mo), int(y)),
+            "date_text": date_text,
+            "subject": subject,
             "kind": "document",
-            "start": m.start("type"),
-            "end": m.end("subject") if subject else m.end("date"),
+            "start": m.start(1),
+            "end": end,
         }
     )
-    return (citation,), citation.doc_type
+    return (c,), prev_type
+
+
+def _quick_rest(line: str, after: int) -> bool:
+    """Whether what follows a prescribed citation ending at `after` holds nothing the general
+    parser would read as a citation (see `_prescribed_line`)."""
+    rest = line[after:]
+    if "/" in rest or "." in rest[:-1]:
+        return False
+    first, _, later = rest.partition(";")
+    if _DIGIT.search(first) and _TYPE_START.search(line.translate(_PLAIN_TABLE), after, after + len(first)):
+        return False  # a short form may follow in the subject
+    if later and _DIGIT.search(later):
+        return False
+    return not any(clause.lstrip(_LEADERS)[:1].isalnum() for clause in later.split(";"))
+
+
+def _rest_type(line: str, after: int, doc_type: str) -> str | None:
+    """The type a bare number on the next line inherits after a prescribed citation ending at
+    `after` and clauses without citations: none, if one of them holds text."""
+    later = line[after:].partition(";")[2]
+    return None if any(clause.strip(_TRIM) for clause in later.split(";")) else doc_type
 
 
 # A whole line that is one short citation and its subject, after a list number or dash: "7. cv 1475
@@ -986,32 +1044,30 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     m = _SHORT_LINE.fullmatch(line)
     if m is None:
         return None
-    written = m.group("type")
-    if not _is_type(written):
+    written, number, subject = m.groups()
+    doc_type = _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
+    if doc_type is None:
         return None
-    subject = m.group("subject")
     if subject and subject.translate(_PLAIN_TABLE).replace("\u0300", "").startswith(_UNIT_STARTS):
         return None  # maybe a quantity ("báo cáo 6 tháng"): the general parser decides
-    doc_type = _canonical_type(written)
-    return (
-        _new_citation(
-            {
-                "doc_type": doc_type,
-                "type_word": written,
-                "number": m.group("num"),
-                "year": None,
-                "code_type": None,
-                "issuer": None,
-                "unit": None,
-                "date": None,
-                "date_text": None,
-                "subject": subject or "",
-                "kind": "document",
-                "start": m.start("type"),
-                "end": m.end("subject") if subject else m.end("num"),
-            }
-        ),
-    ), doc_type
+    c = _new_citation(
+        {  # Citation(...), faster
+            "doc_type": doc_type,
+            "type_word": written,
+            "number": number,
+            "year": None,
+            "code_type": None,
+            "issuer": None,
+            "unit": None,
+            "date": None,
+            "date_text": None,
+            "subject": subject or "",
+            "kind": "document",
+            "start": m.start(1),
+            "end": m.end(3) if subject else m.end(2),
+        }
+    )
+    return (c,), doc_type
 
 
 @lru_cache(maxsize=8192)

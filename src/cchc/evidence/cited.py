@@ -99,6 +99,20 @@ class Cited:
         return Problem(code, self.where.file, line, column, self.path, args)
 
 
+def _new_cited(
+    citation: Citation, node: Criterion, item: int, text: str, where: Where, round_index: int | None
+) -> Cited:
+    """`Cited(...)` without the frozen dataclass's `__init__`, which sets each field through
+    `object.__setattr__` (a card has about a thousand citations)."""
+    c = object.__new__(Cited)
+    object.__setattr__(
+        c,
+        "__dict__",
+        {"citation": citation, "node": node, "item": item, "text": text, "where": where, "round": round_index},
+    )
+    return c
+
+
 def evidence_texts(node: Criterion) -> list[str]:
     """The evidence items of a node as one line of text each."""
     return [str(item) for item in node.evidence]
@@ -144,7 +158,7 @@ def _cited_items(
         return []
     items = [item if isinstance(item, str) else "" for item in evidence]
     found = [
-        Cited(citation, node, index, items[index][citation.start : citation.end], here, round_index)
+        _new_cited(citation, node, index, items[index][citation.start : citation.end], here, round_index)
         for index, citation in parse_items(items)
     ]
     refs = [(index, item) for index, item in enumerate(evidence) if isinstance(item, EvidenceRef)]
