@@ -595,7 +595,8 @@ def test_folded_copies_read_letters_as_letter_classes() -> None:
         if ch.islower() and cit._fold(ch) in ("a", "e", "i", "o", "u", "y", "d"):
             forms[cit._fold(ch)] = forms.get(cit._fold(ch), "") + ch
     text = "".join(map(chr, range(0x110000)))
-    plain, folded = text.translate(cit._PLAIN_TABLE), text.translate(cit._FOLDED_TABLE)
+    plain_table, folded_table = cit._tables()
+    plain, folded = text.translate(plain_table), text.translate(folded_table)
     assert len(plain) == len(folded) == len(text)
 
     def reads(rx: str, s: str) -> set[int]:

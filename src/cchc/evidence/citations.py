@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,6 +205,34 @@ _UNIT_WORDS = (
 )
 
 
+class _Regex:
+    """A regex compiled at its first use. The general grammar's patterns take ~10 ms to compile: a
+    command that reads no evidence, or only lines in the common forms (see the shortcuts), never
+    pays it."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _compile(self) -> re.Pattern[str]:
+        self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return (self._compiled or self._compile()).match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return (self._compiled or self._compile()).fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return (self._compiled or self._compile()).search(string, pos, endpos)
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        return (self._compiled or self._compile()).finditer(string)
+
+
 # --------------------------------------------------------------------------- loose words
 
 # Type words, "số", "ngày" and the unit words match in any case, with or without diacritics, or
@@ -225,38 +254,43 @@ _UNIT_WORDS = (
 # Ångström sign with "å". And Greek iota goes with the combining marks: a quirk of that matching,
 # kept (the folded copy keeps it a letter, "ι").
 _REPRESENTATIVE = {"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù", "y": "ý", "d": "ď"}
-_FOLDED: dict[int, str] = {}  # str.translate tables
-_PLAIN: dict[int, str] = {_cp: chr(_cp + 32) for _cp in range(ord("A"), ord("Z") + 1)}
-# Every precomposed Latin letter of U+00C0-U+1EFF lies in these two blocks.
-for _cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
-    _ch = chr(_cp)
-    _base = _fold(_ch) if _ch.islower() else ""
-    if _base in _REPRESENTATIVE:
-        for _c in {_ch, _ch.upper()}:
-            if len(_c) == 1:
-                _PLAIN[ord(_c)] = _base
-                if _c not in "đĐ":
-                    _FOLDED[ord(_c)] = _REPRESENTATIVE[_base]
-_PLAIN.update({ord(c): b for c, b in {"İ": "i", "ı": "i", "\u212a": "k", "ſ": "s", "\u212b": "a"}.items()})
-_FOLDED[0x212B] = _REPRESENTATIVE["a"]  # the others already match the classes of `_loose`
-for _cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
-    _PLAIN[_cp] = "\u0300"
-    _FOLDED[_cp] = "\u0300" if _cp < 0x0370 else "\u03b9"
 
 
-def _translation(mapping: dict[int, str]) -> str:
+@lru_cache(maxsize=1)
+def _tables() -> tuple[str, str]:
+    """The translate tables of the plain and the folded copy, built when a line first needs them."""
+    folded: dict[int, str] = {}
+    plain: dict[int, str] = {cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)}
+    # Every precomposed Latin letter of U+00C0-U+1EFF lies in these two blocks.
+    for cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = _fold(ch) if ch.islower() else ""
+        if base in _REPRESENTATIVE:
+            for c in {ch, ch.upper()}:
+                if len(c) == 1:
+                    plain[ord(c)] = base
+                    if c not in "đĐ":
+                        folded[ord(c)] = _REPRESENTATIVE[base]
+    plain.update({ord(c): b for c, b in {"İ": "i", "ı": "i", "\u212a": "k", "ſ": "s", "\u212b": "a"}.items()})
+    folded[0x212B] = _REPRESENTATIVE["a"]  # the others already match the classes of `_loose`
+    for cp in (*range(0x0300, 0x0370), 0x0399, 0x03B9, 0x1FBE):
+        plain[cp] = "\u0300"
+        folded[cp] = "\u0300" if cp < 0x0370 else "\u03b9"
+    identity = "".join(map(chr, range(max(plain) + 1)))
+    return _translation(plain, identity), _translation(folded, identity)
+
+
+def _translation(mapping: dict[int, str], identity: str) -> str:
     """`mapping` as a str indexed by code point, up to the last it changes: `str.translate` reads it
-    faster than a dict (and leaves any later character as it is)."""
+    faster than a dict (and leaves any later character as it is). `identity` maps each code point
+    to itself."""
     out: list[str] = []
     last = 0
     for cp in sorted(mapping):
-        out += (_IDENTITY[last:cp], mapping[cp])
+        out += (identity[last:cp], mapping[cp])
         last = cp + 1
     return "".join(out)
 
-
-_IDENTITY = "".join(map(chr, range(max(_PLAIN) + 1)))
-_PLAIN_TABLE, _FOLDED_TABLE = _translation(_PLAIN), _translation(_FOLDED)
 
 # On the folded copy, inside (?i:...): a letter of a loose word, and a mark that may follow it.
 _LOOSE_CLASS = {b: f"[{b}{r}]" for b, r in _REPRESENTATIVE.items()}
@@ -291,12 +325,12 @@ def _plain(word: str) -> str:
     return "".join(out)
 
 
-def _each(alternatives: list[str], before: str = "", or_char: str = "") -> re.Pattern[str]:
+def _each(alternatives: list[str], before: str = "", or_char: str = "") -> _Regex:
     """A regex matching `before`, then empty where any of `alternatives` (`_plain` regexes, which
     start with a letter) or `or_char` starts. Each alternative that matches there is caught in a
     group of its own (a lookahead), so that one match finds them all (see `_ends`)."""
     first = "".join(sorted({a[0] for a in alternatives})) + or_char
-    return re.compile(f"{before}(?=[{first}])" + "".join(f"(?:(?=({a})))?" for a in alternatives))
+    return _Regex(f"{before}(?=[{first}])" + "".join(f"(?:(?=({a})))?" for a in alternatives))
 
 
 def _ends(m: re.Match[str] | None) -> Iterator[int]:
@@ -341,16 +375,16 @@ _SYMCODE_RX = (
 # word ("TT" in "TTr" does not).
 _TYPE_WORD_ALTS = [_plain(w) for w in sorted(_WORDS, key=len, reverse=True)]
 _TYPE_WORDS_AT = _each(_TYPE_WORD_ALTS)  # plain copy
-_TYPE_CODE = re.compile(f"(?i:{_CODE_RX})")  # folded copy
+_TYPE_CODE = _Regex(f"(?i:{_CODE_RX})")  # folded copy
 # Where a symbol or short head may start with a type word or code, for `_scan`: the type, then
 # spaces, ":" or "số" and a number or "/". On the plain copy, which reads codes too, if loosely,
 # and "\w" and letters as the line does (but Greek iota): the heads check what it finds.
-_TYPE_START = re.compile(
+_TYPE_START = _Regex(
     rf"(?<!\w)(?:{'|'.join(_TYPE_WORD_ALTS)}|{_fold(_CODE_RX)})(?![^\W\d_])"
     rf"[ \t]*+:?[ \t]*+(?:{_plain('số')}(?![^\W\d_])[ \t]*+:?[ \t]*+)?[\d/]"
 )
-_WORD_CHAR = re.compile(r"\w")
-_LETTER = re.compile(r"[^\W\d_]")
+_WORD_CHAR = _Regex(r"\w")
+_LETTER = _Regex(r"[^\W\d_]")
 _TYPE_END = r"(?![^\W\d_])"
 _SO = rf"(?P<so>(?i:{_loose('số')}))(?![^\W\d_])[ \t]*+:?"  # "số", "Số:", "so"
 _SP = r"[ \t]{0,2}"  # stray spaces tolerated around "/" and "-" in a symbol
@@ -385,26 +419,26 @@ _PARTY_SYMBOL = (
 
 # The heads, on the folded copy, split where a type word stands.
 # [type] [số] symbol: a full symbol is a citation wherever it stands.
-_SYMBOL_HEAD = re.compile(rf"(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
-_TYPE_SEPARATOR = re.compile(rf"{_TYPE_END}[ \t]*+:?[ \t]*+")  # then _SYMBOL_HEAD
+_SYMBOL_HEAD = _Regex(rf"(?:{_SO}[ \t]*+)?(?<![\w/])(?:{_STATE_SYMBOL}|{_PARTY_SYMBOL})")
+_TYPE_SEPARATOR = _Regex(rf"{_TYPE_END}[ \t]*+:?[ \t]*+")  # then _SYMBOL_HEAD
 # type [số] number: "CV 5168", "Báo cáo số 12", "KH 192"; not a quantity.
-_SHORT_AFTER_TYPE = re.compile(
+_SHORT_AFTER_TYPE = _Regex(
     rf"{_TYPE_END}[ \t]*+:?[ \t]*+(?:{_SO}[ \t]*+)?"
     rf"(?P<num>\d{{1,6}}){_NUM_END}{_UNIT_GUARD_DAY}"
 )
 # number type: "938 BC CCHC 3.", "5540cv", "151qd".
-_REVERSED_NUMBER = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}})[ \t]*+")
-_REVERSED_AFTER_TYPE = re.compile(_TYPE_END)
+_REVERSED_NUMBER = _Regex(rf"{_NOT_YEAR}(?P<num>\d{{2,6}})[ \t]*+")
+_REVERSED_AFTER_TYPE = _Regex(_TYPE_END)
 # type with no number: "BC thực hiện KH CCHC năm", "tb xếp hạng", "Bao cao ket qua".
 # A number after it is a quantity ("Báo cáo 6 tháng"): the short form refused it; a broken symbol is
 # refused here too, so that "bc 12/bc-ubnd" is reported as unreadable rather than as numberless.
-_NUMBERLESS_AFTER_TYPE = re.compile(rf"{_TYPE_END}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
+_NUMBERLESS_AFTER_TYPE = _Regex(rf"{_TYPE_END}(?:[ \t]*+{_SO})?+(?![ \t]*+[:.]?[ \t]*+\d*+[ \t]*+/)")
 # a bare number continuing a list: "bc 175 cchc 1; 500 cchc 2"; not a quantity.
-_BARE_HEAD = re.compile(rf"{_NOT_YEAR}(?P<num>\d{{2,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
+_BARE_HEAD = _Regex(rf"{_NOT_YEAR}(?P<num>\d{{2,6}}){_NUM_END}{_UNIT_GUARD_DAY}")
 # a type word opening a slug: "BC-giam-chi-TX-2021".
-_SLUG_AFTER_TYPE = re.compile(r"(?=[-_])")
+_SLUG_AFTER_TYPE = _Regex(r"(?=[-_])")
 
-_DATE_AFTER = re.compile(  # folded copy
+_DATE_AFTER = _Regex(  # folded copy
     rf"[ \t]*+,?[ \t]*+(?:(?P<ngay>(?i:{_loose('ngày')}))(?![^\W\d_])[ \t]*+[,:]?[ \t]*+)?"
     r"(?P<text>(?P<d>\d{1,2})[ \t]?(?P<sep>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P=sep)[ \t]?"
     r"(?P<y>\d{4})"
@@ -414,14 +448,14 @@ _DATE_AFTER = re.compile(  # folded copy
 )
 
 # These read the line itself.
-_URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"]+")
-_PREFIX = re.compile(r"(?>[ \t]++|\d{1,3}[.)][ \t]++|[-–—+•*·.][ \t]*+)*+")
-_CLAUSE_BREAK = re.compile(
+_URL = _Regex(r"(?i:https?://|www\.)[^\s<>\"]+")
+_PREFIX = _Regex(r"(?>[ \t]++|\d{1,3}[.)][ \t]++|[-–—+•*·.][ \t]*+)*+")
+_CLAUSE_BREAK = _Regex(
     # ";" always; "." only after a word and before another, and not before a file extension.
     rf";|(?<=[^\W\d_]{{2}})\.(?=[ \t]*+[^\W\d_])(?!(?i:{'|'.join(_FILE_EXTS)})(?!\w))"
 )
-_FILE = re.compile(rf"(?P<stem>.+?)\.(?P<ext>(?i:{'|'.join(_FILE_EXTS)}))[ \t.,;]*$")
-_SLUG = re.compile(r"[^\W\d_][^\W_]*(?:[-_][^\W_]+){2,}[ \t.,;]*$")
+_FILE = _Regex(rf"(?P<stem>.+?)\.(?P<ext>(?i:{'|'.join(_FILE_EXTS)}))[ \t.,;]*$")
+_SLUG = _Regex(r"[^\W\d_][^\W_]*(?:[-_][^\W_]+){2,}[ \t.,;]*$")
 _TRIM = " \t,;:.…-–—"
 _DIGIT = re.compile(r"\d")
 
@@ -444,10 +478,10 @@ class _Line:
     def __getattr__(self, name: str) -> str:
         """The copies, made when first read: a line in the prescribed form needs neither."""
         if name == "folded":
-            self.folded = self.text.translate(_FOLDED_TABLE)
+            self.folded = self.text.translate(_tables()[1])
             return self.folded
         if name == "plain":
-            self.plain = self.text.translate(_PLAIN_TABLE)
+            self.plain = self.text.translate(_tables()[0])
             return self.plain
         raise AttributeError(name)
 
@@ -535,8 +569,8 @@ def _typed(
     line: _Line,
     pos: int,
     end: int,
-    rest: re.Pattern[str],
-    then: re.Pattern[str] | None = None,
+    rest: _Regex,
+    then: _Regex | None = None,
     inside_word: bool = False,
     quantity: bool = False,
 ) -> tuple[int, re.Match[str]] | None:
@@ -605,7 +639,7 @@ def _scan(
     pos: int,
     end: int,
     head: Callable[[_Line, int, int], _Head | None],
-    typeless: re.Pattern[str] | None = None,
+    typeless: _Regex | None = None,
 ) -> Iterator[_Head]:
     """The heads `head` finds from left to right between `pos` and `end`, as `finditer` would. A
     head starts where a type word or code may, or else with a match of `typeless`, which (if
@@ -880,7 +914,7 @@ _SHORTCUTS = True
 # compile): a type word as listed or in lower case, or a code in any case.
 _TYPE_WORDS = frozenset(w for word in _WORDS for w in (word, word.lower()))
 _TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
-_PRESCRIBED = re.compile(
+_PRESCRIBED = _Regex(
     r"(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?)"
     "(?: số)? (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
     "(?:(?P<code>"
@@ -949,7 +983,7 @@ def _prescribed_fields(m: re.Match[str]) -> _Fields:
 # digit, "/" or "."; further clauses start with no letter or digit after their leaders; a last ".".
 # `_quick_rest` decides for the other lines.
 _PRESCRIBED_LINE = re.compile(
-    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.pattern + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
+    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.source + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
 )
 # The type words and codes the shortcuts take, with their codes (see `_is_type`).
 _QUICK_WORDS = {w: code for word, code in _WORDS.items() for w in (word, word.lower())}
@@ -978,11 +1012,12 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
     prev_type: str | None = doc_type
     if m.end() < len(line) and not _quick_rest(line, after):
         return None
-    if line.find(";", after) >= 0:
-        prev_type = _rest_type(line, after, doc_type)
+    semi = line.find(";", after)
+    if semi >= 0 and line[semi + 1 :].strip(_TRIM):
+        prev_type = None  # a later clause holds text but no citation: a bare number inherits nothing
     subject = line[after:].strip(_TRIM)
-    if subject[:1] == "(" or subject[-1:] == ")":
-        sa, sb = _trimmed(line, after, len(line))
+    if subject.count("(") != subject.count(")"):
+        sa, sb = _trimmed(line, after, len(line))  # an unmatched bracket around the subject
         subject, end = line[sa:sb], sb if sb > sa else after
     else:
         end = len(line.rstrip(_TRIM)) if subject else after  # the date ends with a digit: kept
@@ -1013,18 +1048,11 @@ def _quick_rest(line: str, after: int) -> bool:
     if "/" in rest or "." in rest[:-1]:
         return False
     first, _, later = rest.partition(";")
-    if _DIGIT.search(first) and _TYPE_START.search(line.translate(_PLAIN_TABLE), after, after + len(first)):
+    if _DIGIT.search(first) and _TYPE_START.search(line.translate(_tables()[0]), after, after + len(first)):
         return False  # a short form may follow in the subject
     if later and _DIGIT.search(later):
         return False
     return not any(clause.lstrip(_LEADERS)[:1].isalnum() for clause in later.split(";"))
-
-
-def _rest_type(line: str, after: int, doc_type: str) -> str | None:
-    """The type a bare number on the next line inherits after a prescribed citation ending at
-    `after` and clauses without citations: none, if one of them holds text."""
-    later = line[after:].partition(";")[2]
-    return None if any(clause.strip(_TRIM) for clause in later.split(";")) else doc_type
 
 
 # A whole line that is one short citation and its subject, after a list number or dash: "7. cv 1475
@@ -1048,7 +1076,7 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     doc_type = _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
     if doc_type is None:
         return None
-    if subject and subject.translate(_PLAIN_TABLE).replace("\u0300", "").startswith(_UNIT_STARTS):
+    if subject and subject.translate(_tables()[0]).replace("\u0300", "").startswith(_UNIT_STARTS):
         return None  # maybe a quantity ("báo cáo 6 tháng"): the general parser decides
     c = _new_citation(
         {  # Citation(...), faster
