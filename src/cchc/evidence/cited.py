@@ -207,19 +207,24 @@ def _date_text(date: tuple[int, int, int]) -> str:
 def check_dates(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
     """Impossible dates; dates after the report; dates outside the year and the year before."""
     reported = report_date(card)
+    years = (card.year, card.year - 1)
+    days: dict[tuple[int, int, int], datetime.date | None] = {}  # a card cites few distinct dates
     for c in cited:
         date = c.citation.date
         if date is None:
             continue
-        if not is_valid_date(date):
+        if date in days:
+            day = days[date]
+        else:
+            day = days[date] = datetime.date(date[2], date[1], date[0]) if is_valid_date(date) else None
+        if day is None:
             yield c.problem("evidence-bad-date", date=c.citation.date_text or _date_text(date), doc=c.quote())
             continue
-        day = datetime.date(date[2], date[1], date[0])
         if reported is not None and day > reported:
             yield c.problem(
                 "evidence-date-late", date=_date_text(date), doc=c.quote(), report_date=reported.strftime("%d/%m/%Y")
             )
-        elif date[2] not in (card.year, card.year - 1):
+        elif date[2] not in years:
             yield c.problem(
                 "evidence-date-range", date=_date_text(date), doc=c.quote(), year=card.year, previous=card.year - 1
             )
@@ -326,9 +331,13 @@ def group_documents(cited: list[Cited]) -> list[Document]:
     for c in cited:
         cit = c.citation
         key: tuple[Any, ...] = (cit.doc_type, cit.number) if cit.number is not None else ("text", _comparable(c.text))
-        candidates = by_key.setdefault(key, [])
-        doc = next((d for d in candidates if d.accepts(cit)), None)
-        if doc is None:
+        candidates = by_key.get(key)
+        if candidates is None:
+            candidates = by_key[key] = []
+        for doc in candidates:
+            if doc.accepts(cit):
+                break
+        else:
             doc = Document(cit.doc_type, cit.number)
             candidates.append(doc)
             documents.append(doc)
@@ -354,14 +363,20 @@ def index_row(doc: Document) -> tuple[str, str, str, str, str, int]:
 
 def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
     """The same document cited with two different dates anywhere in the file."""
+    valid: dict[tuple[int, int, int], bool] = {}  # a card cites few distinct dates
     for doc in documents:
-        if doc.number is None:
-            continue
+        if doc.number is None or len(doc.cited) < 2:
+            continue  # one citation cannot conflict with itself
         first: Cited | None = None
         reported: set[tuple[int, int, int]] = set()
         for c in doc.cited:
             date = c.citation.date
-            if date is None or not is_valid_date(date):
+            if date is None:
+                continue
+            ok = valid.get(date)
+            if ok is None:
+                ok = valid[date] = is_valid_date(date)
+            if not ok:
                 continue
             if first is None:
                 first = c
