@@ -358,7 +358,7 @@ for _table in (_CODES, _SYMBOL_ONLY_CODES):
     for _code, _spellings in _table.items():
         for _sp in _spellings:
             _CODE_OF[_sp.upper()] = _code
-_WORD_OF = {re.sub(r"[\s_-]+", "", _fold(w)): c for w, c in _WORDS.items()}
+_WORD_OF = {_fold(w).replace(" ", ""): c for w, c in _WORDS.items()}  # as `_canonical_type` folds
 
 _CODE_RX = _alternation([re.escape(s) for sps in _CODES.values() for s in sps])
 _SYMCODE_RX = (
@@ -499,23 +499,30 @@ class _Line:
         return self._types[key]
 
 
-@dataclass
 class _Head:
-    """A citation found in a line before its subject is known; positions are line offsets."""
+    """A citation found in a line before its subject is known; positions are line offsets.
+    (A plain class: a dataclass costs more to define at import than this one is worth.)"""
 
-    start: int
-    end: int
-    kind: str = "document"
-    type_word: str | None = None
-    doc_type: str | None = None
-    number: str | None = None
-    year: int | None = None
-    code_type: str | None = None
-    issuer: str | None = None
-    unit: str | None = None
-    date: tuple[int, int, int] | None = None
-    date_text: str | None = None
-    subject: tuple[int, int] | None = None  # fixed subject span (files), else computed later
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str = "document",
+        type_word: str | None = None,
+        doc_type: str | None = None,
+        number: str | None = None,
+        year: int | None = None,
+        code_type: str | None = None,
+        issuer: str | None = None,
+        unit: str | None = None,
+        date: tuple[int, int, int] | None = None,
+        date_text: str | None = None,
+        subject: tuple[int, int] | None = None,  # fixed subject span (files), else computed later
+    ) -> None:
+        self.start, self.end, self.kind = start, end, kind
+        self.type_word, self.doc_type, self.number, self.year = type_word, doc_type, number, year
+        self.code_type, self.issuer, self.unit = code_type, issuer, unit
+        self.date, self.date_text, self.subject = date, date_text, subject
 
 
 @lru_cache(maxsize=1024)
@@ -914,7 +921,7 @@ _SHORTCUTS = True
 # compile): a type word as listed or in lower case, or a code in any case.
 _TYPE_WORDS = frozenset(w for word in _WORDS for w in (word, word.lower()))
 _TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
-_PRESCRIBED = _Regex(
+_PRESCRIBED = (  # compiled as the start of `_PRESCRIBED_LINE`
     r"(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?)"
     "(?: số)? (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
     "(?:(?P<code>"
@@ -937,10 +944,11 @@ def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
     what follows it has no "/" (no symbol) and no type word before a number (no short form). The
     caller has ruled out a file name and a URL in the clause."""
     text = line.text
-    m = _PRESCRIBED.match(text, pos, end)
+    # The line pattern's list number or dash cannot match here: the clause's leaders are skipped.
+    m = _PRESCRIBED_LINE.match(text, pos, end)
     if m is None or not _is_type(m.group("type")) or (pos and _WORD_CHAR.match(text, pos - 1)):
         return None
-    after = m.end()
+    after = m.end("date")
     if "/" in text[after:end] or (_DIGIT.search(text, after, end) and _TYPE_START.search(line.plain, after, end)):
         return None  # another citation may follow: let the general parser read the clause
     return _Head(pos, after, "document", **_prescribed_fields(m))
@@ -961,7 +969,7 @@ class _Fields(TypedDict):
 
 
 def _prescribed_fields(m: re.Match[str]) -> _Fields:
-    """A `_PRESCRIBED` match read as the fields of its citation that `_Head` and `Citation` share,
+    """A `_PRESCRIBED_LINE` match read as the fields of its citation that `_Head` and `Citation` share,
     in `Citation`'s order."""
     g = m.group
     year, code = g("year"), g("code")
@@ -983,7 +991,7 @@ def _prescribed_fields(m: re.Match[str]) -> _Fields:
 # digit, "/" or "."; further clauses start with no letter or digit after their leaders; a last ".".
 # `_quick_rest` decides for the other lines.
 _PRESCRIBED_LINE = re.compile(
-    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED.source + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
+    r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
 )
 # The type words and codes the shortcuts take, with their codes (see `_is_type`).
 _QUICK_WORDS = {w: code for word, code in _WORDS.items() for w in (word, word.lower())}
