@@ -161,7 +161,8 @@ def _cited_items(
         _new_cited(citation, node, index, items[index][citation.start : citation.end], here, round_index)
         for index, citation in parse_items(items)
     ]
-    refs = [(index, item) for index, item in enumerate(evidence) if isinstance(item, EvidenceRef)]
+    # A mapping item stands as "" in `items`: without one, there is no mapping to look for.
+    refs = [(i, item) for i, item in enumerate(evidence) if isinstance(item, EvidenceRef)] if "" in items else []
     for index, item in refs:
         found.extend(
             Cited(c, node, index, item.doc or item.file or item.url or item.title or "", here, round_index)
