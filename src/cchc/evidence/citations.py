@@ -1114,7 +1114,8 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
     under dozens of criteria), and the result depends only on the line and the inherited type.
     """
     if _SHORTCUTS:
-        quick = _prescribed_line(line) or _short_line(line)
+        # A prescribed citation holds a "/" (its symbol), a short line none.
+        quick = _prescribed_line(line) if "/" in line else _short_line(line)
         if quick is not None:
             return quick
     urls = _url_spans(line)
