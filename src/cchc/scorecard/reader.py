@@ -102,101 +102,121 @@ def parse(text: str, file: str) -> Parsed:
     """Read one YAML document from ``text``; syntax errors become problems with a location."""
     problems: list[Problem] = []
     loader = _Loader(text)
-    # Each frame: the container being filled and, for mappings, the key waiting for its value.
-    stack: list[tuple[Seq | Map, Scalar | None]] = []
+    # The collection being filled, kept in locals (its items or entries too) because the loop runs
+    # once per event; ``stack`` holds the enclosing ones with the key each of them is waiting on.
+    stack: list[tuple[Seq | Map | None, Scalar | None]] = []
+    container: Seq | Map | None = None
+    items: list[Node] = []  # container.items of a sequence
+    entries: dict[str, tuple[Scalar, Node]] = {}  # container.entries of a mapping
+    in_map = False
+    pending: Scalar | None = None  # in a mapping: the key read, waiting for its value
     root: Node | None = None
     documents = 0
-    skip_depth = 0  # >0 while skipping the inside of a too-deep or refused collection
-    skip_at = (1, 1)  # where that collection started: its stand-in value stands there
+    node: Node
 
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        container, pending = stack[-1]
-        if isinstance(container, Seq):
-            container.items.append(node)
-        elif pending is None:
-            if not isinstance(node, Scalar):
-                line, col = node.line, node.column
-                problems.append(
-                    Problem(
-                        "wrong-type",
-                        file,
-                        line,
-                        col,
-                        args={"field": "key", "expected": render("type.text"), "got": kind_of(node)},
-                    )
-                )
-                node = Scalar("?", True, line, col)
-            stack[-1] = (container, node)
-        else:
-            previous = container.entries.get(pending.text)
-            if previous is not None:
-                problems.append(
-                    Problem(
-                        "duplicate-key",
-                        file,
-                        pending.line,
-                        pending.column,
-                        args={"key": pending.text, "first_line": previous[0].line},
-                    )
-                )
-            else:
-                container.entries[pending.text] = (pending, node)
-            stack[-1] = (container, None)
-
-    # The loop runs once per event, tens of thousands of times per file: it tests the event's exact
-    # class (the parser makes no subclasses), most frequent first, and reads marks directly.
+    # Events are told apart by their exact class (the parser makes no subclasses), most frequent
+    # first; libyaml's events are untyped, hence Any.
     scalar_event, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
     seq_end, map_end, alias_event = yaml.SequenceEndEvent, yaml.MappingEndEvent, yaml.AliasEvent
-    # libyaml's events are read by their exact class (below), which the stubs cannot follow.
     get_event: Callable[[], Any] = loader.get_event
     try:
         while True:
             event = get_event()
             cls = event.__class__
-            if event is None or cls is yaml.StreamEndEvent:
-                break
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            if skip_depth:
-                if cls is seq_start or cls is map_start:
-                    skip_depth += 1
-                elif cls is seq_end or cls is map_end:
-                    skip_depth -= 1
-                    if skip_depth == 0:
-                        attach(Scalar("", True, *skip_at, refused=True))
-                continue
             if cls is scalar_event:
+                mark = event.start_mark
                 tag = event.tag
-                if tag is None or tag == "!" or tag == _STR_TAG:
-                    attach(Scalar(event.value, bool(event.implicit[0]) and tag is None, line, col))
+                if tag is None:
+                    node = Scalar(event.value, bool(event.implicit[0]), mark.line + 1, mark.column + 1)
+                elif tag == "!" or tag == _STR_TAG:
+                    node = Scalar(event.value, False, mark.line + 1, mark.column + 1)
                 else:
+                    line, col = mark.line + 1, mark.column + 1
                     problems.append(Problem("yaml-tag", file, line, col, args={"tag": tag}))
-                    attach(Scalar("", True, line, col, refused=True))
+                    node = Scalar("", True, line, col, refused=True)
             elif cls is map_start or cls is seq_start:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
                 tag = event.tag
+                if (tag is None or tag == "!" or tag == _STR_TAG) and len(stack) < MAX_DEPTH:
+                    stack.append((container, pending))
+                    if cls is map_start:
+                        entries = {}
+                        container, in_map, pending = Map(entries, line, col), True, None
+                    else:
+                        items = []
+                        container, in_map = Seq(items, line, col), False
+                    continue
                 if tag is not None and tag != "!" and tag != _STR_TAG:
                     problems.append(Problem("yaml-tag", file, line, col, args={"tag": tag}))
-                    skip_depth, skip_at = 1, (line, col)
-                elif len(stack) >= MAX_DEPTH:
-                    problems.append(Problem("yaml-depth", file, line, col, args={"limit": MAX_DEPTH}))
-                    skip_depth, skip_at = 1, (line, col)
                 else:
-                    stack.append((Map({}, line, col) if cls is map_start else Seq([], line, col), None))
+                    problems.append(Problem("yaml-depth", file, line, col, args={"limit": MAX_DEPTH}))
+                # Refused whole: its inside is read past unseen, and one stand-in takes its place.
+                depth = 1
+                while depth:
+                    inside = get_event().__class__
+                    if inside is map_start or inside is seq_start:
+                        depth += 1
+                    elif inside is map_end or inside is seq_end:
+                        depth -= 1
+                node = Scalar("", True, line, col, refused=True)
             elif cls is map_end or cls is seq_end:
-                done, _ = stack.pop()
-                attach(done)
+                assert container is not None
+                node = container
+                container, pending = stack.pop()
+                if isinstance(container, Map):
+                    entries, in_map = container.entries, True
+                elif container is not None:
+                    items, in_map = container.items, False
             elif cls is alias_event:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
                 problems.append(Problem("yaml-alias", file, line, col, args={"name": event.anchor}))
-                attach(Scalar("", True, line, col, refused=True))
+                node = Scalar("", True, line, col, refused=True)
+            elif event is None or cls is yaml.StreamEndEvent:
+                break
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problems.append(Problem("yaml-multi-document", file, line, col))
+                    mark = event.start_mark
+                    problems.append(Problem("yaml-multi-document", file, mark.line + 1, mark.column + 1))
                     break
+                continue
+            else:
+                continue
+            # A node is complete: it is the root, a sequence's item, a mapping's key or its value.
+            if container is None:
+                root = node
+            elif not in_map:
+                items.append(node)
+            elif pending is None:
+                if not isinstance(node, Scalar):
+                    problems.append(
+                        Problem(
+                            "wrong-type",
+                            file,
+                            node.line,
+                            node.column,
+                            args={"field": "key", "expected": render("type.text"), "got": kind_of(node)},
+                        )
+                    )
+                    node = Scalar("?", True, node.line, node.column)
+                pending = node
+            else:
+                previous = entries.get(pending.text)
+                if previous is None:
+                    entries[pending.text] = (pending, node)
+                else:
+                    problems.append(
+                        Problem(
+                            "duplicate-key",
+                            file,
+                            pending.line,
+                            pending.column,
+                            args={"key": pending.text, "first_line": previous[0].line},
+                        )
+                    )
+                pending = None
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, file))
         return Parsed(None, problems)
