@@ -1,9 +1,11 @@
 """Read a scorecard file into the models, returning every problem found on the way (never raising).
 
-Each mapping of the YAML tree is validated on its own by its Pydantic model (the scorecard's own
-fields, then each criterion without its children), so one bad value does not hide the problems of the
-rest of the tree: Pydantic's errors become located problems, the bad value is left out (or a required
-one replaced by a stand-in) and validation is repeated, and checking goes on with what was readable.
+A file is first validated whole by its Pydantic model, in one call. When that fails, each mapping of
+the YAML tree is validated on its own (the scorecard's own fields, then each criterion without its
+children), so one bad value does not hide the problems of the rest of the tree: Pydantic's errors
+become located problems, the bad value is left out (or a required one replaced by a stand-in) and
+validation is repeated, and checking goes on with what was readable. A file the whole validation
+accepts has none of those problems (see `_Builder._whole`), so both ways build the same models.
 
 Where each model object stands in the file is kept in a `Locations` table beside the models.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,6 +33,8 @@ from cchc.scorecard.model import (
     Step,
 )
 from cchc.scorecard.reader import Map, Node, Scalar, Seq, kind_of, parse, to_plain
+
+_Top = TypeVar("_Top", Scorecard, CriteriaSet)
 
 #: Files larger than this are refused before parsing; the 96-row seed table is about 40 KB.
 MAX_BYTES = 2 * 1024 * 1024
@@ -169,17 +173,44 @@ class Locations:
     def __init__(self, file: str) -> None:
         self.file = file
         self._table: dict[int, tuple[BaseModel, Where]] = {}
+        #: Trees validated whole, with their YAML root, entered into the table when first asked:
+        #: loading alone never needs them, and a check asks about every node anyway.
+        self._unwalked: list[tuple[Scorecard | CriteriaSet, Map]] = []
 
     def add(self, obj: BaseModel, here: Where) -> None:
         """Record where ``obj`` was read."""
         self._table[id(obj)] = (obj, here)
 
+    def add_tree(self, top: Scorecard | CriteriaSet, root: Map) -> None:
+        """Record ``top`` and every criterion below it, read from ``root`` with nothing left out."""
+        self._unwalked.append((top, root))
+
     def __call__(self, obj: BaseModel) -> Where:
         """Where ``obj`` stands; the file's start for an object built in code."""
+        if self._unwalked:
+            self._walk()
         entry = self._table.get(id(obj))
         if entry is None or entry[0] is not obj:
             return Where(self.file, "", 0, 0)
         return entry[1]
+
+    def _walk(self) -> None:
+        """Enter the trees of `add_tree`: each criterion is the mapping at its own index in the YAML
+        list, since a tree validated whole kept every item and adopted no key."""
+        file, table = self.file, self._table
+        for top, root in self._unwalked:
+            table[id(top)] = (top, Where(file, "", root.line, root.column, root.entries))
+            todo: list[tuple[list[Any], Node, str]] = [(top.criteria, root.entries["criteria"][1], "criteria")]
+            while todo:
+                objs, seq, path = todo.pop()
+                assert isinstance(seq, Seq)
+                for i, (obj, node) in enumerate(zip(objs, seq.items, strict=True)):
+                    assert isinstance(node, Map)
+                    here = f"{path}[{i}]"
+                    table[id(obj)] = (obj, Where(file, here, node.line, node.column, node.entries))
+                    if obj.children:
+                        todo.append((obj.children, node.entries["children"][1], f"{here}.children"))
+        self._unwalked.clear()
 
 
 @dataclass
@@ -286,18 +317,39 @@ class _Builder:
         self.locations = Locations(file)
 
     def scorecard(self, root: Map) -> Scorecard:
+        whole = self._whole(Scorecard, root)
+        if whole is not None:
+            return whole
         card, root = self._validate(Scorecard, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
         card.criteria = self._children(criteria_entry[1] if criteria_entry else None, "criteria", "criteria", Criterion)
         return card
 
     def criteria_set(self, root: Map) -> CriteriaSet:
+        whole = self._whole(CriteriaSet, root)
+        if whole is not None:
+            return whole
         found, root = self._validate(CriteriaSet, root, "", exclude="criteria")
         criteria_entry = root.entries.get("criteria")
         found.criteria = self._children(
             criteria_entry[1] if criteria_entry else None, "criteria", "criteria", SetCriterion
         )
         return found
+
+    def _whole(self, cls: type[_Top], root: Map) -> _Top | None:
+        """The whole tree validated in one call, or None when anything in it fails.
+
+        When it passes, the node-by-node way would find nothing to say either: every model forbids
+        unknown fields, so no key was misspelt (nothing to adopt); every criterion is a mapping and
+        every ``criteria``/``children`` a list; and no model checks one field against another, so
+        each mapping validates on its own as it did inside the whole. Its models are then the same.
+        """
+        try:
+            top = cls.model_validate(to_plain(root))
+        except ValidationError:
+            return None
+        self.locations.add_tree(top, root)
+        return top
 
     def _children(self, node: Node | None, path: str, name: str, cls: type[Any]) -> list[Any]:
         if node is None or (isinstance(node, Scalar) and node.is_null):
