@@ -91,28 +91,40 @@ def _pos(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
 
 def to_plain(node: Node) -> object:
     """Plain Python data: dicts, lists, strings and None (nulls); scalars stay text."""
-    if isinstance(node, Scalar):
-        return None if node.is_null else node.text
+    # A scalar is read in place (``is_null``, spelt out): most nodes are scalars under a collection.
+    if isinstance(node, Map):
+        return {
+            key: (None if value.plain and value.text in NULLS else value.text)
+            if isinstance(value, Scalar)
+            else to_plain(value)
+            for key, (_, value) in node.entries.items()
+        }
     if isinstance(node, Seq):
-        return [to_plain(item) for item in node.items]
-    return {key: to_plain(value) for key, (_, value) in node.entries.items()}
+        return [
+            (None if item.plain and item.text in NULLS else item.text) if isinstance(item, Scalar) else to_plain(item)
+            for item in node.items
+        ]
+    return None if node.plain and node.text in NULLS else node.text
 
 
 def parse(text: str, file: str) -> Parsed:
     """Read one YAML document from ``text``; syntax errors become problems with a location."""
     problems: list[Problem] = []
     loader = _Loader(text)
-    # The collection being filled, kept in locals (its items or entries too) because the loop runs
-    # once per event; ``stack`` holds the enclosing ones with the key each of them is waiting on.
+    # The loop runs once per event, thousands of times per file, so the collection being filled is
+    # held in locals: its items (a sequence) or its entries (a mapping) and, in a mapping, the key
+    # read and waiting for its value. ``stack`` keeps the enclosing collections with their waiting
+    # keys. The document itself is filled like a sequence: its one item is the root.
+    top: list[Node] = []
     stack: list[tuple[Seq | Map | None, Scalar | None]] = []
     container: Seq | Map | None = None
-    items: list[Node] = []  # container.items of a sequence
-    entries: dict[str, tuple[Scalar, Node]] = {}  # container.entries of a mapping
+    items: list[Node] = top
+    entries: dict[str, tuple[Scalar, Node]] = {}
     in_map = False
-    pending: Scalar | None = None  # in a mapping: the key read, waiting for its value
-    root: Node | None = None
+    pending: Scalar | None = None
     documents = 0
     node: Node
+    pair: tuple[Scalar, Node]
 
     # Events are told apart by their exact class (the parser makes no subclasses), most frequent
     # first; libyaml's events are untyped, hence Any.
@@ -127,30 +139,38 @@ def parse(text: str, file: str) -> Parsed:
                 mark = event.start_mark
                 tag = event.tag
                 if tag is None:
-                    node = Scalar(event.value, bool(event.implicit[0]), mark.line + 1, mark.column + 1)
+                    scalar = Scalar(event.value, event.implicit[0], mark.line + 1, mark.column + 1)
                 elif tag == "!" or tag == _STR_TAG:
-                    node = Scalar(event.value, False, mark.line + 1, mark.column + 1)
+                    scalar = Scalar(event.value, False, mark.line + 1, mark.column + 1)
                 else:
-                    line, col = mark.line + 1, mark.column + 1
-                    problems.append(Problem("yaml-tag", file, line, col, args={"tag": tag}))
-                    node = Scalar("", True, line, col, refused=True)
-            elif cls is map_start or cls is seq_start:
+                    scalar = _refused(problems, "yaml-tag", file, mark, tag=tag)
+                # The same placing as below, without its test for a key that is not a scalar.
+                if not in_map:
+                    items.append(scalar)
+                elif pending is None:
+                    pending = scalar
+                else:
+                    pair = (pending, scalar)
+                    if entries.setdefault(pending.text, pair) is not pair:
+                        problems.append(_duplicate(file, pending, entries[pending.text][0]))
+                    pending = None
+                continue
+            if cls is map_start or cls is seq_start:
                 mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
                 tag = event.tag
                 if (tag is None or tag == "!" or tag == _STR_TAG) and len(stack) < MAX_DEPTH:
                     stack.append((container, pending))
                     if cls is map_start:
                         entries = {}
-                        container, in_map, pending = Map(entries, line, col), True, None
+                        container, in_map, pending = Map(entries, mark.line + 1, mark.column + 1), True, None
                     else:
                         items = []
-                        container, in_map = Seq(items, line, col), False
+                        container, in_map = Seq(items, mark.line + 1, mark.column + 1), False
                     continue
                 if tag is not None and tag != "!" and tag != _STR_TAG:
-                    problems.append(Problem("yaml-tag", file, line, col, args={"tag": tag}))
+                    node = _refused(problems, "yaml-tag", file, mark, tag=tag)
                 else:
-                    problems.append(Problem("yaml-depth", file, line, col, args={"limit": MAX_DEPTH}))
+                    node = _refused(problems, "yaml-depth", file, mark, limit=MAX_DEPTH)
                 # Refused whole: its inside is read past unseen, and one stand-in takes its place.
                 depth = 1
                 while depth:
@@ -159,20 +179,18 @@ def parse(text: str, file: str) -> Parsed:
                         depth += 1
                     elif inside is map_end or inside is seq_end:
                         depth -= 1
-                node = Scalar("", True, line, col, refused=True)
             elif cls is map_end or cls is seq_end:
                 assert container is not None
                 node = container
                 container, pending = stack.pop()
-                if isinstance(container, Map):
+                if container is None:
+                    items, in_map = top, False
+                elif isinstance(container, Map):
                     entries, in_map = container.entries, True
-                elif container is not None:
+                else:
                     items, in_map = container.items, False
             elif cls is alias_event:
-                mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
-                problems.append(Problem("yaml-alias", file, line, col, args={"name": event.anchor}))
-                node = Scalar("", True, line, col, refused=True)
+                node = _refused(problems, "yaml-alias", file, event.start_mark, name=event.anchor)
             elif event is None or cls is yaml.StreamEndEvent:
                 break
             elif cls is yaml.DocumentStartEvent:
@@ -184,10 +202,8 @@ def parse(text: str, file: str) -> Parsed:
                 continue
             else:
                 continue
-            # A node is complete: it is the root, a sequence's item, a mapping's key or its value.
-            if container is None:
-                root = node
-            elif not in_map:
+            # A node is complete: it is a sequence's item (or the root), a mapping's key or its value.
+            if not in_map:
                 items.append(node)
             elif pending is None:
                 if not isinstance(node, Scalar):
@@ -203,19 +219,9 @@ def parse(text: str, file: str) -> Parsed:
                     node = Scalar("?", True, node.line, node.column)
                 pending = node
             else:
-                previous = entries.get(pending.text)
-                if previous is None:
-                    entries[pending.text] = (pending, node)
-                else:
-                    problems.append(
-                        Problem(
-                            "duplicate-key",
-                            file,
-                            pending.line,
-                            pending.column,
-                            args={"key": pending.text, "first_line": previous[0].line},
-                        )
-                    )
+                pair = (pending, node)
+                if entries.setdefault(pending.text, pair) is not pair:
+                    problems.append(_duplicate(file, pending, entries[pending.text][0]))
                 pending = None
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, file))
@@ -233,7 +239,19 @@ def parse(text: str, file: str) -> Parsed:
         return Parsed(None, problems)
     finally:
         loader.dispose()
-    return Parsed(root, problems)
+    return Parsed(top[0] if top else None, problems)
+
+
+def _refused(problems: list[Problem], code: str, file: str, mark: yaml.Mark, **args: Any) -> Scalar:
+    """Report a node that is not read (an alias, a tag, too deep) and give the stand-in for it."""
+    line, column = mark.line + 1, mark.column + 1
+    problems.append(Problem(code, file, line, column, args=args))
+    return Scalar("", True, line, column, refused=True)
+
+
+def _duplicate(file: str, key: Scalar, first: Scalar) -> Problem:
+    """A key written a second time in one mapping, with the line of the first."""
+    return Problem("duplicate-key", file, key.line, key.column, args={"key": key.text, "first_line": first.line})
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
