@@ -32,6 +32,13 @@ def parse_decimal(text: str) -> Decimal:
     """Read ``0,5`` / ``0.5`` / ``14`` as an exact Decimal, or raise NumberError saying why."""
     raw = text
     text = text.strip()
+    # A plain decimal first (every score is one); none of the refusals below matches one.
+    if _PLAIN.fullmatch(text):
+        if len(text) > MAX_DIGITS and sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+            raise NumberError("number-too-long", raw)
+        value = Decimal(text.replace(",", "."))
+        # "-0" is zero; keep the sign out so it never prints as "-0".
+        return value.copy_abs() if value.is_zero() else value
     if not text:
         raise NumberError("number-empty", raw)
     if text.lower() in _NOT_NUMBERS:
@@ -40,12 +47,6 @@ def parse_decimal(text: str) -> Decimal:
         raise NumberError("number-percent", raw)
     if _EXPONENT.fullmatch(text):
         raise NumberError("number-exponent", raw)
-    if _PLAIN.fullmatch(text):
-        if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
-            raise NumberError("number-too-long", raw)
-        value = Decimal(text.replace(",", "."))
-        # "-0" is zero; keep the sign out so it never prints as "-0".
-        return value.copy_abs() if value.is_zero() else value
     if _THOUSANDS.fullmatch(text):
         raise NumberError("number-thousands", raw)
     raise NumberError("number-not-decimal", raw)
