@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from cchc.checks import check_file
-from cchc.scorecard.load import MAX_BYTES, load_file, load_text
+from cchc.scorecard.load import MAX_BYTES, Loaded, load_file, load_text
+from cchc.scorecard.model import iter_criteria
 from cchc.scorecard.reader import MAX_DEPTH, Map, parse
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, SHIPPED
 
 
 def codes(path: Path) -> list[tuple[int | None, int | None, str]]:
@@ -39,6 +40,37 @@ def test_locations_stand_beside_the_model() -> None:
     assert (first.locations(a).line + 2, first.locations(a).file) == (second.locations(b).line, "a.yaml")
     assert second.locations(b).file == "b.yaml"
     assert first.locations(b).line == 0  # an object of another file is not located here
+
+
+_TITLE_113 = "        title: Mức độ hoàn thành kế hoạch CCHC\n"
+
+
+@pytest.mark.parametrize(
+    ("clean", "edited", "where"),
+    [
+        # an unknown key, reported and left out (a comment stands in its line in the clean card)
+        (_TITLE_113 + "        # a\n", _TITLE_113 + "        ghi_chu_them_xyz: a\n", (35, 9)),
+        # a misspelt key, reported and read as the field it means
+        (_TITLE_113, _TITLE_113.replace("title", "titel"), (34, 9)),
+    ],
+)
+def test_one_mistake_changes_nothing_else_that_was_read(clean: str, edited: str, where: tuple[int, int]) -> None:
+    """The shipped card with one mistake in a criterion gives that one problem and otherwise the same
+    models, located at the same places, as the card without it."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert text.count(_TITLE_113) == 1
+    good, bad = (load_text(text.replace(_TITLE_113, new), "x.yaml") for new in (clean, edited))
+    assert good.card is not None and not good.problems
+    assert [(p.code, p.line, p.column) for p in bad.problems] == [("unknown-field", *where)]
+    assert bad.card == good.card
+
+    def places(loaded: Loaded) -> list[tuple[str, int, int, frozenset[str]]]:
+        assert loaded.card is not None
+        nodes = [loaded.card, *(node for node, _, _ in iter_criteria(loaded.card.criteria))]
+        return [(w.path, w.line, w.column, w.refused) for w in map(loaded.locations, nodes)]
+
+    assert len(places(good)) == 99  # the card and its 98 criteria
+    assert places(bad) == places(good)
 
 
 def test_scalars_stay_as_written() -> None:
