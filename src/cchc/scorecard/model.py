@@ -1,7 +1,8 @@
 """The scorecard format: these Pydantic models are its single source.
 
 The JSON Schema is generated from them (`cchc schema`); the loader (`cchc.scorecard.load`) builds
-them node by node, so their errors are what users see; checks, rollup, export and import read them.
+them (a whole card at once, node by node when it has mistakes), so their errors are what users see;
+checks, rollup, export and import read them.
 
 A scorecard is a tree: fields (lĩnh vực) at the top, criteria (tiêu chí) and sub-criteria (tiêu chí
 thành phần) below. Leaves carry the points; a node with children declares totals that are checked.
