@@ -309,7 +309,7 @@ def is_set(root: Map) -> bool:
 
 
 class _Builder:
-    """Turns the located YAML tree into models node by node, collecting problems."""
+    """Turns the located YAML tree into models, whole or else node by node, collecting problems."""
 
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
