@@ -48,6 +48,8 @@ def _points_nodes(ctx: Context) -> Iterator[Criterion]:
 
 def check_appraisal_ranges(ctx: Context) -> Iterator[Problem]:
     """No negative appraisal; no appraisal above the criterion's (or the card's) max."""
+    if not ctx.appraised:
+        return
     items: list[Criterion | Scorecard] = [ctx.card, *(node for node, _, _ in ctx.nodes())]
     for node in items:
         for index, entry in enumerate(node.appraisal):
@@ -74,6 +76,8 @@ def check_appraisal_ranges(ctx: Context) -> Iterator[Problem]:
 
 def check_appraisal_sums(ctx: Context) -> Iterator[Problem]:
     """A declared round total (on a node with children, or the card) equals the computed one."""
+    if not ctx.appraised:
+        return
     for row in ctx.root.walk():
         target: Criterion | Scorecard = row.node if row.node is not None else ctx.card
         for index in row.appraisal_mismatches():
@@ -90,6 +94,8 @@ def check_appraisal_sums(ctx: Context) -> Iterator[Problem]:
 
 def check_appraisal_reasons(ctx: Context) -> Iterator[Problem]:
     """Warn about a round that changes the score it revises with no note saying why."""
+    if not ctx.appraised:
+        return
     survey = _survey_nodes(ctx)
     for node in _points_nodes(ctx):
         if id(node) in survey:
@@ -116,6 +122,8 @@ def check_appraisal_reasons(ctx: Context) -> Iterator[Problem]:
 
 def check_appraisal_incomplete(ctx: Context) -> Iterator[Problem]:
     """Warn once when round 1 appraised some self-scored criteria and left others out."""
+    if not ctx.appraised:
+        return
     survey = _survey_nodes(ctx)
     scored = [node for node in _points_nodes(ctx) if node.score is not None and id(node) not in survey]
     missing = [node for node in scored if not node.appraisal]
@@ -127,6 +135,8 @@ def check_appraisal_incomplete(ctx: Context) -> Iterator[Problem]:
 
 def check_appraisal_on_survey(ctx: Context) -> Iterator[Problem]:
     """Warn about appraisal written on the survey part (its points are the survey's result)."""
+    if not ctx.appraised:
+        return
     survey = _survey_nodes(ctx)
     for node, _, _ in ctx.nodes():
         if id(node) in survey and node.appraisal:

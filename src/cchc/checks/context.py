@@ -80,6 +80,11 @@ class Context:
                     holders.add(id(parent) if parent is not None else id(self.card))
         return found
 
+    @cached_property
+    def appraised(self) -> bool:
+        """Whether the card, or any of its criteria, holds an appraisal round (most cards have none)."""
+        return bool(self.card.appraisal) or any(node.appraisal for node, _, _ in self.nodes())
+
     def in_split_group(self, parent: Criterion | None) -> bool:
         """True for the children of a ``split_unknown`` group (they carry no points)."""
         return parent is not None and parent.split_unknown
