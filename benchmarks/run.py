@@ -696,7 +696,7 @@ print(json.dumps(out))
 PHASE_LABELS = {
     "bare": "bare parse: `yaml.load(f, Loader=CSafeLoader)`",
     "reader": "the located YAML reader (`scorecard.reader.parse`): every node with its line and column",
-    "load": "load (`scorecard.load.load_file`): reader + Pydantic models node by node + locations",
+    "load": "load (`scorecard.load.load_file`): reader + the Pydantic models (one call for a clean card) + locations",
     "citations": "the citation grammar over all evidence (`evidence.cited.all_cited`), of the loaded file",
     "checks": "every check (`checks.run_checks`), of the loaded file, citations included",
     "check_file": "load + checks (`checks.check_file`): the per-file work of `validate --jobs 1`",
