@@ -10,7 +10,14 @@ from typer.testing import CliRunner
 
 from cchc.checks import check_file
 from cchc.cli.app import app
-from cchc.evidence.cited import all_cited, cited_in, index_documents, report_date
+from cchc.evidence.cited import (
+    all_cited,
+    check_date_conflicts,
+    cited_in,
+    group_documents,
+    index_documents,
+    report_date,
+)
 from cchc.scorecard.load import load_file, load_text
 from cchc.scorecard.model import iter_criteria
 from tests.conftest import SHIPPED
@@ -200,3 +207,38 @@ criteria:
     assert loaded.card is not None
     (doc,) = [d for d in index_documents(all_cited(loaded.card)) if d.number == "1175"]
     assert doc.subject == "kiểm điểm" and len(doc.dates) == 2
+
+
+def test_date_conflicts_are_those_of_every_document(tmp_path: Path) -> None:
+    # Issuers and years tell documents of one number apart; an impossible date conflicts with nothing.
+    text = """\
+unit: A
+year: 2021
+criteria:
+  - id: "1"
+    title: F
+    max: 100
+    score: 100
+    evidence:
+      - Báo cáo số 12/BC-UBND ngày 01/02/2021
+      - Báo cáo số 12/BC-TU ngày 03/02/2021
+      - KH 5 ngày 01/03/2021
+      - Kế hoạch số 5/KH-UBND ngày 02/03/2021
+      - Kế hoạch số 5/KH-TU
+      - Kế hoạch số 5/KH-TU ngày 09/09/2021
+      - QĐ 7 ngày 31/02/2021 về a
+      - QĐ 7 ngày 01/01/2021 về b
+      - Báo cáo số 12/BC-UBND ngày 01/02/2021 lại
+      - bc 12 ngày 05/02/2021
+"""
+    card = tmp_path / "card.yaml"
+    card.write_text(text, encoding="utf-8")
+    conflicts = [(p.line, p.args) for p in check_file(card).problems if p.code == "evidence-date-conflict"]
+    assert conflicts == [
+        (12, {"doc": "KH 5/UBND", "date": "02/03/2021", "other": "01/03/2021", "other_line": 11}),
+        (18, {"doc": "BC 12/UBND", "date": "05/02/2021", "other": "01/02/2021", "other_line": 9}),
+    ]
+    loaded = load_text(text, "card.yaml")
+    assert loaded.card is not None
+    every = check_date_conflicts(group_documents(all_cited(loaded.card, loaded.locations)))
+    assert sorted(((p.line, p.args) for p in every), key=lambda x: x[0]) == conflicts  # the report sorts by line

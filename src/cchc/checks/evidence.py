@@ -33,7 +33,7 @@ def check_citation_types(ctx: Context) -> Iterator[Problem]:
 
 def check_citation_date_conflicts(ctx: Context) -> Iterator[Problem]:
     """One document cited with two dates."""
-    return evidence.check_date_conflicts(evidence.group_documents(ctx.cited))
+    return evidence.check_date_conflicts(evidence.group_documents(evidence.dated_differently(ctx.cited)))
 
 
 def check_citations_recognised(ctx: Context) -> Iterator[Problem]:

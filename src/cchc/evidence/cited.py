@@ -362,6 +362,27 @@ def index_row(doc: Document) -> tuple[str, str, str, str, str, int]:
     )
 
 
+def dated_differently(cited: list[Cited]) -> list[Cited]:
+    """The citations whose type and number are cited somewhere with two different dates, in order.
+
+    Only their documents can be in conflict, and a document holds only citations of one type and
+    number, so `check_date_conflicts` of their documents is that of every document; grouping the
+    others (most of a card, some needing the fold of their text) would be wasted.
+    """
+    first: dict[tuple[str | None, str], tuple[int, int, int]] = {}
+    twice: set[tuple[str | None, str]] = set()
+    for c in cited:
+        cit = c.citation
+        if cit.number is None or cit.date is None:
+            continue
+        key = (cit.doc_type, cit.number)
+        if first.setdefault(key, cit.date) != cit.date:
+            twice.add(key)
+    if not twice:
+        return []
+    return [c for c in cited if c.citation.number is not None and (c.citation.doc_type, c.citation.number) in twice]
+
+
 def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
     """The same document cited with two different dates anywhere in the file."""
     valid: dict[tuple[int, int, int], bool] = {}  # a card cites few distinct dates
