@@ -38,7 +38,7 @@ def check_citation_date_conflicts(ctx: Context) -> Iterator[Problem]:
 
 def check_citations_recognised(ctx: Context) -> Iterator[Problem]:
     """Points backed by evidence in which no citation can be recognised, and no note."""
-    return evidence.check_recognised(ctx.card, ctx.cited, ctx.where)
+    return evidence.check_recognised(ctx.card, ctx.cited, ctx.where, ctx.nodes())
 
 
 def check_evidence_files(ctx: Context) -> Iterator[Problem]:

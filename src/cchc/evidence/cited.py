@@ -10,7 +10,7 @@ import datetime
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -205,30 +205,36 @@ def _date_text(date: tuple[int, int, int]) -> str:
     return f"{date[0]:02}/{date[1]:02}/{date[2]}"
 
 
+def _date_problem(date: tuple[int, int, int], reported: datetime.date | None, years: tuple[int, int]) -> str | None:
+    """The code of what is wrong with a cited date, if anything."""
+    if not is_valid_date(date):
+        return "evidence-bad-date"
+    if reported is not None and datetime.date(date[2], date[1], date[0]) > reported:
+        return "evidence-date-late"
+    return "evidence-date-range" if date[2] not in years else None
+
+
 def check_dates(card: Scorecard, cited: list[Cited]) -> Iterator[Problem]:
     """Impossible dates; dates after the report; dates outside the year and the year before."""
     reported = report_date(card)
     years = (card.year, card.year - 1)
-    days: dict[tuple[int, int, int], datetime.date | None] = {}  # a card cites few distinct dates
+    codes: dict[tuple[int, int, int], str | None] = {}  # judged once per date: a card cites few
     for c in cited:
         date = c.citation.date
         if date is None:
             continue
-        if date in days:
-            day = days[date]
-        else:
-            day = days[date] = datetime.date(date[2], date[1], date[0]) if is_valid_date(date) else None
-        if day is None:
-            yield c.problem("evidence-bad-date", date=c.citation.date_text or _date_text(date), doc=c.quote())
+        code = codes.get(date, "")
+        if code == "":
+            code = codes[date] = _date_problem(date, reported, years)
+        if code is None:
             continue
-        if reported is not None and day > reported:
-            yield c.problem(
-                "evidence-date-late", date=_date_text(date), doc=c.quote(), report_date=reported.strftime("%d/%m/%Y")
-            )
-        elif date[2] not in years:
-            yield c.problem(
-                "evidence-date-range", date=_date_text(date), doc=c.quote(), year=card.year, previous=card.year - 1
-            )
+        if code == "evidence-bad-date":
+            yield c.problem(code, date=c.citation.date_text or _date_text(date), doc=c.quote())
+        elif code == "evidence-date-late":
+            assert reported is not None
+            yield c.problem(code, date=_date_text(date), doc=c.quote(), report_date=reported.strftime("%d/%m/%Y"))
+        else:
+            yield c.problem(code, date=_date_text(date), doc=c.quote(), year=card.year, previous=card.year - 1)
 
 
 def check_type_words(cited: list[Cited]) -> Iterator[Problem]:
@@ -415,15 +421,21 @@ def check_date_conflicts(documents: list[Document]) -> Iterator[Problem]:
                 )
 
 
-def check_recognised(card: Scorecard, cited: list[Cited], where: Locations) -> Iterator[Problem]:
-    """A scored criterion whose evidence holds no recognisable citation and that has no note."""
+def check_recognised(
+    card: Scorecard,
+    cited: list[Cited],
+    where: Locations,
+    nodes: Iterable[tuple[Criterion, int, Criterion | None]] | None = None,
+) -> Iterator[Problem]:
+    """A scored criterion whose evidence holds no recognisable citation and that has no note
+    (``nodes``: the card's `iter_criteria`, when the caller has walked it already)."""
     # Only the criterion's own evidence backs its self score; supplementary evidence came later.
     recognised = {
         id(c.node)
         for c in cited
         if c.round is None and (c.citation.number is not None or c.citation.kind != "document")
     }
-    for node, _, parent in iter_criteria(card.criteria):
+    for node, _, parent in iter_criteria(card.criteria) if nodes is None else nodes:
         if parent is not None and parent.split_unknown:
             continue
         if not (node.is_leaf or node.split_unknown) or not node.score or node.survey or node.note:
