@@ -1024,7 +1024,7 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
     if semi >= 0 and line[semi + 1 :].strip(_TRIM):
         prev_type = None  # a later clause holds text but no citation: a bare number inherits nothing
     subject = line[after:].strip(_TRIM)
-    if subject.count("(") != subject.count(")"):
+    if ("(" in subject or ")" in subject) and subject.count("(") != subject.count(")"):
         sa, sb = _trimmed(line, after, len(line))  # an unmatched bracket around the subject
         subject, end = line[sa:sb], sb if sb > sa else after
     else:
@@ -1038,7 +1038,7 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
             "code_type": _CODE_OF[code.upper()] if code else None,
             "issuer": issuer or cissuer,
             "unit": unit,
-            "date": (int(d), int(mo), int(y)),
+            "date": _DATES.get(date_text) or _date_of(date_text, d, mo, y),
             "date_text": date_text,
             "subject": subject,
             "kind": "document",
@@ -1047,6 +1047,19 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
         }
     )
     return (c,), prev_type
+
+
+#: The date of each date text the prescribed form has read ("29/10/2021"): a card repeats a few
+#: hundred dates over a thousand citations. Bounded, for a run over many cards.
+_DATES: dict[str, tuple[int, int, int]] = {}
+
+
+def _date_of(text: str, day: str, month: str, year: str) -> tuple[int, int, int]:
+    """The (day, month, year) of a date text matched as `day`/`month`/`year`, remembered."""
+    date = (int(day), int(month), int(year))
+    if len(_DATES) < 4096:
+        _DATES[text] = date
+    return date
 
 
 def _quick_rest(line: str, after: int) -> bool:
