@@ -627,7 +627,7 @@ PHASES = r"""
 import gc, json, sys, time
 files = sys.argv[1:]
 try:
-    from cchc.cli.start import tune_process
+    from cchc.cli.process import tune_process
     tune_process()
 except ImportError:
     gc.set_threshold(200_000, 30, 30)

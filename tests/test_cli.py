@@ -278,7 +278,7 @@ def test_help_and_version_load_no_scorecard_machinery(args: list[str]) -> None:
 
 def test_console_script_keeps_the_users_plugin_setting() -> None:
     code = (
-        "import os\nfrom cchc.cli.start import tune_process\ntune_process()\n"
+        "import os\nfrom cchc.cli.process import tune_process\ntune_process()\n"
         "print(os.environ['PYDANTIC_DISABLE_PLUGINS'])"
     )
     env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "logfire"}

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cchc.checks.ids import duplicate_ids, ids_not_under_parent
 from cchc.checks.rules import rule_shape
-from cchc.checks.structure import duplicate_ids, ids_not_under_parent
 from cchc.messages import render
 from cchc.problems import Problem, Severity
 from cchc.scorecard.criteria_set import CriteriaSet, SetCriterion

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from cchc.checks.context import Context, label
+from cchc.checks.ids import duplicate_ids, ids_not_under_parent
 from cchc.problems import Problem
-from cchc.scorecard.criteria_set import SetCriterion
-from cchc.scorecard.load import Where
 from cchc.scorecard.model import Criterion, Scorecard
 from cchc.scorecard.numbers import format_points
-
-
-def _known_prefix(node_id: str) -> str:
-    """The part of an id before its first unknown ("?") segment: "1.?" -> "1"."""
-    parts = []
-    for part in node_id.split("."):
-        if part.strip() == "?":
-            break
-        parts.append(part)
-    return ".".join(parts)
 
 
 def check_leaf_max(ctx: Context) -> Iterator[Problem]:
@@ -28,31 +16,6 @@ def check_leaf_max(ctx: Context) -> Iterator[Problem]:
     for node, _, parent in ctx.nodes():
         if node.is_leaf and node.max is None and not ctx.in_split_group(parent) and not ctx.unreadable(node, "max"):
             yield ctx.where(node).problem("missing-max", None, id=node.id)
-
-
-#: A node of a card or of a criteria set, as the id checks see it, and how to locate one.
-AnyNode = Criterion | SetCriterion
-Locate = Callable[[Any], Where]
-
-
-def duplicate_ids(nodes: Iterable[tuple[AnyNode, int, AnyNode | None]], where: Locate) -> Iterator[Problem]:
-    """Every id once in the whole tree (of a card or of a set)."""
-    first: dict[str, AnyNode] = {}
-    for node, _, _ in nodes:
-        if node.id in first:
-            yield where(node).problem("duplicate-id", "id", id=node.id, first_line=where(first[node.id]).at("id")[0])
-        else:
-            first[node.id] = node
-
-
-def ids_not_under_parent(nodes: Iterable[tuple[AnyNode, int, AnyNode | None]], where: Locate) -> Iterator[Problem]:
-    """A child's id starts with its parent's known id ("1.2.3" under "1.2"; anything under "1.?" of "1")."""
-    for node, _, parent in nodes:
-        if parent is None:
-            continue
-        prefix = _known_prefix(parent.id)
-        if prefix and not node.id.startswith(prefix + "."):
-            yield where(node).problem("id-not-under-parent", "id", id=node.id, parent=parent.id)
 
 
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:

@@ -1,8 +1,8 @@
 """The command line, ``cchc COMMAND ...``, on Typer. It only parses options, calls the core, renders
 and picks the exit code (0 ok, 1 problems, 2 bad input or usage, 3 internal error).
 
-- ``start.py``: the console-script entry point: process settings made before the heavy imports
-  (cycle collector thresholds, no Pydantic plugin scan), then ``app.main``.
+- ``start.py``: the console-script entry point: the process settings of ``process.py`` (cycle
+  collector thresholds, no Pydantic plugin scan) made before the heavy imports, then ``app.main``.
 - ``app.py``: the Typer app, the global options (``--lang``, ``--version``), the ``COMMANDS`` list,
   and ``main``, the console-script entry point with its exit codes (it makes only the command its
   command line names, which is all a run needs).

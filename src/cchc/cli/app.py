@@ -26,7 +26,7 @@ from cchc.cli.commands import (
     validate,
 )
 from cchc.cli.language import LANG_ENV, CchcCommand, CchcGroup, named_command
-from cchc.cli.start import tune_process
+from cchc.cli.process import tune_process
 from cchc.messages import LANGUAGES, render, set_language
 
 # name, help (a message key), function: in the order ``cchc --help`` lists them.
