@@ -47,15 +47,27 @@ REF_LABELS: dict[str, str] = {"date": "ngày", "title": "trích yếu", "file": 
 DATE_PATTERN = r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$"
 
 
+#: Points already read in this process, by their exact text. A card repeats a few values ("0,5",
+#: "1", "0") hundreds of times and a Decimal is immutable, so one parse serves them all; bounded so
+#: that a run over many cards cannot grow it without end.
+_READ: dict[str, Decimal] = {}
+_READ_MAX = 4096
+
+
 def _points(value: Any) -> Any:
     """Parse points from the scalar's text (``0,5``/``0.5``); refuse float so nothing rounds."""
+    if isinstance(value, str):
+        number = _READ.get(value)
+        if number is None:
+            try:
+                number = parse_decimal(value)
+            except NumberError as exc:
+                raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
+            if len(_READ) < _READ_MAX:
+                _READ[value] = number
+        return number
     if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
         return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return parse_decimal(value)
-        except NumberError as exc:
-            raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
     return value  # the Decimal validator reports the wrong type
 
 
