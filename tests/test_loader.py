@@ -102,6 +102,19 @@ def test_points_from_any_plain_spelling(written: str, value: str) -> None:
     assert loaded.card.criteria[0].score == Decimal(value)
 
 
+def test_points_read_again_in_later_cards_stay_the_same() -> None:
+    """A value read before (here or in an earlier card) gives the same number, a bad one the same problem."""
+    text = MINIMAL.replace("max: 100", "max: 0,5").replace("score: 90", "score: 0,5đ")
+    for _ in range(2):
+        loaded = load_text(text + '  - id: "2"\n    title: Hai\n    max: 0,5\n    score: 0,5đ\n', "x.yaml")
+        assert loaded.card is not None
+        assert [c.max for c in loaded.card.criteria] == [Decimal("0.5"), Decimal("0.5")]
+        assert [(p.code, p.line, p.args["value"]) for p in loaded.problems] == [
+            ("bad-number", 7, "0,5đ"),
+            ("bad-number", 12, "0,5đ"),
+        ]
+
+
 def test_duplicate_key_names_both_lines(write) -> None:  # type: ignore[no-untyped-def]
     path = write(MINIMAL.replace("    score: 90\n", "    score: 90\n    score: 80\n"))
     problems = check_file(path).problems

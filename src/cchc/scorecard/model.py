@@ -48,10 +48,10 @@ DATE_PATTERN = r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$"
 
 
 #: Points already read in this process, by their exact text. A card repeats a few values ("0,5",
-#: "1", "0") hundreds of times and a Decimal is immutable, so one parse serves them all; bounded so
-#: that a run over many cards cannot grow it without end.
+#: "1", "0") hundreds of times and a Decimal is immutable, so one parse serves them all; bounded (in
+#: entries and in the length of a text) so that a run over many cards cannot grow it without end.
 _READ: dict[str, Decimal] = {}
-_READ_MAX = 4096
+_READ_MAX, _READ_LONGEST = 4096, 40
 
 
 def _points(value: Any) -> Any:
@@ -63,7 +63,7 @@ def _points(value: Any) -> Any:
                 number = parse_decimal(value)
             except NumberError as exc:
                 raise PydanticCustomError("bad_number", "{reason}", {"reason": exc.reason}) from None
-            if len(_READ) < _READ_MAX:
+            if len(_READ) < _READ_MAX and len(value) <= _READ_LONGEST:
                 _READ[value] = number
         return number
     if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
