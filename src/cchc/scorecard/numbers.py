@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # One optional sign, digits, then at most one decimal separator (comma or dot) and digits.
 _PLAIN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:([.,  ])\d{3})+(?:[.,]\d+)?")
-_EXPONENT = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+# Only a mistake is matched against these, so they are compiled (and cached by ``re``) on first use.
+_THOUSANDS = r"[+-]?\d{1,3}(?:([.,  ])\d{3})+(?:[.,]\d+)?"
+_EXPONENT = r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+"
 _NOT_NUMBERS = {".nan", "nan", ".inf", "inf", "+.inf", "-.inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}
 
 #: Longest digit string accepted; beyond it a number is a typing accident, not a score.
@@ -45,9 +46,9 @@ def parse_decimal(text: str) -> Decimal:
         raise NumberError("number-not-finite", raw)
     if text.endswith("%"):
         raise NumberError("number-percent", raw)
-    if _EXPONENT.fullmatch(text):
+    if re.fullmatch(_EXPONENT, text):
         raise NumberError("number-exponent", raw)
-    if _THOUSANDS.fullmatch(text):
+    if re.fullmatch(_THOUSANDS, text):
         raise NumberError("number-thousands", raw)
     raise NumberError("number-not-decimal", raw)
 
