@@ -188,10 +188,9 @@ def _row(
 ) -> Row:
     applicable = applicable and node.applicable
     survey = in_survey or node.survey
-    declared = [entry.score for entry in node.appraisal]
     if node.split_unknown or node.is_leaf:
         row = _leaf(node, depth, terms, applicable)
-        row.declared_appraisal, row.in_survey = declared, survey
+        row.declared_appraisal, row.in_survey = [entry.score for entry in node.appraisal], survey
         if survey or not node.appraisal or not applicable:
             # Not appraised: the score stands (the survey's result, a rule's points, a not-applicable row's).
             row.appraisal_rounds = [row.score] * rounds
@@ -199,25 +198,29 @@ def _row(
             row.appraisal_rounds = [value_in_round(node.appraisal, k) for k in range(1, rounds + 1)]
         return row
     children = [_row(child, depth + 1, terms, rounds, applicable, survey) for child in node.children]
+    row = _summed(node, depth, node, children, rounds)
+    row.applicable, row.in_survey = applicable, survey
+    return row
+
+
+def _summed(
+    node: Criterion | None, depth: int, declared: Criterion | Scorecard, children: list[Row], rounds: int
+) -> Row:
+    """The row of a criterion with children, or of the total: its values summed from ``children``,
+    next to what ``declared`` (the criterion, or the card) says."""
     return Row(
         node,
         depth,
         sum((c.max for c in children), Decimal(0)),
         _sum([c.score for c in children]),
-        node.max,
-        node.score,
+        declared.max,
+        declared.score,
         summed=True,
         children=children,
-        applicable_max=_sum_max(children),
-        applicable=applicable,
-        appraisal_rounds=_sum_rounds(children, rounds),
-        declared_appraisal=declared,
-        in_survey=survey,
+        applicable_max=sum((r.applicable_max if r.applicable_max is not None else r.max for r in children), Decimal(0)),
+        appraisal_rounds=[_sum([c.appraisal_rounds[k] for c in children]) for k in range(rounds)],
+        declared_appraisal=[entry.score for entry in declared.appraisal],
     )
-
-
-def _sum_rounds(children: list[Row], rounds: int) -> list[Decimal | None]:
-    return [_sum([c.appraisal_rounds[k] for c in children]) for k in range(rounds)]
 
 
 def card_rounds(card: Scorecard) -> int:
@@ -233,10 +236,6 @@ def card_rounds(card: Scorecard) -> int:
     return longest
 
 
-def _sum_max(rows: list[Row]) -> Decimal:
-    return sum((r.applicable_max if r.applicable_max is not None else r.max for r in rows), Decimal(0))
-
-
 def rollup(card: Scorecard, terms: Terms | None = None) -> Row:
     """The whole table as a tree of rows; the root row is the total (TỔNG ĐIỂM).
 
@@ -245,20 +244,7 @@ def rollup(card: Scorecard, terms: Terms | None = None) -> Row:
     """
     terms = terms if terms is not None else Terms()
     rounds = card_rounds(card)
-    fields = [_row(node, 1, terms, rounds) for node in card.criteria]
-    return Row(
-        None,
-        0,
-        sum((f.max for f in fields), Decimal(0)),
-        _sum([f.score for f in fields]),
-        card.max,
-        card.score,
-        summed=True,
-        children=fields,
-        applicable_max=_sum_max(fields),
-        appraisal_rounds=_sum_rounds(fields, rounds),
-        declared_appraisal=[e.score for e in card.appraisal],
-    )
+    return _summed(None, 0, card, [_row(node, 1, terms, rounds) for node in card.criteria], rounds)
 
 
 def mismatches(root: Row) -> list[Row]:
