@@ -280,13 +280,18 @@ def dump_scorecard(card: Scorecard, target: Path | None = None) -> str:
         out.append(f"{INDENT}title: {scalar(card.signer.title, INDENT)}")
         if card.signer.name is not None:
             out.append(f"{INDENT}name: {scalar(card.signer.name, INDENT)}")
-    if not card.criteria:
-        out.append("criteria: []")
-    else:
-        out.append("criteria:")
-        for node in card.criteria:
-            _criterion(node, INDENT, out)
+    _criteria(card.criteria, out)
     return "\n".join(out) + "\n"
+
+
+def _criteria(nodes: Sequence[Criterion | SetCriterion], out: list[str]) -> None:
+    """The ``criteria:`` list of a card or a set (``criteria: []`` when empty)."""
+    if not nodes:
+        out.append("criteria: []")
+        return
+    out.append("criteria:")
+    for node in nodes:
+        _criterion(node, INDENT, out)
 
 
 #: The first line of every written criteria set.
@@ -310,12 +315,7 @@ def dump_set(found: CriteriaSet) -> str:
             out.append(f"{name}: {points(value)}")
     if found.note is not None:
         out.append(f"note: {scalar(found.note, '')}")
-    if not found.criteria:
-        out.append("criteria: []")
-    else:
-        out.append("criteria:")
-        for node in found.criteria:
-            _criterion(node, INDENT, out)
+    _criteria(found.criteria, out)
     return "\n".join(out) + "\n"
 
 
