@@ -1,20 +1,23 @@
-"""The JSON Schema of the scorecard format, generated from the Pydantic models."""
+"""The JSON Schemas of the two formats, the scorecard and the criteria set, generated from their
+Pydantic models."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from cchc.scorecard.model import Scorecard
 
 
-def scorecard_schema() -> dict[str, Any]:
-    """The schema as a dict (JSON Schema draft 2020-12)."""
-    schema = Scorecard.model_json_schema(mode="validation")
+def json_schema(model: type[BaseModel] = Scorecard) -> dict[str, Any]:
+    """The schema of ``model`` (``Scorecard`` or ``CriteriaSet``) as a dict (JSON Schema draft 2020-12)."""
+    schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
-def schema_text() -> str:
-    """The schema exactly as committed in ``schemas/scorecard.schema.json``."""
-    return json.dumps(scorecard_schema(), ensure_ascii=False, indent=2) + "\n"
+def schema_text(model: type[BaseModel] = Scorecard) -> str:
+    """The schema exactly as committed in ``schemas/`` (``scorecard.schema.json``, ``criteria-set.schema.json``)."""
+    return json.dumps(json_schema(model), ensure_ascii=False, indent=2) + "\n"

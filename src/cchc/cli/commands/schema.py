@@ -10,9 +10,8 @@ def schema(
     criteria_set: Annotated[bool, typer.Option("--set", help="opt.schema-set")] = False,
 ) -> None:
     """Write the schema generated from the models to stdout."""
-    if criteria_set:
-        from cchc.scorecard.set_schema import schema_text
-    else:
-        from cchc.scorecard.schema import schema_text
+    from cchc.scorecard.criteria_set import CriteriaSet
+    from cchc.scorecard.model import Scorecard
+    from cchc.scorecard.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    sys.stdout.write(schema_text(CriteriaSet if criteria_set else Scorecard))
