@@ -276,6 +276,37 @@ def test_help_and_version_load_no_scorecard_machinery(args: list[str]) -> None:
     assert done.stdout
 
 
+def test_console_script_leaves_the_last_collection_to_the_system(tmp_path: Path) -> None:
+    """At the end the console script freezes what is alive, so that Python's shutdown does not walk
+    it; the files a command writes are whole all the same (each is closed when written)."""
+    out = tmp_path / "out.xlsx"
+    code = (
+        "import atexit, gc, sys\n"
+        f"sys.argv = ['cchc', 'export', {str(SHIPPED)!r}, '--xlsx', {str(out)!r}]\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from cchc.cli.start import main\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "frozen True"
+    from openpyxl import load_workbook
+
+    here = tmp_path / "in-process.xlsx"
+    assert runner_exit(["export", str(SHIPPED), "--xlsx", str(here)]) == 0
+    written, expected = load_workbook(out), load_workbook(here)
+    assert written.sheetnames == expected.sheetnames
+    for name in expected.sheetnames:
+        assert [[c.value for c in row] for row in written[name].iter_rows()] == [
+            [c.value for c in row] for row in expected[name].iter_rows()
+        ]
+
+
+def runner_exit(args: list[str]) -> int:
+    """The exit code of the program run in this process."""
+    return CliRunner().invoke(app, args).exit_code
+
+
 def test_console_script_keeps_the_users_plugin_setting() -> None:
     code = (
         "import os\nfrom cchc.cli.process import tune_process\ntune_process()\n"

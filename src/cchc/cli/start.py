@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from cchc.cli.process import tune_process
+from cchc.cli.process import end_process, tune_process
 
 
 def main() -> NoReturn:
-    """``cchc``: tune the process, then run the app (``cchc.cli.app.main``)."""
+    """``cchc``: tune the process, run the app (``cchc.cli.app.main``), settle the end."""
     tune_process()
     from cchc.cli.app import main as run_app
 
-    run_app()
+    try:
+        run_app()
+    finally:
+        end_process()
