@@ -795,17 +795,19 @@ def test_shortcuts_read_real_lines_as_the_general_parser_does(monkeypatch: pytes
 
 
 def test_shortcuts_are_taken_for_the_common_forms() -> None:
-    from cchc.evidence.citations import _prescribed_line, _short_line
+    from cchc.evidence.citations import _prescribed_line, _short_line, _url_line
 
     assert _prescribed_line("Kế hoạch số 1280/KH-UBND ngày 30/12/2020 về cải cách hành chính năm 2021;")
     assert _prescribed_line("Công văn số 886/UBND-VP ngày 10/01/2020 thu chi ngân sách")
     assert _prescribed_line("Công văn số 807/UBND-VP ngày 08/03/2021; (chuyển đổi số, gắn với thực tế)")
     assert _short_line("7. cv 1475 đầu tư công;") and _short_line("CV 397")
+    assert _url_line("(http://tp.thanhhoa.gov.vn/web/trang-chu/tin-tuc.html)") and _url_line("- www.a.vn/b;")
     # Left to the general parser: a quantity, a date after the number, a type word before a number
     # in the subject, a second clause.
     assert _short_line("báo cáo 6 tháng") is None and _short_line("BC 12 ngày 3/4/2021") is None
     assert _prescribed_line("Kế hoạch số 1/KH-UBND ngày 2/1/2021 thay KH 12 cũ") is None
     assert _prescribed_line("Kế hoạch số 1/KH-UBND ngày 2/1/2021; BC 5") is None
+    assert _url_line("Xem http://a.vn/x") is None and _url_line("http://a.vn/x (trang chủ)") is None
 
 
 _NEAR_WORDS = [
@@ -917,6 +919,51 @@ def test_shortcuts_agree_with_the_general_parser(
 ) -> None:
     """Lines at and around the two common forms read the same with and without the shortcuts."""
     text = f"{bullet}{word} {so}{symbol} {date}{glue}{' '.join(tail)}{end}".replace("  ", " ")
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        quick, general = _both_ways(text, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert quick == general
+
+
+_URL_PIECES = [
+    "a",
+    "vn",
+    "/",
+    ".",
+    "-",
+    "_",
+    "1280",
+    "KH-UBND",
+    "BC",
+    "ngày",
+    "12/3/2021",
+    "(",
+    ")",
+    ";",
+    ",",
+    "?x=1&y",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    bullet=st.sampled_from(["", "- ", "1. ", "12) ", " ", "(", "1. (", "((", "Xem "]),
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "www.", "http:/"]),
+    path=st.lists(st.sampled_from(_URL_PIECES), max_size=8).map("".join),
+    tail=st.lists(
+        st.sampled_from([")", ".", ";", ",", " ", ":", "-", "…", " x", " 12", " BC 5", "(", " http://b.vn"]), max_size=4
+    ),
+    prev=st.sampled_from(["", "PA 5912\n", "BC 12\n"]),
+    after=st.sampled_from(["", "\n500 cchc 2"]),
+)
+def test_link_lines_read_as_the_general_parser_does(
+    bullet: str, scheme: str, path: str, tail: list[str], prev: str, after: str
+) -> None:
+    """A line that is a link (and lines near it) read the same with and without the shortcuts,
+    and so does the type a bare number on the next line inherits."""
+    text = f"{prev}{bullet}{scheme}{path}{''.join(tail)}{after}"
     monkeypatch = pytest.MonkeyPatch()
     try:
         quick, general = _both_ways(text, monkeypatch)

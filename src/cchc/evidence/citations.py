@@ -1119,6 +1119,43 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     return (c,), doc_type
 
 
+# A whole line that is one link: after a list number or dash, maybe in brackets, then nothing but
+# punctuation and closing brackets ("(http://.../tin-tuc.html)", "- www.a.vn/b;"). The general
+# parser's scans find nothing else in it: what they could read inside the link overlaps the link,
+# which starts first, and nothing outside it can start a citation.
+_URL_LINE = re.compile(r"(?:[0-9]{1,3}[.)] |- )?\(?(?=(?i:https?://|www\.))")
+_URL_TAIL = _TRIM + ")"
+
+
+def _url_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
+    """`_parse_line`'s answer for a line that is one link, or None for other lines."""
+    m = _URL_LINE.match(line)
+    if m is None:
+        return None
+    spans = _url_spans(line)
+    if len(spans) != 1 or spans[0][0] != m.end() or line[spans[0][1] :].strip(_URL_TAIL):
+        return None
+    start, end = spans[0]
+    c = _new_citation(
+        {  # Citation(...), faster
+            "doc_type": None,
+            "type_word": None,
+            "number": None,
+            "year": None,
+            "code_type": None,
+            "issuer": None,
+            "unit": None,
+            "date": None,
+            "date_text": None,
+            "subject": "",
+            "kind": "url",
+            "start": start,
+            "end": end,
+        }
+    )
+    return (c,), None
+
+
 @lru_cache(maxsize=8192)
 def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], str | None]:
     """The citations of one line (offsets within the line) and the type a bare number would inherit.
@@ -1129,6 +1166,8 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
     if _SHORTCUTS:
         # A prescribed citation holds a "/" (its symbol), a short line none.
         quick = _prescribed_line(line) if "/" in line else _short_line(line)
+        if quick is None and ("://" in line or "www." in line):
+            quick = _url_line(line)
         if quick is not None:
             return quick
     urls = _url_spans(line)
