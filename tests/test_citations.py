@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -36,7 +35,7 @@ def exp(**fields: Any) -> dict[str, Any]:
 
 def got(c: Citation) -> dict[str, Any]:
     """A parsed citation without its span, comparable with `exp`."""
-    d = dataclasses.asdict(c)
+    d = c._asdict()
     del d["start"], d["end"]
     return d
 
@@ -1046,5 +1045,5 @@ def test_items_read_as_one_cell(items: list[str]) -> None:
     expected = []
     for c in parse_evidence("\n".join(items)):
         index = max(i for i, s in enumerate(starts) if s <= c.start)
-        expected.append((index, dataclasses.replace(c, start=c.start - starts[index], end=c.end - starts[index])))
+        expected.append((index, c._replace(start=c.start - starts[index], end=c.end - starts[index])))
     assert parse_items(items) == expected

@@ -53,18 +53,19 @@ import datetime
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from cchc.text import fold as _fold  # the one accent and case fold, under its old name here
 
 __all__ = ["Citation", "is_valid_date", "parse_evidence", "parse_items"]
 
 
-@dataclass(frozen=True)
-class Citation:
-    """One document cited in an evidence cell; every field is as written unless said otherwise."""
+class Citation(NamedTuple):
+    """One document cited in an evidence cell; every field is as written unless said otherwise.
+
+    A named tuple rather than a dataclass: a card has about a thousand, and a tuple is made in one
+    step and holds its fields without a dictionary of its own."""
 
     doc_type: str | None  # normalised type code ("KH", "QĐ", "TTr"); None if unknown
     type_word: str | None  # the type word or code as written ("Kế hoạch", "bc")
@@ -892,20 +893,12 @@ def parse_items(items: list[str]) -> list[tuple[int, Citation]]:
 
 
 def _shifted(c: Citation, base: int) -> Citation:
-    """`c` moved by `base`: `dataclasses.replace` without its cost (the fields are set directly,
-    as the frozen dataclass's own `__init__` does)."""
-    fields = dict(c.__dict__)
-    fields["start"] += base
-    fields["end"] += base
-    return _new_citation(fields)
+    """`c` moved by `base`."""
+    return c._replace(start=c.start + base, end=c.end + base)
 
 
-def _new_citation(fields: dict[str, object]) -> Citation:
-    """A Citation from its fields, all given (in declaration order), without running `__init__`,
-    which sets each field through `object.__setattr__`. The citation keeps `fields` as its own."""
-    c = object.__new__(Citation)
-    object.__setattr__(c, "__dict__", fields)
-    return c
+#: `Citation(...)` from a tuple of its fields, without the Python-level `__new__` of a named tuple.
+_citation = tuple.__new__
 
 
 # --------------------------------------------------------------------------- the prescribed form
@@ -1029,22 +1022,23 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
         subject, end = line[sa:sb], sb if sb > sa else after
     else:
         end = len(line.rstrip(_TRIM)) if subject else after  # the date ends with a digit: kept
-    c = _new_citation(
-        {  # Citation(...), faster
-            "doc_type": doc_type,
-            "type_word": written,
-            "number": number,
-            "year": int(year) if year else None,
-            "code_type": _CODE_OF[code.upper()] if code else None,
-            "issuer": issuer or cissuer,
-            "unit": unit,
-            "date": _DATES.get(date_text) or _date_of(date_text, d, mo, y),
-            "date_text": date_text,
-            "subject": subject,
-            "kind": "document",
-            "start": m.start(1),
-            "end": end,
-        }
+    c = _citation(
+        Citation,
+        (
+            doc_type,
+            written,  # type_word
+            number,
+            int(year) if year else None,  # year
+            _CODE_OF[code.upper()] if code else None,  # code_type
+            issuer or cissuer,  # issuer
+            unit,
+            _DATES.get(date_text) or _date_of(date_text, d, mo, y),  # date
+            date_text,
+            subject,
+            "document",  # kind
+            m.start(1),  # start
+            end,
+        ),
     )
     return (c,), prev_type
 
@@ -1099,22 +1093,23 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
         return None
     if subject and subject.translate(_tables()[0]).replace("\u0300", "").startswith(_UNIT_STARTS):
         return None  # maybe a quantity ("báo cáo 6 tháng"): the general parser decides
-    c = _new_citation(
-        {  # Citation(...), faster
-            "doc_type": doc_type,
-            "type_word": written,
-            "number": number,
-            "year": None,
-            "code_type": None,
-            "issuer": None,
-            "unit": None,
-            "date": None,
-            "date_text": None,
-            "subject": subject or "",
-            "kind": "document",
-            "start": m.start(1),
-            "end": m.end(3) if subject else m.end(2),
-        }
+    c = _citation(
+        Citation,
+        (
+            doc_type,
+            written,  # type_word
+            number,
+            None,  # year
+            None,  # code_type
+            None,  # issuer
+            None,  # unit
+            None,  # date
+            None,  # date_text
+            subject or "",  # subject
+            "document",  # kind
+            m.start(1),  # start
+            m.end(3) if subject else m.end(2),  # end
+        ),
     )
     return (c,), doc_type
 
@@ -1136,22 +1131,23 @@ def _url_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     if len(spans) != 1 or spans[0][0] != m.end() or line[spans[0][1] :].strip(_URL_TAIL):
         return None
     start, end = spans[0]
-    c = _new_citation(
-        {  # Citation(...), faster
-            "doc_type": None,
-            "type_word": None,
-            "number": None,
-            "year": None,
-            "code_type": None,
-            "issuer": None,
-            "unit": None,
-            "date": None,
-            "date_text": None,
-            "subject": "",
-            "kind": "url",
-            "start": start,
-            "end": end,
-        }
+    c = _citation(
+        Citation,
+        (
+            None,  # doc_type
+            None,  # type_word
+            None,  # number
+            None,  # year
+            None,  # code_type
+            None,  # issuer
+            None,  # unit
+            None,  # date
+            None,  # date_text
+            "",  # subject
+            "url",  # kind
+            start,
+            end,
+        ),
     )
     return (c,), None
 
@@ -1184,22 +1180,23 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
         stop = heads[i + 1].start if i + 1 < len(heads) else len(line)
         sa, sb = _trimmed(line, *(h.subject or (h.end, stop)))
         out.append(
-            _new_citation(
-                {  # Citation(...), faster
-                    "doc_type": h.doc_type,
-                    "type_word": h.type_word,
-                    "number": h.number,
-                    "year": h.year,
-                    "code_type": h.code_type,
-                    "issuer": h.issuer,
-                    "unit": h.unit,
-                    "date": h.date,
-                    "date_text": h.date_text,
-                    "subject": line[sa:sb],
-                    "kind": h.kind,
-                    "start": h.start,
-                    "end": max(h.end, sb) if sb > sa else h.end,
-                }
+            _citation(
+                Citation,
+                (
+                    h.doc_type,  # doc_type
+                    h.type_word,  # type_word
+                    h.number,  # number
+                    h.year,  # year
+                    h.code_type,  # code_type
+                    h.issuer,  # issuer
+                    h.unit,  # unit
+                    h.date,  # date
+                    h.date_text,  # date_text
+                    line[sa:sb],  # subject
+                    h.kind,  # kind
+                    h.start,  # start
+                    max(h.end, sb) if sb > sa else h.end,  # end
+                ),
             )
         )
     return tuple(out), prev_type

@@ -11,8 +11,8 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cchc.evidence.citations import Citation, is_valid_date, parse_evidence, parse_items
 from cchc.messages import render
@@ -31,12 +31,12 @@ _REPORT_DATE = re.compile(r"ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{
 _QUOTE = 70
 
 
-@dataclass(frozen=True)
-class Cited:
+class Cited(NamedTuple):
     """One citation, the criterion whose evidence holds it, and the item it stands in.
 
     ``round`` is None for the criterion's own evidence; for supplementary evidence sent with a
-    reply to the council (tài liệu bổ sung) it is the index of that appraisal entry.
+    reply to the council (tài liệu bổ sung) it is the index of that appraisal entry. A named tuple,
+    as `Citation` is: a card has about a thousand.
     """
 
     citation: Citation
@@ -99,18 +99,8 @@ class Cited:
         return Problem(code, self.where.file, line, column, self.path, args)
 
 
-def _new_cited(
-    citation: Citation, node: Criterion, item: int, text: str, where: Where, round_index: int | None
-) -> Cited:
-    """`Cited(...)` without the frozen dataclass's `__init__`, which sets each field through
-    `object.__setattr__` (a card has about a thousand citations)."""
-    c = object.__new__(Cited)
-    object.__setattr__(
-        c,
-        "__dict__",
-        {"citation": citation, "node": node, "item": item, "text": text, "where": where, "round": round_index},
-    )
-    return c
+#: `Cited(...)` from a tuple of its fields, as `citations._citation`.
+_cited = tuple.__new__
 
 
 def evidence_texts(node: Criterion) -> list[str]:
@@ -138,8 +128,7 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
     kind = base.kind if found else ("file" if ref.file else "url" if ref.url else "document")
     doc_text = ref.doc or ref.file or ref.url or ref.title or ""
     return [
-        replace(
-            base,
+        base._replace(
             date=date or base.date,
             date_text=date_text or base.date_text,
             subject=ref.title or base.subject,
@@ -158,7 +147,7 @@ def _cited_items(
         return []
     items = [item if isinstance(item, str) else "" for item in evidence]
     found = [
-        _new_cited(citation, node, index, items[index][citation.start : citation.end], here, round_index)
+        _cited(Cited, (citation, node, index, items[index][citation.start : citation.end], here, round_index))
         for index, citation in parse_items(items)
     ]
     # A mapping item stands as "" in `items`: without one, there is no mapping to look for.
