@@ -13,7 +13,7 @@ from cchc.checks import check_file
 from cchc.scorecard.load import MAX_BYTES, Loaded, load_file, load_text
 from cchc.scorecard.model import iter_criteria
 from cchc.scorecard.reader import MAX_DEPTH, Map, parse
-from tests.conftest import MINIMAL, SHIPPED
+from tests.conftest import CASES, MINIMAL, SHIPPED
 
 
 def codes(path: Path) -> list[tuple[int | None, int | None, str]]:
@@ -302,3 +302,36 @@ def test_yaml_syntax_errors_in_english() -> None:
         assert problem.message == "YAML syntax error: line 3 is indented with a tab; use spaces, not tabs"
     finally:
         set_language("vi")
+
+
+_READ_TEXTS = [
+    MINIMAL,
+    "unit: X\ntitle: a\x07\n",
+    "unit: X\nevidence: [\n",
+    "\x00\x01",
+    "&a [*a]",
+    "a: !!binary x",
+    "unit: Ủy ban\ntitle: Tiêu chí: công khai\n",
+    "unit: X\n  year: 2021\n",
+    "unit: \U0001f600 😀\nyear: 2021\ncriteria: []\n",
+]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("text", _READ_TEXTS + [p.read_text(encoding="utf-8") for p in sorted(CASES.glob("*.yaml"))])
+def test_a_file_reads_as_its_text(write, text: str, bom: bytes) -> None:  # type: ignore[no-untyped-def]
+    """The parser reads a file's own bytes (not the text encoded again): the same models, problems
+    and places as from the text, with or without a byte order mark."""
+    path = write(bom + text.encode("utf-8"))
+    from_file, from_text = load_file(path), load_text(text, str(path))
+    assert from_file.card == from_text.card
+    assert [(p.code, p.line, p.column, p.path, p.message) for p in from_file.problems] == [
+        (p.code, p.line, p.column, p.path, p.message) for p in from_text.problems
+    ]
+    if from_file.card is not None and from_text.card is not None:
+        pairs = zip(iter_criteria(from_file.card.criteria), iter_criteria(from_text.card.criteria), strict=True)
+        for (a, _, _), (b, _, _) in pairs:
+            assert (from_file.locations(a).line, from_file.locations(a).column) == (
+                from_text.locations(b).line,
+                from_text.locations(b).column,
+            )

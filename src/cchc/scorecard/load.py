@@ -12,6 +12,7 @@ Where each model object stands in the file is kept in a `Locations` table beside
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 from dataclasses import dataclass, field
@@ -254,7 +255,7 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
     if text is None:
         assert problem is not None
         return Loaded(name, None, [problem])
-    return load_text(text, name)
+    return load_text(text, name, data[3:] if data.startswith(codecs.BOM_UTF8) else data)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -280,9 +281,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         return None, Problem("encoding", file, line, column, args={"byte": f"{data[start]:02X}", "hint": hint})
 
 
-def load_text(text: str, file: str = "<text>") -> Loaded:
-    """Build a scorecard from YAML text; problems carry ``file`` as their file name."""
-    parsed = parse(text, file)
+def load_text(text: str, file: str = "<text>", encoded: bytes | None = None) -> Loaded:
+    """Build a scorecard from YAML text; problems carry ``file`` as their file name. ``encoded``:
+    the text as UTF-8, when the caller has it (see `reader.parse`)."""
+    parsed = parse(text, file, encoded)
     problems = list(parsed.problems)
     root = parsed.root
     if root is None or (isinstance(root, Scalar) and root.is_null):

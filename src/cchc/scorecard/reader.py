@@ -107,10 +107,14 @@ def to_plain(node: Node) -> object:
     return None if node.plain and node.text in NULLS else node.text
 
 
-def parse(text: str, file: str) -> Parsed:
-    """Read one YAML document from ``text``; syntax errors become problems with a location."""
+def parse(text: str, file: str, encoded: bytes | None = None) -> Parsed:
+    """Read one YAML document from ``text``; syntax errors become problems with a location.
+
+    ``encoded`` is the same document as UTF-8 without a byte order mark, when the caller has it
+    (a file as read): the parser reads that instead of encoding ``text`` again.
+    """
     problems: list[Problem] = []
-    loader = _Loader(text)
+    loader = _Loader(text if encoded is None else encoded)
     # The loop runs once per event, thousands of times per file, so the collection being filled is
     # held in locals: its items (a sequence) or its entries (a mapping) and, in a mapping, the key
     # read and waiting for its value. ``stack`` keeps the enclosing collections with their waiting
