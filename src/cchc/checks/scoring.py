@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cchc.checks.context import Context
+from cchc.checks.context import Context, label
 from cchc.checks.rules import rule_shape
 from cchc.messages import render
 from cchc.problems import Problem
@@ -92,9 +92,8 @@ def check_set_criteria(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(node).problem("set-unknown-criterion", "id", id=node.id)
             continue
         expected = entry[0]
-        label = render("label.criterion", id=node.id)
         if fold_title(node.title) != fold_title(expected.title):
-            yield ctx.where(node).problem("set-title-differs", "title", id=label, expected=expected.title)
+            yield ctx.where(node).problem("set-title-differs", "title", id=label(node), expected=expected.title)
         row = ctx.row_of(node)
         bears_points = node.is_leaf or node.split_unknown
         if (
@@ -105,7 +104,11 @@ def check_set_criteria(ctx: Context) -> Iterator[Problem]:
             and node.max != expected.max
         ):
             yield ctx.where(node).problem(
-                "set-max-differs", "max", id=label, max=format_points(node.max), expected=format_points(expected.max)
+                "set-max-differs",
+                "max",
+                id=label(node),
+                max=format_points(node.max),
+                expected=format_points(expected.max),
             )
     missing_parents: set[str] = set()
     for wanted, up in _set_nodes(found.criteria):
@@ -139,7 +142,7 @@ def check_set_rules_match(ctx: Context) -> Iterator[Problem]:
             yield ctx.where(node).problem(
                 "set-rule-differs",
                 "rule" if node.rule else "steps",
-                id=render("label.criterion", id=node.id),
+                id=label(node),
                 rule=render(f"rule.{own[0]}"),
                 expected=render(f"rule.{theirs[0]}"),
             )
@@ -161,7 +164,6 @@ def check_rule_values(ctx: Context) -> Iterator[Problem]:
         if node.value is None:
             continue
         row = ctx.row_of(node)
-        label = render("label.criterion", id=node.id)
         here = ctx.where(node)
         if row is None or not row.applicable:
             continue  # not-applicable-scored says it
@@ -178,14 +180,18 @@ def check_rule_values(ctx: Context) -> Iterator[Problem]:
         if row.expected is None and (row.rule == "rate" or not row.rate.in_range):
             if not row.rate.in_range:
                 yield here.problem(
-                    "rate-out-of-range", "value", id=label, value=node.value, percent=format_points(row.rate.percent)
+                    "rate-out-of-range",
+                    "value",
+                    id=label(node),
+                    value=node.value,
+                    percent=format_points(row.rate.percent),
                 )
             continue
         if node.score is not None and row.expected is not None and node.score != row.expected:
             yield here.problem(
                 "rule-mismatch",
                 "score",
-                id=label,
+                id=label(node),
                 score=format_points(node.score),
                 rule=_rule_label(row.rule),
                 value=node.value,
