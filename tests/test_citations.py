@@ -1047,3 +1047,7 @@ def test_items_read_as_one_cell(items: list[str]) -> None:
         index = max(i for i, s in enumerate(starts) if s <= c.start)
         expected.append((index, c._replace(start=c.start - starts[index], end=c.end - starts[index])))
     assert parse_items(items) == expected
+    # With the answers of one card kept across its lists (read twice: the second time from them).
+    seen: dict = {}
+    assert parse_items(items, seen) == expected
+    assert parse_items(items, seen) == expected

@@ -869,17 +869,32 @@ def parse_evidence(text: str) -> list[Citation]:
 _LINES = re.compile(r"[^\r\n]+")
 
 
-def parse_items(items: list[str]) -> list[tuple[int, Citation]]:
+#: What `_parse_line` answered, by line and inherited type.
+Answers = dict[tuple[str, str | None], tuple[tuple[Citation, ...], str | None]]
+
+
+def parse_items(items: list[str], seen: Answers | None = None) -> list[tuple[int, Citation]]:
     """The citations of evidence items read as one cell, each with the index of its item; spans lie
     within the item. The same as `parse_evidence` of the items joined by newlines (a bare "5912 b1"
-    keeps the type of the item before it), without the joining and the shifting back."""
+    keeps the type of the item before it), without the joining and the shifting back.
+
+    ``seen`` holds the lines already read, for a caller that reads many lists of one card: a card
+    repeats its lines, and a dict of its own is cheaper than the process-wide cache, whose entries
+    are mostly lines of other cards."""
     out: list[tuple[int, Citation]] = []
     prev_type: str | None = None
     for index, item in enumerate(items):
         if not item:
             continue
         if "\n" not in item and "\r" not in item:
-            found, prev_type = _parse_line(item, prev_type)
+            if seen is None:
+                found, prev_type = _parse_line(item, prev_type)
+            else:
+                key = (item, prev_type)
+                done = seen.get(key)
+                if done is None:
+                    done = seen[key] = _read_line(item, prev_type)
+                found, prev_type = done
             if len(found) == 1:  # the common case, without a generator
                 out.append((index, found[0]))
             else:
@@ -1152,13 +1167,8 @@ def _url_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     return (c,), None
 
 
-@lru_cache(maxsize=8192)
-def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], str | None]:
-    """The citations of one line (offsets within the line) and the type a bare number would inherit.
-
-    Cached: real tables cite the same lines again and again ("bc 1467 thực hiện khcchc" stands
-    under dozens of criteria), and the result depends only on the line and the inherited type.
-    """
+def _read_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], str | None]:
+    """The citations of one line (offsets within the line) and the type a bare number would inherit."""
     if _SHORTCUTS:
         # A prescribed citation holds a "/" (its symbol), a short line none.
         quick = _prescribed_line(line) if "/" in line else _short_line(line)
@@ -1200,3 +1210,9 @@ def _parse_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...],
             )
         )
     return tuple(out), prev_type
+
+
+#: `_read_line`, cached: real tables cite the same lines again and again ("bc 1467 thực hiện
+#: khcchc" stands under dozens of criteria), and the answer depends only on the line and the
+#: inherited type.
+_parse_line = lru_cache(maxsize=8192)(_read_line)

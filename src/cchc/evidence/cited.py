@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cchc.evidence.citations import Citation, is_valid_date, parse_evidence, parse_items
+from cchc.evidence.citations import Answers, Citation, is_valid_date, parse_evidence, parse_items
 from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations, Where
@@ -140,7 +140,7 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
 
 
 def _cited_items(
-    node: Criterion, evidence: list[str | EvidenceRef], here: Where, round_index: int | None
+    node: Criterion, evidence: list[str | EvidenceRef], here: Where, round_index: int | None, seen: Answers | None
 ) -> list[Cited]:
     """The citations of one evidence list, read as one cell, in order."""
     if not evidence:
@@ -148,7 +148,7 @@ def _cited_items(
     items = [item if isinstance(item, str) else "" for item in evidence]
     found = [
         _cited(Cited, (citation, node, index, items[index][citation.start : citation.end], here, round_index))
-        for index, citation in parse_items(items)
+        for index, citation in parse_items(items, seen)
     ]
     # A mapping item stands as "" in `items`: without one, there is no mapping to look for.
     refs = [(i, item) for i, item in enumerate(evidence) if isinstance(item, EvidenceRef)] if "" in items else []
@@ -162,23 +162,24 @@ def _cited_items(
     return found
 
 
-def cited_in(node: Criterion, here: Where) -> list[Cited]:
+def cited_in(node: Criterion, here: Where, seen: Answers | None = None) -> list[Cited]:
     """Every citation in one criterion's evidence, then in the supplementary evidence of each
     appraisal round, in order.
 
     Text items are read as one cell (a bare "5912 b1" after "PA 5912" keeps its type); a mapping
-    item gives its own citation. A citation's span lies within its item.
+    item gives its own citation. A citation's span lies within its item. ``seen``: see `parse_items`.
     """
-    found = _cited_items(node, node.evidence, here, None)
+    found = _cited_items(node, node.evidence, here, None, seen)
     for index, entry in enumerate(node.appraisal):
-        found.extend(_cited_items(node, entry.evidence, here, index))
+        found.extend(_cited_items(node, entry.evidence, here, index, seen))
     return found
 
 
 def all_cited(card: Scorecard, where: Locations | None = None) -> list[Cited]:
     """Every citation of the scorecard, in table order (located when ``where`` is given)."""
     where = where or Locations("<memory>")
-    return [c for node, _, _ in iter_criteria(card.criteria) for c in cited_in(node, where(node))]
+    seen: Answers = {}
+    return [c for node, _, _ in iter_criteria(card.criteria) for c in cited_in(node, where(node), seen)]
 
 
 def report_date(card: Scorecard) -> datetime.date | None:
