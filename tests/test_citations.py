@@ -768,6 +768,17 @@ def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Citatio
     return quick, general
 
 
+def _read_alike(text: str) -> None:
+    """`text` reads the same with and without the shortcuts (for hypothesis tests, whose examples a
+    function-scoped fixture would not reset between)."""
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        quick, general = _both_ways(text, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert quick == general
+
+
 def _real_lines() -> list[str]:
     """Every line of the seed table and of the shipped scorecard's evidence, and the table rows above."""
     from pathlib import Path
@@ -918,12 +929,7 @@ def test_shortcuts_agree_with_the_general_parser(
 ) -> None:
     """Lines at and around the two common forms read the same with and without the shortcuts."""
     text = f"{bullet}{word} {so}{symbol} {date}{glue}{' '.join(tail)}{end}".replace("  ", " ")
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        quick, general = _both_ways(text, monkeypatch)
-    finally:
-        monkeypatch.undo()
-    assert quick == general
+    _read_alike(text)
 
 
 _URL_PIECES = [
@@ -963,12 +969,7 @@ def test_link_lines_read_as_the_general_parser_does(
     """A line that is a link (and lines near it) read the same with and without the shortcuts,
     and so does the type a bare number on the next line inherits."""
     text = f"{prev}{bullet}{scheme}{path}{''.join(tail)}{after}"
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        quick, general = _both_ways(text, monkeypatch)
-    finally:
-        monkeypatch.undo()
-    assert quick == general
+    _read_alike(text)
 
 
 _NEAR_CLAUSES = [
@@ -1005,12 +1006,7 @@ def test_clauses_after_a_prescribed_citation(subject: str, clauses: list[str], e
     same with and without the shortcuts, and so does the type a bare number on the next line inherits."""
     rest = ";".join(["", *clauses]) if clauses else ""
     text = f"Công văn số 807/UBND-VP ngày 08/03/2021{subject}{rest}{end}\n{after}"
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        quick, general = _both_ways(text, monkeypatch)
-    finally:
-        monkeypatch.undo()
-    assert quick == general
+    _read_alike(text)
 
 
 @settings(max_examples=300)

@@ -58,7 +58,7 @@ from typing import NamedTuple, TypedDict
 
 from cchc.text import fold as _fold  # the one accent and case fold, under its old name here
 
-__all__ = ["Citation", "is_valid_date", "parse_evidence", "parse_items"]
+__all__ = ["BLANK", "Answers", "Citation", "is_valid_date", "parse_evidence", "parse_items"]
 
 
 class Citation(NamedTuple):
@@ -915,6 +915,9 @@ def _shifted(c: Citation, base: int) -> Citation:
 #: `Citation(...)` from a tuple of its fields, without the Python-level `__new__` of a named tuple.
 _citation = tuple.__new__
 
+#: A citation that says nothing: no document details, no subject, an empty span.
+BLANK = Citation(None, None, None, None, None, None, None, None, None, "", "document", 0, 0)
+
 
 # --------------------------------------------------------------------------- the prescribed form
 
@@ -1146,25 +1149,7 @@ def _url_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     if len(spans) != 1 or spans[0][0] != m.end() or line[spans[0][1] :].strip(_URL_TAIL):
         return None
     start, end = spans[0]
-    c = _citation(
-        Citation,
-        (
-            None,  # doc_type
-            None,  # type_word
-            None,  # number
-            None,  # year
-            None,  # code_type
-            None,  # issuer
-            None,  # unit
-            None,  # date
-            None,  # date_text
-            "",  # subject
-            "url",  # kind
-            start,
-            end,
-        ),
-    )
-    return (c,), None
+    return (BLANK._replace(kind="url", start=start, end=end),), None
 
 
 def _read_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], str | None]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cchc.evidence.citations import Answers, Citation, is_valid_date, parse_evidence, parse_items
+from cchc.evidence.citations import BLANK, Answers, Citation, is_valid_date, parse_evidence, parse_items
 from cchc.messages import render
 from cchc.problems import Problem
 from cchc.scorecard.load import Locations, Where
@@ -124,7 +124,7 @@ def _ref_citations(ref: EvidenceRef) -> list[Citation]:
     """The citation a mapping item makes: its fields say what the parser would have to guess."""
     found = parse_evidence(ref.doc) if ref.doc else []
     date, date_text = _ref_date(ref.date)
-    base = found[0] if found else Citation(None, None, None, None, None, None, None, None, None, "", "document", 0, 0)
+    base = found[0] if found else BLANK
     kind = base.kind if found else ("file" if ref.file else "url" if ref.url else "document")
     doc_text = ref.doc or ref.file or ref.url or ref.title or ""
     return [
