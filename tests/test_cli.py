@@ -210,6 +210,8 @@ TYPER_ENGLISH = (
     "[default",
     "[required]",
     "env var",
+    "<bool>",  # Python's types, which Typer shows beside a flag or an argument
+    "<list[",
 )
 
 
@@ -488,6 +490,7 @@ def test_help_follows_the_language(runner: CliRunner) -> None:
             "[required]",
         ]:
             assert text in english.stdout, (args, text)
+        assert "<bool>" not in english.stdout and "<list[" not in english.stdout
     english = runner.invoke(app, ["--lang", "en", "--help"], env=WIDE).stdout
     assert "─ Commands ─" in english and "--install-completion" in english and "[env var: CCHC_LANG]" in english
 

@@ -95,6 +95,22 @@ def _render_tree(group: TyperGroup) -> None:
             ):
                 param.help = _TYPER_OPTION_HELP[param.name]
             _render_keys(param, "help", "metavar")
+            _hide_python_type(param)
+
+
+def _no_type(ctx: Context) -> None:
+    return None
+
+
+def _hide_python_type(param: Any) -> None:
+    """Typer's help shows a parameter's Python type beside its name: ``--strict <bool>``,
+    ``ĐƯỜNG_DẪN <list[str]>``. Said of a flag (which takes no value) or of an argument already named
+    by its metavar, it is programmer's English that tells the user nothing; there it is left out.
+    Choices (``<text|json|github>``) and options' metavars stay."""
+    if (isinstance(param, TyperOption) and param.is_flag) or (
+        not isinstance(param, TyperOption) and param.metavar is not None
+    ):
+        setattr(param, "display_type_rich", _no_type)  # noqa: B010 - mypy refuses assigning to a method
 
 
 def _typer_speaks() -> None:
@@ -188,6 +204,7 @@ class _Speaking(_Base):
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = render("opt.help")
+            _hide_python_type(option)
         return option
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
