@@ -929,9 +929,9 @@ _SHORTCUTS = True
 # trying its shapes one by one: the type word (exactly as listed, or all in lower case) is its own
 # only reading, the symbol its first alternative and the date the one after "ngày".
 # The type is any words before the number, then looked up (not a long alternation, slow to
-# compile): a type word as listed or in lower case, or a code in any case.
-_TYPE_WORDS = frozenset(w for word in _WORDS for w in (word, word.lower()))
-_TYPE_CODES = frozenset(s.upper() for sps in _CODES.values() for s in sps)
+# compile): a type word as listed or in lower case, or a code in any case, each with its code.
+_QUICK_WORDS = {w: code for word, code in _WORDS.items() for w in (word, word.lower())}
+_QUICK_CODES = {s.upper(): code for code, sps in _CODES.items() for s in sps}
 _PRESCRIBED = (  # compiled as the start of `_PRESCRIBED_LINE`
     r"(?P<type>[^\W\d_]+(?: [^\W\d_]+)*?)"
     "(?: số)? (?P<num>[0-9]{1,6})/(?:(?P<year>(?:19|20)[0-9]{2})/)?"
@@ -945,9 +945,10 @@ _PRESCRIBED = (  # compiled as the start of `_PRESCRIBED_LINE`
 )
 
 
-def _is_type(written: str) -> bool:
-    """Whether `written` is a type word or code the shortcuts read as the general parser does."""
-    return written in _TYPE_WORDS or written.upper() in _TYPE_CODES
+def _quick_type(written: str) -> str | None:
+    """The code of `written` if it is a type word or code the shortcuts read as the general parser
+    does, else None."""
+    return _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
 
 
 def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
@@ -957,7 +958,7 @@ def _prescribed_head(line: _Line, pos: int, end: int) -> _Head | None:
     text = line.text
     # The line pattern's list number or dash cannot match here: the clause's leaders are skipped.
     m = _PRESCRIBED_LINE.match(text, pos, end)
-    if m is None or not _is_type(m.group("type")) or (pos and _WORD_CHAR.match(text, pos - 1)):
+    if m is None or _quick_type(m.group("type")) is None or (pos and _WORD_CHAR.match(text, pos - 1)):
         return None
     after = m.end("date")
     if "/" in text[after:end] or (_DIGIT.search(text, after, end) and _TYPE_START.search(line.plain, after, end)):
@@ -1004,9 +1005,6 @@ def _prescribed_fields(m: re.Match[str]) -> _Fields:
 _PRESCRIBED_LINE = re.compile(
     r"(?:[0-9]{1,3}[.)] |- )?" + _PRESCRIBED + r"[^\d/.;]*+(?:;[ \t\-–—+•*·]*+(?![^\W_])[^\d/.;]*+)*+\.?"
 )
-# The type words and codes the shortcuts take, with their codes (see `_is_type`).
-_QUICK_WORDS = {w: code for word, code in _WORDS.items() for w in (word, word.lower())}
-_QUICK_CODES = {s.upper(): code for code, sps in _CODES.items() for s in sps}
 # Leaders the general parser skips at a clause start when the clause holds no digit (`_PREFIX`).
 _LEADERS = " \t-–—+•*·."
 
@@ -1024,7 +1022,7 @@ def _prescribed_line(line: str) -> tuple[tuple[Citation, ...], str | None] | Non
     if m is None:
         return None
     written, number, year, code, issuer, cissuer, unit, date_text, d, mo, y = m.groups()
-    doc_type = _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
+    doc_type = _quick_type(written)
     if doc_type is None:
         return None
     after = m.end(8)  # the date's
@@ -1106,7 +1104,7 @@ def _short_line(line: str) -> tuple[tuple[Citation, ...], str | None] | None:
     if m is None:
         return None
     written, number, subject = m.groups()
-    doc_type = _QUICK_WORDS.get(written) or _QUICK_CODES.get(written.upper())
+    doc_type = _quick_type(written)
     if doc_type is None:
         return None
     if subject and subject.translate(_tables()[0]).replace("\u0300", "").startswith(_UNIT_STARTS):
@@ -1178,18 +1176,18 @@ def _read_line(line: str, prev_type: str | None) -> tuple[tuple[Citation, ...], 
             _citation(
                 Citation,
                 (
-                    h.doc_type,  # doc_type
-                    h.type_word,  # type_word
-                    h.number,  # number
-                    h.year,  # year
-                    h.code_type,  # code_type
-                    h.issuer,  # issuer
-                    h.unit,  # unit
-                    h.date,  # date
-                    h.date_text,  # date_text
+                    h.doc_type,
+                    h.type_word,
+                    h.number,
+                    h.year,
+                    h.code_type,
+                    h.issuer,
+                    h.unit,
+                    h.date,
+                    h.date_text,
                     line[sa:sb],  # subject
-                    h.kind,  # kind
-                    h.start,  # start
+                    h.kind,
+                    h.start,
                     max(h.end, sb) if sb > sa else h.end,  # end
                 ),
             )
