@@ -60,21 +60,19 @@ def test_bc_1467_is_leaned_on_most() -> None:
     assert len(top.criteria) > 40
 
 
+def one_criterion(*evidence: str) -> str:
+    """A card of one scored criterion whose evidence (from line 9) is ``evidence``, an item a line."""
+    head = 'unit: A\nyear: 2021\ncriteria:\n  - id: "1"\n    title: F\n    max: 100\n    score: 100\n    evidence:\n'
+    return head + "".join(f"      - {item}\n" for item in evidence)
+
+
 def test_citations_map_back_to_their_items() -> None:
-    text = """\
-unit: A
-year: 2021
-criteria:
-  - id: "1"
-    title: F
-    max: 100
-    score: 100
-    evidence:
-      - PA 5912
-      - 5912  b1
-      - giải trình
-      - CV 7148
-"""
+    text = one_criterion(
+        "PA 5912",
+        "5912  b1",
+        "giải trình",
+        "CV 7148",
+    )
     loaded = load_text(text, "x.yaml")
     assert loaded.card is not None
     node = loaded.card.criteria[0]
@@ -92,20 +90,12 @@ def test_report_date() -> None:
     assert report_date(card) is not None and report_date(card).isoformat() == "2021-12-25"  # type: ignore[union-attr]
 
 
-CARD = """\
-unit: A
-year: 2021
-criteria:
-  - id: "1"
-    title: F
-    max: 100
-    score: 100
-    evidence:
-      - CV 1103 sau ktra.pdf
-      - Bao cao ket qua thuc hien kiem toan.pdf
-      - BC 1231.pdf
-      - CV 1232 sau ktra
-"""
+CARD = one_criterion(
+    "CV 1103 sau ktra.pdf",
+    "Bao cao ket qua thuc hien kiem toan.pdf",
+    "BC 1231.pdf",
+    "CV 1232 sau ktra",
+)
 
 
 def test_evidence_dir_missing_and_unused(tmp_path: Path) -> None:
@@ -211,26 +201,18 @@ criteria:
 
 def test_date_conflicts_are_those_of_every_document(tmp_path: Path) -> None:
     # Issuers and years tell documents of one number apart; an impossible date conflicts with nothing.
-    text = """\
-unit: A
-year: 2021
-criteria:
-  - id: "1"
-    title: F
-    max: 100
-    score: 100
-    evidence:
-      - Báo cáo số 12/BC-UBND ngày 01/02/2021
-      - Báo cáo số 12/BC-TU ngày 03/02/2021
-      - KH 5 ngày 01/03/2021
-      - Kế hoạch số 5/KH-UBND ngày 02/03/2021
-      - Kế hoạch số 5/KH-TU
-      - Kế hoạch số 5/KH-TU ngày 09/09/2021
-      - QĐ 7 ngày 31/02/2021 về a
-      - QĐ 7 ngày 01/01/2021 về b
-      - Báo cáo số 12/BC-UBND ngày 01/02/2021 lại
-      - bc 12 ngày 05/02/2021
-"""
+    text = one_criterion(
+        "Báo cáo số 12/BC-UBND ngày 01/02/2021",
+        "Báo cáo số 12/BC-TU ngày 03/02/2021",
+        "KH 5 ngày 01/03/2021",
+        "Kế hoạch số 5/KH-UBND ngày 02/03/2021",
+        "Kế hoạch số 5/KH-TU",
+        "Kế hoạch số 5/KH-TU ngày 09/09/2021",
+        "QĐ 7 ngày 31/02/2021 về a",
+        "QĐ 7 ngày 01/01/2021 về b",
+        "Báo cáo số 12/BC-UBND ngày 01/02/2021 lại",
+        "bc 12 ngày 05/02/2021",
+    )
     card = tmp_path / "card.yaml"
     card.write_text(text, encoding="utf-8")
     conflicts = [(p.line, p.args) for p in check_file(card).problems if p.code == "evidence-date-conflict"]
