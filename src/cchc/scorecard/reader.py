@@ -143,23 +143,12 @@ def parse(text: str, file: str, encoded: bytes | None = None) -> Parsed:
                 mark = event.start_mark
                 tag = event.tag
                 if tag is None:
-                    scalar = Scalar(event.value, event.implicit[0], mark.line + 1, mark.column + 1)
+                    node = Scalar(event.value, event.implicit[0], mark.line + 1, mark.column + 1)
                 elif tag == "!" or tag == _STR_TAG:
-                    scalar = Scalar(event.value, False, mark.line + 1, mark.column + 1)
+                    node = Scalar(event.value, False, mark.line + 1, mark.column + 1)
                 else:
-                    scalar = _refused(problems, "yaml-tag", file, mark, tag=tag)
-                # The same placing as below, without its test for a key that is not a scalar.
-                if not in_map:
-                    items.append(scalar)
-                elif pending is None:
-                    pending = scalar
-                else:
-                    pair = (pending, scalar)
-                    if entries.setdefault(pending.text, pair) is not pair:
-                        problems.append(_duplicate(file, pending, entries[pending.text][0]))
-                    pending = None
-                continue
-            if cls is map_start or cls is seq_start:
+                    node = _refused(problems, "yaml-tag", file, mark, tag=tag)
+            elif cls is map_start or cls is seq_start:
                 mark = event.start_mark
                 tag = event.tag
                 if (tag is None or tag == "!" or tag == _STR_TAG) and len(stack) < MAX_DEPTH:
