@@ -143,8 +143,8 @@ def check_set_rules_match(ctx: Context) -> Iterator[Problem]:
                 "set-rule-differs",
                 "rule" if node.rule else "steps",
                 id=label(node),
-                rule=render(f"rule.{own[0]}"),
-                expected=render(f"rule.{theirs[0]}"),
+                rule=_rule_label(own[0]),
+                expected=_rule_label(theirs[0]),
             )
 
 
